@@ -1,0 +1,13 @@
+using System.CommandLine;
+using LayerScope.Cli.Terminal;
+
+namespace LayerScope.Cli.Commands;
+
+/// <summary>Every subcommand of <c>layerscope</c>, one file each in this folder.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> Create(CliTerminal terminal)
+    {
+        yield break;
+    }
+}

@@ -1,0 +1,3 @@
+using LayerScope.Cli;
+
+return LayerScopeCommandLine.Run(args);
