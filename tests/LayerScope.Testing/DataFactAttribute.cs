@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace LayerScope.Testing;
 
 /// <summary>A test that needs a file from the real data sets. Skipped, with the reason printed, when the file is
