@@ -1,0 +1,38 @@
+using LayerScope.Errors;
+using LayerScope.Models.Zoo;
+using LayerScope.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LayerScope.Models;
+
+/// <summary>The built-in models, by name.</summary>
+public static class ModelZoo
+{
+    /// <summary>Every built-in model.</summary>
+    public static IReadOnlyList<ZooModel> All { get; } =
+    [
+        new("banknote-mlp", "4→2(ReLU)→1(sigmoid) MLP for banknote authentication; its 2-unit hidden layer is plotted directly.",
+            [4], () => new BanknoteMlp([2])),
+        new("banknote-mlp-deep", "4→3→2→1 MLP for banknote authentication; the 2-unit layer is the second hidden layer.",
+            [4], () => new BanknoteMlp([3, 2])),
+    ];
+
+    /// <summary>The model called <paramref name="name"/>; throws with the closest names when there is none.</summary>
+    public static ZooModel Get(string name)
+    {
+        var model = All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (model is not null) return model;
+        var names = All.Select(m => m.Name).ToList();
+        throw new LayerScopeException($"there is no built-in model '{name}'. Did you mean {string.Join(" or ", NameSuggestions.Closest(name, names).Select(n => $"'{n}'"))}? "
+            + $"Built-in models: {string.Join(", ", names)}.");
+    }
+
+    /// <summary>The layer table of a freshly built <paramref name="model"/>.</summary>
+    public static LayerTable Describe(ZooModel model)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var module = model.Create();
+        return LayerTable.Describe(module, torch.zeros([1, .. model.ExampleShape]));
+    }
+}

@@ -1,0 +1,10 @@
+using static TorchSharp.torch;
+
+namespace LayerScope.Models;
+
+/// <summary>A built-in model: how to build it and what one input example looks like.</summary>
+/// <param name="Name">The name used on the command line (<c>layerscope layers --zoo NAME</c>).</param>
+/// <param name="Description">One line about the model and the workflow it serves.</param>
+/// <param name="ExampleShape">Shape of one input example, without the batch dimension.</param>
+/// <param name="Create">Builds a fresh, randomly initialised model (seed it with torch.manual_seed first).</param>
+public sealed record ZooModel(string Name, string Description, long[] ExampleShape, Func<nn.Module<Tensor, Tensor>> Create);
