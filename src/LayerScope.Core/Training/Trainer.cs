@@ -1,0 +1,83 @@
+using LayerScope.Progress;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LayerScope.Training;
+
+/// <summary>Fits a classifier with Adam on shuffled mini-batches and evaluates it after every epoch.</summary>
+public static class Trainer
+{
+    /// <summary>Trains <paramref name="model"/> in place. After each epoch, <paramref name="afterEpoch"/> sees the
+    /// report while the model is in evaluation mode (the moment to capture a layer).</summary>
+    /// <returns>One report per epoch.</returns>
+    public static IReadOnlyList<EpochReport> Fit(
+        nn.Module<Tensor, Tensor> model,
+        LabeledTensors train,
+        LabeledTensors test,
+        TrainingOptions options,
+        Action<EpochReport>? afterEpoch = null,
+        IProgress<StepProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var random = new Random(options.Seed);
+        using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
+        var reports = new List<EpochReport>();
+        string step = $"train {model.GetName()}";
+        long count = train.Count;
+        var order = Enumerable.Range(0, checked((int)count)).Select(i => (long)i).ToArray();
+
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            model.train();
+            random.Shuffle(order);
+            using (var epochScope = torch.NewDisposeScope())
+            {
+                for (long start = 0; start < count; start += options.BatchSize)
+                {
+                    using var batchScope = torch.NewDisposeScope();
+                    var indices = tensor(order.AsSpan((int)start, (int)Math.Min(options.BatchSize, count - start)).ToArray());
+                    optimizer.zero_grad();
+                    var loss = Loss(model.call(train.Features.index_select(0, indices)), train.Labels.index_select(0, indices), options.Objective);
+                    loss.backward();
+                    optimizer.step();
+                }
+            }
+
+            var (trainLoss, trainAccuracy) = Evaluate(model, train, options.Objective);
+            var (testLoss, testAccuracy) = Evaluate(model, test, options.Objective);
+            var report = new EpochReport(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy);
+            reports.Add(report);
+            afterEpoch?.Invoke(report);
+            progress?.Report(new StepProgress(step, epoch, options.Epochs, $"loss {trainLoss:0.000}, test accuracy {testAccuracy:0.000}"));
+        }
+        model.eval();
+        return reports;
+    }
+
+    /// <summary>Mean loss and accuracy of <paramref name="model"/> on <paramref name="data"/>, in evaluation mode.</summary>
+    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, LabeledTensors data, ClassificationObjective objective)
+    {
+        model.eval();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var output = model.call(data.Features);
+        double loss = Loss(output, data.Labels, objective).item<float>();
+        double accuracy = Predict(output, objective).eq(data.Labels).to(ScalarType.Float64).mean().item<double>();
+        return (loss, accuracy);
+    }
+
+    /// <summary>Predicted class per example from the model's output.</summary>
+    public static Tensor Predict(Tensor output, ClassificationObjective objective) => objective switch
+    {
+        ClassificationObjective.Binary => output.reshape(-1).ge(0.5).to(ScalarType.Int64),
+        _ => output.argmax(1),
+    };
+
+    private static Tensor Loss(Tensor output, Tensor labels, ClassificationObjective objective) => objective switch
+    {
+        ClassificationObjective.Binary => nn.functional.binary_cross_entropy(output.reshape(-1), labels.to(ScalarType.Float32)),
+        _ => nn.functional.cross_entropy(output, labels),
+    };
+}
