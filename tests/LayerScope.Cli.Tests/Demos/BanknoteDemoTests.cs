@@ -1,0 +1,129 @@
+using System.Text.Json;
+using LayerScope.Cli.Commands;
+using LayerScope.Cli.Demos;
+using LayerScope.Rendering.Html;
+using LayerScope.Storage.Npy;
+using LayerScope.Testing;
+
+namespace LayerScope.Cli.Tests.Demos;
+
+/// <summary>The banknote workflow end to end on the real data: one full run shared by the tests below.</summary>
+public sealed class BanknoteDemoRun : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+
+    public BanknoteDemoRun()
+    {
+        if (TestData.SkipReasonForData(DataFile) is not null) return;
+        Output = Path.Combine(_folder.Path, "banknote");
+        Cli = CliRun.Of("demo", "banknote", "--data", TestData.DataDirectory ?? "missing", "--out", Output);
+    }
+
+    public const string DataFile = "banknote/data_banknote_authentication.txt";
+    public string Output { get; } = "";
+    public CliRun? Cli { get; }
+
+    public void Dispose() => _folder.Dispose();
+}
+
+public class BanknoteDemoTests(BanknoteDemoRun run) : IClassFixture<BanknoteDemoRun>
+{
+    [DataFact(BanknoteDemoRun.DataFile)]
+    public void Demo_reaches_the_accuracy_target_and_reports_it()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Output, "metrics.json")));
+        var networks = metrics.RootElement.GetProperty("networks").EnumerateArray().ToList();
+        Assert.Equal(["mlp-4-2-1", "mlp-4-3-2-1"], networks.Select(n => n.GetProperty("name").GetString()));
+        double accuracy = networks[0].GetProperty("finalTestAccuracy").GetDouble();
+        Assert.True(accuracy >= 0.97, $"4→2→1 final test accuracy {accuracy:0.0000} is below 0.97");
+        Assert.Equal(20, networks[0].GetProperty("history").GetArrayLength());
+        Assert.Contains("mlp-4-2-1: final test accuracy", run.Cli.Output);
+    }
+
+    [DataFact(BanknoteDemoRun.DataFile)]
+    public void Every_epoch_has_a_png_that_decodes()
+    {
+        foreach (var network in new[] { "mlp-4-2-1", "mlp-4-3-2-1" })
+            for (int epoch = 1; epoch <= 20; epoch++)
+            {
+                var path = Path.Combine(run.Output, network, $"epoch-{epoch:00}.png");
+                Assert.True(File.Exists(path), $"{path} is missing");
+                Assert.True(PngHeader.TryReadSize(File.ReadAllBytes(path), out int width, out int height), $"{path} is not a PNG");
+                Assert.True(width > 100 && height > 100);
+                using var bitmap = SkiaSharp.SKBitmap.Decode(path);
+                Assert.NotNull(bitmap);
+            }
+    }
+
+    [DataFact(BanknoteDemoRun.DataFile)]
+    public void Final_activations_and_labels_are_npy_files_of_the_test_set()
+    {
+        var activations = NpyReader.Read(Path.Combine(run.Output, "mlp-4-2-1", "hidden-activations.npy"));
+        var labels = NpyReader.Read(Path.Combine(run.Output, "mlp-4-2-1", "test-labels.npy"));
+        Assert.Equal(new long[] { 412, 2 }, activations.Shape);
+        Assert.Equal(new long[] { 412 }, labels.Shape);
+        Assert.All(labels.ToInt64(), label => Assert.InRange(label, 0, 1));
+    }
+
+    [DataFact(BanknoteDemoRun.DataFile)]
+    public void Report_holds_every_epoch_the_layer_table_and_the_classification_report()
+    {
+        var html = File.ReadAllText(Path.Combine(run.Output, "report.html"));
+        Assert.Contains("epoch 20", html);
+        Assert.Contains("relu1", html);
+        Assert.Contains("precision", html);
+        Assert.Contains("forged", html);
+        Assert.DoesNotContain("src=\"http", html);
+    }
+
+    [DataFact(BanknoteDemoRun.DataFile)]
+    public void Equal_seeds_give_identical_results()
+    {
+        using var folder = new TemporaryFolder();
+        var options = new BanknoteDemoOptions { DataDirectory = TestData.DataDirectory, OutputDirectory = folder.File("a"), Epochs = 3, Networks = [[2]] };
+        var first = BanknoteDemo.Run(options);
+        var second = BanknoteDemo.Run(options with { OutputDirectory = folder.File("b") });
+        Assert.Equal(first.Networks[0].Epochs, second.Networks[0].Epochs);
+        Assert.Equal(File.ReadAllBytes(folder.File("a/mlp-4-2-1/hidden-activations.npy")), File.ReadAllBytes(folder.File("b/mlp-4-2-1/hidden-activations.npy")));
+    }
+
+    [Fact]
+    public void Missing_data_fails_with_where_to_get_it_and_writes_nothing()
+    {
+        using var folder = new TemporaryFolder();
+        var output = folder.File("out");
+        var run = CliRun.Of("demo", "--data", folder.File("no-data-here"), "--out", output);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("data_banknote_authentication.txt", run.Error);
+        Assert.Contains("layerscope data download banknote", run.Error);
+        Assert.False(Directory.Exists(output));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
+    }
+
+    [Fact]
+    public void Malformed_data_fails_naming_the_file_and_line_and_writes_nothing()
+    {
+        using var folder = new TemporaryFolder();
+        Directory.CreateDirectory(folder.File("banknote"));
+        File.WriteAllText(folder.File("banknote/data_banknote_authentication.txt"), "3.6,8.6,-2.8,-0.44,0\n1.2,oops,3,4,1\n");
+        var run = CliRun.Of("demo", "banknote", "--data", folder.Path, "--out", folder.File("out"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("data_banknote_authentication.txt", run.Error);
+        Assert.Contains("line 2", run.Error);
+        Assert.False(Directory.Exists(folder.File("out")));
+    }
+
+    [Fact]
+    public void Command_line_defaults_equal_the_options_defaults()
+    {
+        var defaults = new BanknoteDemoOptions();
+        var demo = LayerScopeCommandLine.BuildRoot(Terminal.CliTerminal.Recording(new StringWriter(), new StringWriter()))
+            .Subcommands.Single(c => c.Name == "demo");
+        var parse = demo.Parse("");
+        Assert.Equal(defaults.Seed, parse.GetValue<int>("--seed"));
+        Assert.Equal(defaults.Epochs, parse.GetValue<int>("--epochs"));
+        Assert.Equal(defaults.OutputDirectory, parse.GetValue<string>("--out"));
+        Assert.Equal("banknote", DemoCommand.DefaultDemo);
+    }
+}
