@@ -50,25 +50,16 @@ public sealed class HeatmapFigure : IFigure<HeatmapData>
                 return;
             }
 
-            var heatmap = plot.Add.Heatmap(data.Values);
             var (min, max) = FiniteRange(data.Values);
-            if (min > max) (min, max) = (0, 1); // no finite value at all
-            if (min < 0 && max > 0)
+            if (min <= max)
             {
-                var extent = Math.Max(-min, max);
-                heatmap.Colormap = DivergingColormap;
-                heatmap.ManualRange = new ScottPlot.Range(-extent, extent);
+                AddHeatmap(plot, data, min, max);
             }
             else
             {
-                if (min == max) (min, max) = (min - 0.5, max + 0.5);
-                heatmap.Colormap = SequentialColormap;
-                heatmap.ManualRange = new ScottPlot.Range(min, max);
+                // No finite value at all: ScottPlot cannot scale colors, so every cell shows as missing.
+                plot.DataBackground.Color = MissingColor;
             }
-            heatmap.NaNCellColor = MissingColor;
-
-            var colorbar = plot.Add.ColorBar(heatmap, Edge.Right);
-            colorbar.Label = data.ColorbarLabel;
 
             // ScottPlot centres cell (row, column) on x = column, y = rows - 1 - row (row 0 at the top).
             plot.Axes.Bottom.TickGenerator = Ticks(columns, data.ColumnTickLabels, i => i);
@@ -76,6 +67,41 @@ public sealed class HeatmapFigure : IFigure<HeatmapData>
             plot.HideGrid();
             plot.Axes.SetLimits(-0.5, columns - 0.5, -0.5, rows - 0.5);
         });
+    }
+
+    private void AddHeatmap(Plot plot, HeatmapData data, double min, double max)
+    {
+        // ScottPlot scales colors over all values, including infinities (which throw); show those as missing too.
+        var heatmap = plot.Add.Heatmap(WithInfinitiesAsNaN(data.Values));
+        if (min < 0 && max > 0)
+        {
+            var extent = Math.Max(-min, max);
+            heatmap.ManualRange = new ScottPlot.Range(-extent, extent);
+            heatmap.Colormap = DivergingColormap;
+        }
+        else
+        {
+            if (min == max) (min, max) = (min - 0.5, max + 0.5);
+            heatmap.ManualRange = new ScottPlot.Range(min, max);
+            heatmap.Colormap = SequentialColormap;
+        }
+        heatmap.NaNCellColor = MissingColor;
+
+        var colorbar = plot.Add.ColorBar(heatmap, Edge.Right);
+        colorbar.Label = data.ColorbarLabel;
+    }
+
+    /// <summary>Returns <paramref name="values"/> itself when it has no infinity, else a copy with infinities as NaN.</summary>
+    private static double[,] WithInfinitiesAsNaN(double[,] values)
+    {
+        var any = false;
+        foreach (var v in values) any |= double.IsInfinity(v);
+        if (!any) return values;
+        var copy = (double[,])values.Clone();
+        for (var r = 0; r < copy.GetLength(0); r++)
+            for (var c = 0; c < copy.GetLength(1); c++)
+                if (double.IsInfinity(copy[r, c])) copy[r, c] = double.NaN;
+        return copy;
     }
 
     private NumericManual Ticks(int count, IReadOnlyList<string>? labels, Func<int, double> position)
