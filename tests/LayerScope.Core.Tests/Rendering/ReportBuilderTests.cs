@@ -58,6 +58,20 @@ public sealed partial class ReportBuilderTests
     }
 
     [Fact]
+    public void Content_security_policy_allows_exactly_the_inline_style_and_script_by_hash()
+    {
+        var html = new ReportBuilder("r").AddImageSequence("s", [("a", Png.Value)]).Build();
+        static string Hash(string text) =>
+            "sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+        var style = Regex.Match(html, "<style>(.*?)</style>", RegexOptions.Singleline).Groups[1].Value;
+        var script = Regex.Match(html, "<script>(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
+        var policy = Regex.Match(html, "Content-Security-Policy\" content=\"([^\"]*)\"").Groups[1].Value.Replace("&#39;", "'", StringComparison.Ordinal);
+        Assert.Contains($"style-src '{Hash(style)}'", policy, StringComparison.Ordinal);
+        Assert.Contains($"script-src '{Hash(script)}'", policy, StringComparison.Ordinal);
+        Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Report_without_a_sequence_has_no_script()
     {
         var html = new ReportBuilder("Plain").AddParagraph("text").AddImage("one", Png.Value).Build();
