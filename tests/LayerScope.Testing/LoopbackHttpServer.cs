@@ -15,6 +15,7 @@ public sealed class LoopbackHttpServer : IDisposable
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly Task _acceptLoop;
     private bool _disposed;
+    private const int StallStatus = -1;
 
     public LoopbackHttpServer()
     {
@@ -28,6 +29,10 @@ public sealed class LoopbackHttpServer : IDisposable
 
     /// <summary>Answers GET <paramref name="path"/> with <paramref name="body"/> and <paramref name="status"/>.</summary>
     public void Serve(string path, byte[] body, int status = 200) => _routes[path] = (status, body);
+
+    /// <summary>Accepts requests for <paramref name="path"/> but never answers them (until disposed), to test
+    /// timeouts.</summary>
+    public void Stall(string path) => _routes[path] = (StallStatus, []);
 
     /// <summary>Requests received so far.</summary>
     public int RequestCount => _requests.Count;
@@ -68,6 +73,7 @@ public sealed class LoopbackHttpServer : IDisposable
                 var path = request.Split(' ') is [_, var target, ..] ? target : "";
                 _requests.Enqueue(path);
                 var (status, body) = _routes.TryGetValue(path, out var route) ? route : (404, "Not Found"u8.ToArray());
+                if (status == StallStatus) await Task.Delay(Timeout.Infinite, _stop.Token);
                 var reason = status switch { 200 => "OK", 404 => "Not Found", 500 => "Internal Server Error", _ => "Status" };
                 var head = $"HTTP/1.1 {status} {reason}\r\nContent-Length: {body.Length}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);

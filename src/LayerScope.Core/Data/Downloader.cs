@@ -40,7 +40,7 @@ public sealed class Downloader : IDisposable
         IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(url);
-        var expected = NormalizeSha256(expectedSha256);
+        var expected = NormalizeSha256(expectedSha256, nameof(expectedSha256));
         var target = Path.GetFullPath(destination);
         var step = $"download {Path.GetFileName(target)}";
 
@@ -150,12 +150,12 @@ public sealed class Downloader : IDisposable
             return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
     }
 
-    private static string NormalizeSha256(string sha256)
+    private static string NormalizeSha256(string sha256, string parameterName)
     {
-        ArgumentNullException.ThrowIfNull(sha256);
+        ArgumentNullException.ThrowIfNull(sha256, parameterName);
         var trimmed = sha256.Trim();
         if (trimmed.Length != 64 || !trimmed.All(char.IsAsciiHexDigit))
-            throw new ArgumentException($"'{sha256}' is not a SHA-256 (64 hex digits).", nameof(sha256));
+            throw new ArgumentException($"'{sha256}' is not a SHA-256 (64 hex digits).", parameterName);
         return trimmed.ToLowerInvariant();
     }
 

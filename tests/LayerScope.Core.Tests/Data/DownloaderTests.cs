@@ -126,6 +126,20 @@ public sealed class DownloaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_server_that_does_not_answer_in_time_is_reported_with_the_timeout()
+    {
+        _server.Stall("/slow.bin");
+        using var downloader = new Downloader(new DownloaderOptions { HttpClient = _client, Timeout = TimeSpan.FromMilliseconds(300) });
+
+        var error = await Assert.ThrowsAsync<LayerScopeException>(
+            () => downloader.DownloadAsync(_server.Url("/slow.bin"), _folder.File("slow.bin"), ContentSha256, null, default));
+
+        Assert.Contains("/slow.bin", error.Message);
+        Assert.Contains("0.3 s", error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(_folder.Path));
+    }
+
+    [Fact]
     public async Task Cancellation_leaves_no_file()
     {
         using var downloader = NewDownloader();
