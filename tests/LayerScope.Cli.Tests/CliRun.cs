@@ -3,7 +3,7 @@ using LayerScope.Cli.Terminal;
 namespace LayerScope.Cli.Tests;
 
 /// <summary>Runs the command line in-process and records what it wrote.</summary>
-internal sealed record CliRun(int ExitCode, string Output, string Error)
+public sealed record CliRun(int ExitCode, string Output, string Error)
 {
     public static CliRun Of(params string[] args)
     {

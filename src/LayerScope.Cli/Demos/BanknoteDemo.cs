@@ -6,6 +6,7 @@ using LayerScope.Evaluation;
 using LayerScope.Models;
 using LayerScope.Models.Zoo;
 using LayerScope.Progress;
+using LayerScope.Rendering;
 using LayerScope.Rendering.Figures;
 using LayerScope.Rendering.Html;
 using LayerScope.Rendering.PlotData;
@@ -44,8 +45,7 @@ public static class BanknoteDemo
 
     public static BanknoteDemoResult Run(BanknoteDemoOptions options, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var dataFile = DataSetCatalog.Banknote.Locate(options.DataDirectory);
-        var table = BanknoteLoader.Load(dataFile);
+        var table = BanknoteLoader.Load(DataDirectory.Choose(options.DataDirectory));
         var (trainTable, testTable) = table.Split(options.TestFraction, options.Seed);
 
         // Standardise with training-set statistics: the raw features differ in scale by an order of magnitude.
@@ -91,7 +91,7 @@ public static class BanknoteDemo
             Seed = options.Seed,
         }, afterEpoch: epoch =>
         {
-            var hidden = ActivationCapture.Run(model, test.Features, [layer])[layer];
+            var hidden = ActivationCapture.Run(model, test.Features, [layer], cancellationToken: cancellationToken)[layer];
             frames.Add(HiddenLayerFrame(hidden, testLabels, classNames, $"{name}, epoch {epoch.Epoch}: test accuracy {epoch.TestAccuracy:0.000}", layer));
         }, progress, cancellationToken);
 
@@ -106,7 +106,7 @@ public static class BanknoteDemo
             pngs.Add(($"epoch {i + 1}", png));
         }
 
-        var final = ActivationCapture.Run(model, test.Features, [layer])[layer];
+        var final = ActivationCapture.Run(model, test.Features, [layer], cancellationToken: cancellationToken)[layer];
         NpyWriter.Write(output.File(name, "hidden-activations.npy"), NpyArray.Create(final.Values, final.Shape));
         NpyWriter.Write(output.File(name, "test-labels.npy"), NpyArray.Create(testLabels.Select(l => (long)l).ToArray(), testLabels.Length));
 

@@ -29,8 +29,8 @@ public sealed class StagedDirectory : IDisposable
     public static StagedDirectory Create(string target, string markerFile)
     {
         var full = System.IO.Path.GetFullPath(target);
-        if (File.Exists(full)) throw new LayerScopeException($"{full}: the output path is a file; give a folder.");
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !File.Exists(System.IO.Path.Combine(full, markerFile)))
+        if (System.IO.File.Exists(full)) throw new LayerScopeException($"{full}: the output path is a file; give a folder.");
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !System.IO.File.Exists(System.IO.Path.Combine(full, markerFile)))
             throw new LayerScopeException($"{full}: the output folder is not empty and was not written by LayerScope (no {markerFile}); "
                 + "choose another --out or empty it.");
         var parent = System.IO.Path.GetDirectoryName(full)!;
