@@ -1,7 +1,7 @@
 namespace LayerScope.Onnx;
 
 /// <summary>Finds the names closest to a misspelt one: Levenshtein distance, ignoring case, with names that contain
-/// the query (or are contained in it) ranked first.</summary>
+/// the query (or are contained in it) kept even when far ("Relu" finds "/act/Relu").</summary>
 internal static class NameSuggestions
 {
     public static IReadOnlyList<string> Closest(string query, IEnumerable<string> names, int count = 5)
@@ -15,7 +15,7 @@ internal static class NameSuggestions
                 return (name, contains, distance: Levenshtein(needle, candidate));
             })
             .Where(x => x.contains || x.distance <= Math.Max(3, needle.Length / 2))
-            .OrderBy(x => x.contains ? 0 : 1).ThenBy(x => x.distance).ThenBy(x => x.name, StringComparer.Ordinal)
+            .OrderBy(x => x.distance).ThenBy(x => x.contains ? 0 : 1).ThenBy(x => x.name, StringComparer.Ordinal)
             .Take(count)
             .Select(x => x.name)
             .ToList();

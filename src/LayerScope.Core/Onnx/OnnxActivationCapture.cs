@@ -52,7 +52,7 @@ public static class OnnxActivationCapture
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int count = (int)Math.Min(batch, inputs.Rows - start);
-                runner.Run(start, count, inputs.FixedBatch ?? count, (name, type, shape, data) => writers[name].Append(type, shape, data, count));
+                runner.Run(start, count, inputs.FixedBatch ?? count, (name, type, shape, data) => writers.GetValueOrDefault(name)?.Append(type, shape, data, count));
                 long done = start + count;
                 double seconds = stopwatch.Elapsed.TotalSeconds;
                 progress?.Report(new StepProgress(step, done, inputs.Rows, string.Create(CultureInfo.InvariantCulture, $"{done / Math.Max(seconds, 1e-9):0} rows/s")));

@@ -108,16 +108,12 @@ public sealed class OnnxLayerTable
         var order = new List<string>();
         for (int i = 0; i < nodes.Count; i++)
         {
-            var scope = nodes[i].Scope;
-            for (int slash = scope.IndexOf('/', 1); ; slash = scope.IndexOf('/', slash + 1))
+            var segments = nodes[i].Scope.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            for (int depth = 1; depth <= segments.Length; depth++)
             {
-                var prefix = slash < 0 ? scope : scope[..slash];
-                if (prefix.Length > 0)
-                {
-                    if (!members.TryGetValue(prefix, out var list)) { members[prefix] = list = []; order.Add(prefix); }
-                    list.Add(i);
-                }
-                if (slash < 0) break;
+                var prefix = "/" + string.Join('/', segments.Take(depth));
+                if (!members.TryGetValue(prefix, out var list)) { members[prefix] = list = []; order.Add(prefix); }
+                list.Add(i);
             }
         }
 
