@@ -1,6 +1,5 @@
 using LayerScope.Onnx.Proto;
 using Microsoft.ML.OnnxRuntime;
-using OrtElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 
 namespace LayerScope.Onnx;
 
@@ -58,9 +57,4 @@ internal static class OrtTensors
     /// <summary>The element type of a session input or output.</summary>
     public static TensorElementType ElementType(NodeMetadata metadata) =>
         metadata.IsTensor ? (TensorElementType)(int)metadata.ElementDataType : TensorElementType.Undefined;
-
-    /// <summary>Checks that the ONNX and ONNX Runtime enums agree where LayerScope relies on it.</summary>
-    internal static bool EnumsAgree() =>
-        (int)OrtElementType.Float == (int)TensorElementType.Float && (int)OrtElementType.Int64 == (int)TensorElementType.Int64
-        && (int)OrtElementType.Double == (int)TensorElementType.Double && (int)OrtElementType.Bool == (int)TensorElementType.Bool;
 }
