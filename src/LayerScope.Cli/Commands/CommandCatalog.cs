@@ -9,6 +9,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> Create(CliTerminal terminal)
     {
         yield return LayersCommand.Create(terminal);
+        yield return CaptureCommand.Create(terminal);
         yield return DemoCommand.Create(terminal);
     }
 }

@@ -43,7 +43,7 @@ internal static class DemoCommand
                     terminal.Out.WriteLine($"report: {result.ReportPath}");
                     return Task.FromResult(0);
                 default:
-                    throw new LayerScopeException($"there is no demo '{demo}'. Did you mean '{NameSuggestions.Closest(demo, Demos)[0]}'? Demos: {string.Join(", ", Demos)}.");
+                    throw new LayerScopeException($"there is no demo '{demo}'.{NameSuggestions.DidYouMean(demo, Demos)} Demos: {string.Join(", ", Demos)}.");
             }
         });
         return command;

@@ -24,7 +24,7 @@ public static class ModelZoo
         var model = All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
         if (model is not null) return model;
         var names = All.Select(m => m.Name).ToList();
-        throw new LayerScopeException($"there is no built-in model '{name}'. Did you mean {string.Join(" or ", NameSuggestions.Closest(name, names).Select(n => $"'{n}'"))}? "
+        throw new LayerScopeException($"there is no built-in model '{name}'.{NameSuggestions.DidYouMean(name, names)} "
             + $"Built-in models: {string.Join(", ", names)}.");
     }
 

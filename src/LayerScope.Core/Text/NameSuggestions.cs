@@ -1,27 +1,36 @@
 namespace LayerScope.Text;
 
-/// <summary>Suggests the valid names closest to a mistyped one (Levenshtein edit distance), for "did you mean"
-/// messages about layers, data sets and demos.</summary>
+/// <summary>Finds the names closest to a misspelt one: Levenshtein distance, ignoring case, with names that contain
+/// the query (or are contained in it) kept even when far ("Relu" finds "/act/Relu"). Used for every "did you mean"
+/// message: layers, ONNX tensors, zoo models, demos, data sets.</summary>
 public static class NameSuggestions
 {
-    /// <summary>Up to <paramref name="count"/> names from <paramref name="validNames"/>, closest first. Names that contain
-    /// the given text (or are contained in it) rank before others at equal distance.</summary>
-    public static IReadOnlyList<string> Closest(string given, IEnumerable<string> validNames, int count = 3)
+    public static IReadOnlyList<string> Closest(string query, IEnumerable<string> names, int count = 5)
     {
-        return validNames
-            .Distinct(StringComparer.Ordinal)
-            .Select(name => (Name: name, Distance: Distance(given.ToLowerInvariant(), name.ToLowerInvariant()),
-                Related: name.Contains(given, StringComparison.OrdinalIgnoreCase) || given.Contains(name, StringComparison.OrdinalIgnoreCase)))
-            .OrderBy(candidate => candidate.Distance - (candidate.Related ? 0.5 : 0))
-            .ThenBy(candidate => candidate.Name, StringComparer.Ordinal)
+        var needle = query.Trim('/').ToUpperInvariant();
+        return names.Distinct(StringComparer.Ordinal)
+            .Select(name =>
+            {
+                var candidate = name.Trim('/').ToUpperInvariant();
+                bool contains = needle.Length > 0 && (candidate.Contains(needle, StringComparison.Ordinal) || needle.Contains(candidate, StringComparison.Ordinal));
+                return (name, contains, distance: Levenshtein(needle, candidate));
+            })
+            .Where(x => x.contains || x.distance <= Math.Max(3, needle.Length / 2))
+            .OrderBy(x => x.distance).ThenBy(x => x.contains ? 0 : 1).ThenBy(x => x.name, StringComparer.Ordinal)
             .Take(count)
-            .Select(candidate => candidate.Name)
+            .Select(x => x.name)
             .ToList();
     }
 
-    /// <summary>The Levenshtein distance: the fewest single-character insertions, deletions and substitutions that
-    /// turn <paramref name="a"/> into <paramref name="b"/>.</summary>
-    public static int Distance(string a, string b)
+    /// <summary>" Did you mean 'a' or 'b'?" for the closest names, or an empty string when none is close.</summary>
+    public static string DidYouMean(string query, IEnumerable<string> names, int count = 3)
+    {
+        var closest = Closest(query, names, count);
+        return closest.Count == 0 ? "" : $" Did you mean {string.Join(" or ", closest.Select(n => $"'{n}'"))}?";
+    }
+
+    /// <summary>The number of single-character insertions, deletions and substitutions turning a into b.</summary>
+    public static int Levenshtein(string a, string b)
     {
         var previous = new int[b.Length + 1];
         var current = new int[b.Length + 1];

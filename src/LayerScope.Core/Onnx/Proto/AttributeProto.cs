@@ -1,0 +1,73 @@
+namespace LayerScope.Onnx.Proto;
+
+/// <summary>onnx.AttributeProto, reduced to what LayerScope reads: the name, the type, scalar and integer-list
+/// values, and subgraphs (If/Loop/Scan bodies). Other values stay in <see cref="Fields"/>.</summary>
+public sealed class AttributeProto
+{
+    public const int NameField = 1;
+    public const int FField = 2;
+    public const int IField = 3;
+    public const int SField = 4;
+    public const int TField = 5;
+    public const int GField = 6;
+    public const int FloatsField = 7;
+    public const int IntsField = 8;
+    public const int StringsField = 9;
+    public const int TensorsField = 10;
+    public const int GraphsField = 11;
+    public const int DocStringField = 13;
+    public const int TypeProtoField = 14;
+    public const int TypeProtosField = 15;
+    public const int TypeField = 20;
+    public const int RefAttrNameField = 21;
+    public const int SparseTensorField = 22;
+    public const int SparseTensorsField = 23;
+
+    private AttributeProto(IReadOnlyList<ProtoField> fields)
+    {
+        Fields = fields;
+        Name = ProtoWire.LastString(fields, NameField);
+        Type = (AttributeType)ProtoWire.LastVarint(fields, TypeField);
+        I = ProtoWire.LastVarint(fields, IField);
+        Ints = ProtoWire.Int64s(fields, IntsField);
+        S = ProtoWire.LastString(fields, SField);
+        var f = fields.LastOrDefault(x => x.Number == FField);
+        F = f.Encoded.Length > 0 ? f.FixedFloat : 0f;
+        Graphs = [.. ProtoWire.Messages(fields, GField, GraphProto.Parse), .. ProtoWire.Messages(fields, GraphsField, GraphProto.Parse)];
+    }
+
+    public IReadOnlyList<ProtoField> Fields { get; }
+    public string Name { get; }
+    public AttributeType Type { get; }
+    public float F { get; }
+    public long I { get; }
+    public string S { get; }
+    public IReadOnlyList<long> Ints { get; }
+
+    /// <summary>The subgraphs held by a GRAPH or GRAPHS attribute.</summary>
+    public IReadOnlyList<GraphProto> Graphs { get; }
+
+    public static AttributeProto Parse(ReadOnlyMemory<byte> encoded) => new(ProtoWire.Split(encoded));
+}
+
+/// <summary>onnx.AttributeProto.AttributeType.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name",
+    Justification = "The members are ONNX's own attribute type names.")]
+public enum AttributeType
+{
+    Undefined = 0,
+    Float = 1,
+    Int = 2,
+    String = 3,
+    Tensor = 4,
+    Graph = 5,
+    Floats = 6,
+    Ints = 7,
+    Strings = 8,
+    Tensors = 9,
+    Graphs = 10,
+    SparseTensor = 11,
+    SparseTensors = 12,
+    TypeProto = 13,
+    TypeProtos = 14,
+}
