@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return LayersCommand.Create(terminal);
         yield return CaptureCommand.Create(terminal);
         yield return DemoCommand.Create(terminal);
+        yield return DataCommand.Create(terminal);
     }
 }
