@@ -1,0 +1,87 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace LayerScope.Reduction.Neighbors;
+
+/// <summary>Exact distances between single rows, vectorised; used to refine candidate lists.</summary>
+internal static class NeighborDistances
+{
+    /// <summary>Squared Euclidean distance.</summary>
+    public static float SquaredEuclidean(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int i = 0;
+        float sum = 0;
+        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
+        {
+            var acc = Vector<float>.Zero;
+            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
+            for (int v = 0; v < va.Length; v++) { var diff = va[v] - vb[v]; acc += diff * diff; }
+            sum = Vector.Sum(acc);
+            i = va.Length * Vector<float>.Count;
+        }
+        for (; i < a.Length; i++) { float diff = a[i] - b[i]; sum += diff * diff; }
+        return sum;
+    }
+
+    /// <summary>Dot product.</summary>
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int i = 0;
+        float sum = 0;
+        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
+        {
+            var acc = Vector<float>.Zero;
+            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
+            for (int v = 0; v < va.Length; v++) acc += va[v] * vb[v];
+            sum = Vector.Sum(acc);
+            i = va.Length * Vector<float>.Count;
+        }
+        for (; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    /// <summary>The distance under <paramref name="metric"/>; for cosine the rows must already be unit length (or
+    /// zero).</summary>
+    public static float Distance(ReadOnlySpan<float> a, ReadOnlySpan<float> b, DistanceMetric metric) =>
+        metric == DistanceMetric.Euclidean ? MathF.Sqrt(SquaredEuclidean(a, b)) : Math.Max(0f, 1f - Dot(a, b));
+
+    /// <summary>A copy of <paramref name="x"/> with unit-length rows (zero rows stay zero).</summary>
+    public static DenseMatrix Normalized(DenseMatrix x, int threads)
+    {
+        var result = new float[x.Values.LongLength];
+        ReductionThreads.ForChunks(x.Rows, 1024, threads, (_, start, end) =>
+        {
+            for (int i = start; i < end; i++)
+            {
+                var row = x.Row(i);
+                float norm = MathF.Sqrt(Dot(row, row));
+                var target = result.AsSpan(i * x.Columns, x.Columns);
+                if (norm > 0) for (int j = 0; j < row.Length; j++) target[j] = row[j] / norm;
+            }
+        });
+        return new DenseMatrix(result, x.Rows, x.Columns);
+    }
+
+    /// <summary>Sorts <paramref name="indices"/> and <paramref name="distances"/> together by distance, then index
+    /// (a stable, reproducible order).</summary>
+    public static void SortByDistance(Span<int> indices, Span<float> distances)
+    {
+        // Insertion sort: the lists are short and nearly sorted.
+        for (int a = 1; a < indices.Length; a++)
+        {
+            float d = distances[a];
+            int idx = indices[a];
+            int b = a - 1;
+            while (b >= 0 && (distances[b] > d || (distances[b] == d && indices[b] > idx)))
+            {
+                distances[b + 1] = distances[b];
+                indices[b + 1] = indices[b];
+                b--;
+            }
+            distances[b + 1] = d;
+            indices[b + 1] = idx;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace LayerScope.Reduction.Quality;
+
+/// <summary>How faithful an embedding is to its input.</summary>
+/// <param name="Count">Points.</param>
+/// <param name="K">Neighbours used.</param>
+/// <param name="SampleSize">Points whose neighbourhoods were compared (all when <see cref="Subsampled"/> is false).</param>
+/// <param name="Subsampled">True when the neighbour metrics are estimates from a random sample.</param>
+/// <param name="Trustworthiness">Venna and Kaski's trustworthiness: 1 when no embedding neighbour is a stranger in the input.</param>
+/// <param name="NeighborRecall">Mean share of each point's k input neighbours that are among its k embedding neighbours.</param>
+/// <param name="KlDivergence">KL(P ‖ Q) of t-SNE with the options' perplexity, or null when not computed.</param>
+/// <param name="LabelAccuracy">Share of points whose label is the majority label of their k embedding neighbours, or null without labels.</param>
+public sealed record QualityReport(int Count, int K, int SampleSize, bool Subsampled, double Trustworthiness, double NeighborRecall,
+    double? KlDivergence, double? LabelAccuracy);

@@ -1,0 +1,36 @@
+using TorchSharp;
+
+namespace LayerScope.Reduction;
+
+/// <summary>How many threads a reduction uses: the <c>threads</c> setting (0 = every core), applied to parallel C#
+/// loops and to libtorch.</summary>
+internal static class ReductionThreads
+{
+    /// <summary>The effective thread count for the setting <paramref name="threads"/>.</summary>
+    public static int Resolve(int threads) => threads > 0 ? threads : Environment.ProcessorCount;
+
+    /// <summary>Parallel options limited to <paramref name="threads"/>.</summary>
+    public static ParallelOptions Options(int threads, CancellationToken cancellationToken = default) =>
+        new() { MaxDegreeOfParallelism = Resolve(threads), CancellationToken = cancellationToken };
+
+    /// <summary>Tells libtorch how many threads its kernels (GEMM, SVD, FFT) may use.</summary>
+    public static void ApplyToTorch(int threads)
+    {
+        int n = Resolve(threads);
+        if (torch.get_num_threads() != n) torch.set_num_threads(n);
+    }
+
+    /// <summary>Runs <paramref name="body"/>(start, end) over [0, <paramref name="count"/>) in chunks of
+    /// <paramref name="chunk"/> on up to <paramref name="threads"/> threads. Chunk boundaries do not depend on the
+    /// thread count, so per-chunk partial sums reduced in chunk order are reproducible.</summary>
+    public static void ForChunks(int count, int chunk, int threads, Action<int, int, int> body)
+    {
+        int chunks = (count + chunk - 1) / chunk;
+        if (chunks <= 1 || Resolve(threads) == 1)
+        {
+            for (int c = 0; c < chunks; c++) body(c, c * chunk, Math.Min(count, (c + 1) * chunk));
+            return;
+        }
+        Parallel.For(0, chunks, Options(threads), c => body(c, c * chunk, Math.Min(count, (c + 1) * chunk)));
+    }
+}

@@ -1,0 +1,91 @@
+using LayerScope.Errors;
+using LayerScope.Progress;
+using LayerScope.Reduction.Neighbors;
+using LayerScope.Reduction.Pca;
+
+namespace LayerScope.Reduction.Tsne;
+
+/// <summary>
+/// t-distributed stochastic neighbour embedding: PCA to <see cref="TsneOptions.PcaComponents"/> dimensions, k nearest
+/// neighbours, perplexity-calibrated affinities, then gradient descent with early exaggeration (phase one) and
+/// without (phase two), the repulsion by Barnes–Hut or FFT interpolation.
+/// </summary>
+/// <remarks>L. van der Maaten and G. Hinton, "Visualizing data using t-SNE", JMLR 9, 2008; L. van der Maaten,
+/// "Accelerating t-SNE using tree-based algorithms", JMLR 15, 2014; G. C. Linderman et al., "Fast
+/// interpolation-based t-SNE for improved visualization of single-cell RNA-seq data", Nature Methods 16, 2019;
+/// P. G. Poličar, M. Stražar and B. Zupan, "openTSNE", bioRxiv 2019 (the structure of stages).</remarks>
+public static class Tsne
+{
+    /// <summary>Embeds the rows of <paramref name="x"/>.</summary>
+    /// <exception cref="InvalidSettingsException">Settings that do not fit the data; every problem is listed.</exception>
+    /// <exception cref="DataFormatException">NaN or infinite values in <paramref name="x"/>.</exception>
+    public static TsneEmbedding Fit(DenseMatrix x, TsneOptions? options = null, IProgress<StepProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        options ??= new TsneOptions();
+        InvalidSettingsException.ThrowIfAny(options.Validate(x.Rows));
+        x.EnsureFinite("X");
+        ReductionThreads.ApplyToTorch(options.Threads);
+
+        PcaResult? pca = null;
+        var data = x;
+        if (options.PcaComponents > 0 && x.Columns > options.PcaComponents && x.Rows > options.PcaComponents)
+        {
+            pca = LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions { Components = options.PcaComponents, Seed = options.Seed, Threads = options.Threads }, progress);
+            data = pca.Transform(x, options.Threads);
+        }
+
+        int k = options.NeighborCountFor(x.Rows);
+        progress?.Report(new StepProgress("neighbours", 0, 1, $"k = {k}"));
+        var index = KnnSearch.CreateIndex(data, options.Neighbors, options.Metric, options.Seed, options.Threads);
+        var graph = index.QueryIndexed(k, cancellationToken);
+        progress?.Report(new StepProgress("neighbours", 1, 1, $"k = {k}"));
+        var affinities = PerplexityAffinities.FromGraph(graph, options.Perplexity, options.Threads);
+
+        var initialization = options.Initialization == TsneInitializationMethod.Random
+            ? TsneInitialization.Random(x.Rows, options.Dimensions, options.Seed)
+            : pca is not null
+                ? TsneInitialization.FromScores(data, options.Dimensions)
+                : TsneInitialization.Pca(data, options.Dimensions, options.Seed, options.Threads);
+        return Optimize(affinities, initialization, options, progress, pca, index, cancellationToken);
+    }
+
+    /// <summary>Optimises an embedding for precomputed affinities from a given start (N × dims): early exaggeration,
+    /// then the normal phase.</summary>
+    public static TsneEmbedding Fit(TsneAffinities affinities, DenseMatrix initialization, TsneOptions? options = null,
+        IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Optimize(affinities, initialization, options ?? new TsneOptions(), progress, null, null, cancellationToken);
+
+    private static TsneEmbedding Optimize(TsneAffinities affinities, DenseMatrix initialization, TsneOptions options,
+        IProgress<StepProgress>? progress, PcaResult? pca, IKnnIndex? index, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(affinities);
+        ArgumentNullException.ThrowIfNull(initialization);
+        var problems = options.Validate(affinities.Count).ToList();
+        if (initialization.Rows != affinities.Count || initialization.Columns != options.Dimensions)
+            problems.Add($"the initialization is {initialization.Rows} × {initialization.Columns}; it must be {affinities.Count} × {options.Dimensions} (points × dimensions).");
+        InvalidSettingsException.ThrowIfAny(problems);
+        ReductionThreads.ApplyToTorch(options.Threads);
+
+        int n = affinities.Count;
+        var optimizer = new TsneOptimizer(affinities, initialization.ToDoubles(), options.Dimensions, CreateRepulsion(options, n), options.Threads);
+        var reports = new List<TsneIterationReport>();
+        double learningRate = options.LearningRateFor(n);
+        int early = Math.Min(options.EarlyExaggerationIterations, options.Iterations);
+        int done = optimizer.Run(early, options.EarlyExaggeration, options.InitialMomentum, learningRate, 0, options.Iterations,
+            options.ReportEvery, reports, progress, cancellationToken);
+        if (done == early)
+            done += optimizer.Run(options.Iterations - early, options.Exaggeration, options.FinalMomentum, learningRate, early,
+                options.Iterations, options.ReportEvery, reports, progress, cancellationToken);
+        return new TsneEmbedding(affinities, optimizer.Positions, optimizer.Update, optimizer.Gains, options, done, reports,
+            done < options.Iterations, pca, index);
+    }
+
+    internal static ITsneRepulsion CreateRepulsion(TsneOptions options, int n) => options.RepulsionFor(n) switch
+    {
+        TsneRepulsionMethod.Fft => new FftRepulsion(options.Threads),
+        TsneRepulsionMethod.Exact => new ExactRepulsion(options.Dimensions, options.Threads),
+        _ => new BarnesHutRepulsion(options.Dimensions, options.Theta, options.Threads),
+    };
+}
