@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text.Json;
+using LayerScope.Errors;
+using LayerScope.Onnx;
+using LayerScope.Progress;
+using LayerScope.Reduction;
+using LayerScope.Reduction.Pca;
+using LayerScope.Reduction.Quality;
+using LayerScope.Reduction.Tsne;
+using LayerScope.Rendering;
+using LayerScope.Rendering.Figures;
+using LayerScope.Rendering.Html;
+using LayerScope.Rendering.PlotData;
+using LayerScope.Storage;
+using LayerScope.Storage.Npy;
+
+namespace LayerScope.Inspection;
+
+/// <summary>
+/// One-command look inside a user's ONNX model: capture a layer for every input row, reduce it with PCA, embed it in
+/// 2-D, and write a report with the scatter colored by label and, when the model outputs class scores, by prediction.
+/// </summary>
+public static class OnnxInspection
+{
+    private static readonly FigureSize Size = new(760, 600);
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    public static InspectResult Run(InspectOptions options, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var model = OnnxModel.Open(options.ModelPath);
+        var scores = model.Layers.Outputs.Count > 0 ? model.Layers.Outputs[0].Name : null;
+        var layers = scores is null || scores == options.Layer ? new[] { options.Layer } : new[] { options.Layer, scores };
+        var captured = OnnxActivationCapture.Run(model, new OnnxCaptureOptions
+        {
+            Layers = layers,
+            Inputs = [OnnxInputSource.FromFile(options.InputPath, options.InputName)],
+            BatchSize = options.BatchSize,
+        }, progress, cancellationToken);
+
+        var layer = captured.Layers[0];
+        var x = Flatten(layer.Values!, layer.Shape);
+        x.EnsureFinite($"layer '{options.Layer}'");
+        var labels = options.LabelsPath is null ? null : ReadLabels(options.LabelsPath, x.Rows);
+        int[]? predicted = captured.Layers.Count > 1 ? Predictions(captured.Layers[1]) : null;
+
+        var pca = Pca.Fit(x, new PcaOptions { Components = Math.Min(50, Math.Min(x.Columns, x.Rows)), Seed = options.Seed }, progress);
+        var reduced = pca.Transform(x);
+        DenseMatrix embedding;
+        string methodText;
+        if (options.Method == InspectMethod.Pca || x.Rows < 4)
+        {
+            embedding = FirstColumns(reduced, 2);
+            methodText = "PCA";
+        }
+        else
+        {
+            double perplexity = Math.Min(30, (x.Rows - 1) / 3.0 - 1);
+            var tsne = Tsne.Fit(reduced, new TsneOptions { Perplexity = perplexity, Seed = options.Seed, PcaComponents = reduced.Columns }, progress, cancellationToken);
+            embedding = tsne.Positions;
+            methodText = string.Create(CultureInfo.InvariantCulture, $"t-SNE (perplexity {perplexity:0.#}, KL {tsne.KlDivergence:0.000})");
+        }
+        var quality = EmbeddingQuality.Evaluate(reduced, embedding, labels, new QualityOptions { K = QualityNeighbors(x.Rows), KlDivergence = false, Seed = options.Seed });
+
+        using var output = StagedDirectory.Create(options.OutputDirectory, "inspect.json");
+        NpyWriter.Write(output.File("embedding.npy"), NpyArray.Create(embedding.Values, embedding.Rows, embedding.Columns));
+        var report = new ReportBuilder($"{Path.GetFileName(options.ModelPath)}: layer {options.Layer}");
+        report.AddKeyValues(new Dictionary<string, string>
+        {
+            ["model"] = options.ModelPath,
+            ["layer"] = $"{options.Layer} (tensor {layer.Reference.TensorName})",
+            ["points"] = $"{x.Rows} rows of {x.Columns} values",
+            ["method"] = methodText,
+            ["PCA explained variance (first 10 components)"] = string.Join(", ", pca.ExplainedVarianceRatio.Take(10).Select(r => r.ToString("0.000", CultureInfo.InvariantCulture))),
+            ["trustworthiness (k = 10)"] = quality.Trustworthiness.ToString("0.000", CultureInfo.InvariantCulture),
+            ["10-NN recall"] = quality.NeighborRecall.ToString("0.000", CultureInfo.InvariantCulture),
+            ["10-NN label accuracy"] = quality.LabelAccuracy?.ToString("0.000", CultureInfo.InvariantCulture) ?? "(no labels)",
+        });
+        var scatter = new ScatterFigure();
+        var colorings = new List<(string Name, int[] Classes)>();
+        if (labels is not null) colorings.Add(("label", labels));
+        if (predicted is not null) colorings.Add(("predicted class", predicted));
+        if (colorings.Count == 0) colorings.Add(("all points", new int[x.Rows]));
+        foreach (var (name, classes) in colorings)
+        {
+            var classNames = Enumerable.Range(0, classes.Length == 0 ? 1 : classes.Max() + 1).Select(c => colorings.Count == 1 && name == "all points" ? "input row" : c.ToString(CultureInfo.InvariantCulture)).ToList();
+            var data = new ScatterPlotData(Column(embedding, 0), Column(embedding, 1), classes, classNames)
+            {
+                Title = $"{options.Layer}: {methodText.Split(' ')[0]}, colored by {name}",
+                XLabel = $"{methodText.Split(' ')[0]} 1",
+                YLabel = $"{methodText.Split(' ')[0]} 2",
+                PointSize = x.Rows > 20_000 ? 2 : x.Rows > 2_000 ? 3 : 5,
+            };
+            var png = scatter.RenderPng(data, Size);
+            AtomicFile.WriteAllBytes(output.File($"scatter-by-{name.Replace(' ', '-')}.png"), png);
+            report.AddImage($"colored by {name}", png);
+        }
+        AtomicFile.WriteAllText(output.File("inspect.json"), JsonSerializer.Serialize(new
+        {
+            model = options.ModelPath,
+            layer = options.Layer,
+            tensor = layer.Reference.TensorName,
+            rows = x.Rows,
+            features = x.Columns,
+            method = methodText,
+            pcaExplainedVarianceRatio = pca.ExplainedVarianceRatio,
+            trustworthiness = quality.Trustworthiness,
+            neighborRecall = quality.NeighborRecall,
+            labelAccuracy = quality.LabelAccuracy,
+            subsampled = quality.Subsampled,
+        }, JsonOptions));
+        report.Save(output.File("report.html"));
+        output.Commit();
+        return new InspectResult(output.Target, layer.Reference.TensorName, x.Rows, x.Columns, pca.ExplainedVarianceRatio, quality, predicted is not null);
+    }
+
+    /// <summary>Trustworthiness (Venna and Kaski 2001) is normalised for k &lt; N/2; small inputs use fewer neighbours than 10.</summary>
+    private static int QualityNeighbors(int rows) => Math.Clamp((rows - 1) / 2, 1, 10);
+
+    private static DenseMatrix Flatten(NpyArray values, IReadOnlyList<long> shape)
+    {
+        int rows = checked((int)shape[0]);
+        int columns = checked((int)shape.Skip(1).Aggregate(1L, (a, b) => a * b));
+        return new DenseMatrix(values.ToFloat32(), rows, columns);
+    }
+
+    private static int[] ReadLabels(string path, int rows)
+    {
+        var array = NpyReader.Read(path);
+        if (array.Shape.Length != 1 || array.Shape[0] != rows)
+            throw new DataFormatException(path, "shape", $"one label per input row, shape ({rows},)", $"({string.Join(", ", array.Shape)})");
+        var values = array.ToInt64();
+        if (values.Any(v => v < 0 || v > 10_000))
+            throw new DataFormatException(path, "values", "class indices from 0 to 10000", $"{values.Min()}..{values.Max()}");
+        return values.Select(v => (int)v).ToArray();
+    }
+
+    /// <summary>Argmax of the model's first output when it has one score per class ([N, C], C ≥ 2); else null.</summary>
+    private static int[]? Predictions(OnnxCapturedLayer output)
+    {
+        if (output.Shape.Count != 2 || output.Shape[1] < 2 || output.Values is null) return null;
+        var scores = output.Values.ToFloat32();
+        int classes = (int)output.Shape[1];
+        var predicted = new int[output.Shape[0]];
+        for (int i = 0; i < predicted.Length; i++)
+        {
+            var row = scores.AsSpan(i * classes, classes);
+            int best = 0;
+            for (int c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
+            predicted[i] = best;
+        }
+        return predicted;
+    }
+
+    private static DenseMatrix FirstColumns(DenseMatrix x, int count)
+    {
+        count = Math.Min(count, x.Columns);
+        var result = DenseMatrix.Zeros(x.Rows, 2);
+        for (int i = 0; i < x.Rows; i++)
+            for (int j = 0; j < count; j++) result.Values[i * 2 + j] = x.Values[i * x.Columns + j];
+        return result;
+    }
+
+    private static double[] Column(DenseMatrix x, int column)
+    {
+        var values = new double[x.Rows];
+        for (int i = 0; i < x.Rows; i++) values[i] = x.Values[i * x.Columns + column];
+        return values;
+    }
+}
