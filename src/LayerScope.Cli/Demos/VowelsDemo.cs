@@ -69,7 +69,7 @@ public static class VowelsDemo
             LearningRate = options.LearningRate,
             Seed = options.Seed,
             Objective = ClassificationObjective.Multiclass,
-        }, progress, cancellationToken);
+        }, progress, cancellationToken: cancellationToken);
 
         var predicted = SequenceTrainer.Predict(model, testInput);
         var classification = ClassificationReport.From(test.Labels, predicted, test.ClassNames);
@@ -91,7 +91,7 @@ public static class VowelsDemo
             + $"{Enumerable.Range(0, test.Count).Min(test.Length)} to {Math.Max(train.MaxLength, test.MaxLength)} frames long. "
             + $"Network: sequence input ({train.Features}) → LSTM ({options.HiddenUnits}) → fully connected ({train.ClassNames.Count}) → softmax "
             + "(applied by the cross-entropy loss). Coefficients are standardised with training-set statistics. "
-            + $"Training: Adam (learning rate {options.LearningRate}), {options.Epochs} epochs, mini-batches of {options.BatchSize} "
+            + $"Training: Adam (learning rate {options.LearningRate}, gradients clipped to norm 1), {options.Epochs} epochs, mini-batches of {options.BatchSize} "
             + "sequences of similar length (sorted by length, packed, batch order shuffled each epoch), seed "
             + $"{options.Seed}. The states h_t and c_t at every time step come from stepping the trained LSTM weights through each test sequence.");
         report.AddKeyValues(

@@ -15,6 +15,14 @@ public static class SequenceTrainer
 {
     /// <summary>Trains <paramref name="model"/> in place; <see cref="TrainingOptions.Objective"/> is ignored (the loss is
     /// always multiclass cross-entropy).</summary>
+    /// <param name="model">The network, trained in place and left in evaluation mode.</param>
+    /// <param name="train">The training sequences.</param>
+    /// <param name="test">The sequences evaluated after every epoch.</param>
+    /// <param name="options">Epochs, batch size, learning rate and seed.</param>
+    /// <param name="progress">Told after every epoch.</param>
+    /// <param name="maxGradientNorm">Gradients whose overall L2 norm exceeds this are scaled down to it before each step
+    /// (MATLAB's GradientThreshold, 1 by default), which keeps recurrent training from spiking; null turns it off.</param>
+    /// <param name="cancellationToken">Checked before every epoch.</param>
     /// <returns>One report per epoch.</returns>
     public static IReadOnlyList<EpochReport> Fit<TModel>(
         TModel model,
@@ -22,10 +30,13 @@ public static class SequenceTrainer
         LabeledSequences test,
         TrainingOptions options,
         IProgress<StepProgress>? progress = null,
+        double? maxGradientNorm = 1.0,
         CancellationToken cancellationToken = default)
         where TModel : nn.Module, ISequenceClassifier
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (maxGradientNorm is { } limit && !(limit > 0))
+            throw new ArgumentOutOfRangeException(nameof(maxGradientNorm), limit, "The gradient norm limit must be positive, or null for none.");
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(options);
@@ -52,6 +63,7 @@ public static class SequenceTrainer
                     optimizer.zero_grad();
                     var loss = nn.functional.cross_entropy(model.Classify(batch.Inputs, batch.Lengths), batch.Labels);
                     loss.backward();
+                    if (maxGradientNorm is { } norm) nn.utils.clip_grad_norm_(model.parameters(), norm);
                     optimizer.step();
                 }
                 var (trainLoss, trainAccuracy) = Evaluate(model, trainAll);
