@@ -90,7 +90,7 @@ public static class SequenceTrainer
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var logits = model.Classify(data.Inputs, data.Lengths);
-        double loss = nn.functional.cross_entropy(logits, data.Labels).item<float>();
+        double loss = nn.functional.cross_entropy(logits, data.Labels).to(ScalarType.Float64).item<double>();
         double accuracy = logits.argmax(1).eq(data.Labels).to(ScalarType.Float64).mean().item<double>();
         return (loss, accuracy);
     }
