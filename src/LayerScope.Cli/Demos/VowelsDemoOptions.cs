@@ -15,7 +15,7 @@ public sealed record VowelsDemoOptions
     public int Seed { get; init; } = 42;
 
     /// <summary>Passes over the 270 training sequences.</summary>
-    public int Epochs { get; init; } = 20;
+    public int Epochs { get; init; } = 12;
 
     /// <summary>Adam's step size.</summary>
     public double LearningRate { get; init; } = 0.01;
