@@ -111,6 +111,17 @@ public class VowelsDemoTests(VowelsDemoRun run) : IClassFixture<VowelsDemoRun>
         Assert.False(Directory.Exists(folder.File("out")));
     }
 
+    [DataFact(VowelsDemoRun.DataFile)]
+    public void Equal_seeds_give_identical_results()
+    {
+        using var folder = new TemporaryFolder();
+        var options = new VowelsDemoOptions { DataDirectory = TestData.DataDirectory, OutputDirectory = folder.File("a"), Epochs = 1 };
+        var first = VowelsDemo.Run(options);
+        var second = VowelsDemo.Run(options with { OutputDirectory = folder.File("b") });
+        Assert.Equal(first.Epochs, second.Epochs);
+        Assert.Equal(File.ReadAllBytes(folder.File("a/cell-states.npy")), File.ReadAllBytes(folder.File("b/cell-states.npy")));
+    }
+
     [Fact]
     public void Malformed_data_fails_naming_the_file_and_line_and_writes_nothing()
     {
