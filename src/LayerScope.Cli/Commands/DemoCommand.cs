@@ -21,9 +21,9 @@ internal static class DemoCommand
         var vowelsDefaults = new VowelsDemoOptions();
         var name = new Argument<string?>("name") { Description = $"Which demo: {string.Join(", ", Demos)} (default {DefaultDemo}).", Arity = ArgumentArity.ZeroOrOne };
         var data = new Option<string?>("--data") { Description = "Data folder (default: LAYERSCOPE_DATA, else the per-user cache)." };
-        var output = new Option<string>("--out") { Description = "Output folder for the report, figures, metrics and arrays.", DefaultValueFactory = _ => defaults.OutputDirectory };
+        var output = new Option<string>("--out") { Description = $"Output folder for the report, figures, metrics and arrays (vowels: {vowelsDefaults.OutputDirectory} unless given).", DefaultValueFactory = _ => defaults.OutputDirectory };
         var seed = new Option<int>("--seed") { Description = "Random seed; equal seeds give equal results.", DefaultValueFactory = _ => defaults.Seed };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => defaults.Epochs };
+        var epochs = new Option<int>("--epochs") { Description = $"Training epochs (vowels: {vowelsDefaults.Epochs} unless given).", DefaultValueFactory = _ => defaults.Epochs };
         var observation = new Option<int>("--observation") { Description = "vowels: the test sequence (0-based) drawn in the feature and state figures.", DefaultValueFactory = _ => vowelsDefaults.Observation };
         var units = new Option<int[]>("--units") { Description = "vowels: the hidden units (0-based) of the smaller heatmaps (default 0 to 9).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("demo", "Run a complete workflow end to end and write an HTML report.") { name, data, output, seed, epochs, observation, units };
