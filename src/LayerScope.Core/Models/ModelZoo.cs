@@ -16,6 +16,8 @@ public static class ModelZoo
             [4], () => new BanknoteMlp([2])),
         new("banknote-mlp-deep", "4→3→2→1 MLP for banknote authentication; the 2-unit layer is the second hidden layer.",
             [4], () => new BanknoteMlp([3, 2])),
+        new("vowels-lstm", "12→LSTM(100)→9 sequence classifier for the Japanese Vowels speakers; h_t and c_t are captured per time step.",
+            [29, 12], () => new VowelsLstm()),
     ];
 
     /// <summary>The model called <paramref name="name"/>; throws with the closest names when there is none.</summary>

@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Text.Json;
+using LayerScope.Capture;
+using LayerScope.Data;
+using LayerScope.Data.Loaders;
+using LayerScope.Evaluation;
+using LayerScope.Models;
+using LayerScope.Models.Zoo;
+using LayerScope.Progress;
+using LayerScope.Rendering;
+using LayerScope.Rendering.Figures;
+using LayerScope.Rendering.Html;
+using LayerScope.Rendering.PlotData;
+using LayerScope.Storage;
+using LayerScope.Storage.Npy;
+using LayerScope.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LayerScope.Cli.Demos;
+
+/// <summary>The vowels demo's outcome: training history, the test-set report, the layers and where the report is.</summary>
+public sealed record VowelsDemoResult(IReadOnlyList<EpochReport> Epochs, ClassificationReport TestReport, LayerTable Layers, string OutputDirectory)
+{
+    /// <summary>Test accuracy after the last epoch.</summary>
+    public double FinalTestAccuracy => TestReport.Accuracy;
+
+    /// <summary>The HTML report.</summary>
+    public string ReportPath => Path.Combine(OutputDirectory, "report.html");
+}
+
+/// <summary>
+/// MATLAB's "Visualize Activations of LSTM Network" on the Japanese Vowels data: an LSTM(100) learns to tell nine
+/// speakers apart from 12 LPC cepstrum coefficients per frame; then the trained weights are stepped through every test
+/// sequence to record the hidden state h_t and the cell state c_t at every time step, drawn as unit × time heatmaps,
+/// and the final hidden states of all test sequences are embedded in two dimensions, colored by speaker.
+/// </summary>
+public static class VowelsDemo
+{
+    private static readonly FigureSize LineSize = new(800, 520);
+    private static readonly FigureSize SmallHeatmapSize = new(800, 420);
+    private static readonly FigureSize LargeHeatmapSize = new(800, 1000);
+    private static readonly FigureSize ScatterSize = new(760, 620);
+
+    /// <summary>Runs the demo and writes report.html, metrics.json, layers.txt, the figures and the state arrays to
+    /// <see cref="VowelsDemoOptions.OutputDirectory"/> (all or nothing).</summary>
+    public static VowelsDemoResult Run(VowelsDemoOptions options, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var dataDirectory = DataDirectory.Choose(options.DataDirectory);
+        var train = JapaneseVowelsLoader.LoadTrain(dataDirectory);
+        var test = JapaneseVowelsLoader.LoadTest(dataDirectory);
+        options.Validate(test.Count);
+
+        // Standardise every coefficient with training-set statistics over all training frames.
+        var standardizer = Standardizer.Fit(train.ConcatenatedFrames(), train.Features);
+        var trainInput = train.MapSequences(standardizer.Transform);
+        var testInput = test.MapSequences(standardizer.Transform);
+
+        using var output = StagedDirectory.Create(options.OutputDirectory, "metrics.json");
+        torch.manual_seed(options.Seed);
+        using var model = new VowelsLstm(train.Features, options.HiddenUnits, train.ClassNames.Count);
+        var layers = LayerTable.Describe(model, torch.zeros(1, test.MaxLength, train.Features));
+
+        var epochs = SequenceTrainer.Fit(model, trainInput, testInput, new TrainingOptions
+        {
+            Epochs = options.Epochs,
+            BatchSize = options.BatchSize,
+            LearningRate = options.LearningRate,
+            Seed = options.Seed,
+            Objective = ClassificationObjective.Multiclass,
+        }, progress, cancellationToken: cancellationToken);
+
+        var predicted = SequenceTrainer.Predict(model, testInput);
+        var classification = ClassificationReport.From(test.Labels, predicted, test.ClassNames);
+
+        LstmStates states;
+        using (var batch = SequenceBatch.PadAll(testInput))
+        {
+            states = LstmStepper.Run(model.Lstm, batch.Inputs, Enumerable.Range(0, test.Count).Select(test.Length).ToArray());
+        }
+        var finalStates = states.FinalHidden();
+        var embedding = EmbedFinalStates(finalStates, states.Count, states.Units, options.Seed);
+
+        WriteArrays(output, states, finalStates, embedding, test.Labels, predicted);
+        AtomicFile.WriteAllText(output.File("layers.txt"), layers.ToText());
+
+        var report = new ReportBuilder("Japanese Vowels: the hidden and cell states of an LSTM, step by step");
+        report.AddParagraph($"Data: Japanese Vowels (UCI; Kudo, Toyama, Shimbo 1999): nine speakers uttering /ae/, "
+            + $"{train.Count} training and {test.Count} test sequences of {train.Features} LPC cepstrum coefficients per frame, "
+            + $"{Enumerable.Range(0, test.Count).Min(test.Length)} to {Math.Max(train.MaxLength, test.MaxLength)} frames long. "
+            + $"Network: sequence input ({train.Features}) → LSTM ({options.HiddenUnits}) → fully connected ({train.ClassNames.Count}) → softmax "
+            + "(applied by the cross-entropy loss). Coefficients are standardised with training-set statistics. "
+            + $"Training: Adam (learning rate {options.LearningRate}, gradients clipped to norm 1), {options.Epochs} epochs, mini-batches of {options.BatchSize} "
+            + "sequences of similar length (sorted by length, packed, batch order shuffled each epoch), seed "
+            + $"{options.Seed}. The states h_t and c_t at every time step come from stepping the trained LSTM weights through each test sequence.");
+        report.AddKeyValues(
+        [
+            new("test accuracy", classification.Accuracy.ToString("0.0000", CultureInfo.InvariantCulture)),
+            new("test sequences", test.Count.ToString(CultureInfo.InvariantCulture)),
+            new("observation drawn", $"test sequence {options.Observation} ({test.ClassNames[test.Labels[options.Observation]]}, "
+                + $"{test.Length(options.Observation)} time steps, predicted {test.ClassNames[predicted[options.Observation]]})"),
+        ]);
+
+        AddFigures(report, output, options, test, states, embedding);
+        AddTraining(report, output, epochs);
+
+        report.AddHeading("Layers");
+        report.AddTable(["layer", "type", "output shape", "parameters", "settings"],
+            layers.Layers.Select(l => (IReadOnlyList<string>)[l.Name, l.Type, l.OutputShapeText, l.ParameterCount.ToString(CultureInfo.InvariantCulture), l.ConfigText]).ToList());
+        report.AddHeading("Test set, per speaker");
+        report.AddTable(["class", "precision", "recall", "F1", "support"],
+            classification.Classes.Append(classification.MacroAverage).Append(classification.WeightedAverage)
+                .Select(c => (IReadOnlyList<string>)[c.Class, $"{c.Precision:0.0000}", $"{c.Recall:0.0000}", $"{c.F1:0.0000}", $"{c.Support}"]).ToList());
+
+        WriteMetrics(output.File("metrics.json"), options, train, test, states, epochs, classification);
+        report.Save(output.File("report.html"));
+        output.Commit();
+        return new VowelsDemoResult(epochs, classification, layers, output.Target);
+    }
+
+    private static void AddFigures(ReportBuilder report, StagedDirectory output, VowelsDemoOptions options, LabeledSequences test, LstmStates states, double[] embedding)
+    {
+        int observation = options.Observation;
+        string speaker = test.ClassNames[test.Labels[observation]];
+        int length = test.Length(observation);
+        var sequence = test.Sequences[observation];
+        var features = new LinePlotData($"Test sequence {observation} ({speaker}): input features", "time step", "LPC cepstrum coefficient",
+            Enumerable.Range(0, test.Features)
+                .Select(f => LineSeries.Indexed(test.FeatureNames[f], Enumerable.Range(0, length).Select(t => (double)sequence[t * test.Features + f]).ToArray()))
+                .ToList());
+        var allUnits = Enumerable.Range(0, states.Units).ToArray();
+        var unitLabels = (IReadOnlyList<int> units) => units.Select(u => u.ToString(CultureInfo.InvariantCulture)).ToList();
+        var steps = Enumerable.Range(0, length).Select(t => t.ToString(CultureInfo.InvariantCulture)).ToList();
+        HeatmapData Heatmap(IReadOnlyList<int> units, bool cell) => new(
+            states.UnitsOverTime(observation, units, cell),
+            $"Test sequence {observation} ({speaker}): {(cell ? "cell state c_t" : "hidden state h_t")}, {(units.Count == states.Units ? "all" : units.Count.ToString(CultureInfo.InvariantCulture))} units",
+            "unit", "time step", cell ? "cell state c_t" : "hidden state h_t", unitLabels(units), steps);
+        var scatter = new ScatterPlotData(
+            Enumerable.Range(0, states.Count).Select(i => embedding[2 * i]).ToArray(),
+            Enumerable.Range(0, states.Count).Select(i => embedding[2 * i + 1]).ToArray(),
+            test.Labels, test.ClassNames)
+        {
+            Title = $"{EmbeddingMethod} of the final hidden states ({states.Count} test sequences)",
+            XLabel = $"{EmbeddingMethod} 1",
+            YLabel = $"{EmbeddingMethod} 2",
+        };
+
+        var figures = new (string File, string Caption, byte[] Png)[]
+        {
+            ("features.png", $"The {test.Features} input features of test sequence {observation} over time (raw coefficients).",
+                new LinePlotFigure().RenderPng(features, LineSize)),
+            ("hidden-units.png", $"Hidden state h_t of units {string.Join(", ", options.Units)} over the time steps of test sequence {observation}.",
+                new HeatmapFigure().RenderPng(Heatmap(options.Units, cell: false), SmallHeatmapSize)),
+            ("hidden-all.png", $"Hidden state h_t of all {states.Units} units over the time steps of test sequence {observation}.",
+                new HeatmapFigure().RenderPng(Heatmap(allUnits, cell: false), LargeHeatmapSize)),
+            ("cell-units.png", $"Cell state c_t of units {string.Join(", ", options.Units)} over the time steps of test sequence {observation}.",
+                new HeatmapFigure().RenderPng(Heatmap(options.Units, cell: true), SmallHeatmapSize)),
+            ("cell-all.png", $"Cell state c_t of all {states.Units} units over the time steps of test sequence {observation}.",
+                new HeatmapFigure().RenderPng(Heatmap(allUnits, cell: true), LargeHeatmapSize)),
+            ("final-states.png", $"{EmbeddingMethod} of the final hidden state h_T of every test sequence, colored by speaker.",
+                new ScatterFigure().RenderPng(scatter, ScatterSize)),
+        };
+        report.AddHeading($"Test sequence {observation}: inputs and states over time");
+        foreach (var (file, caption, png) in figures)
+        {
+            AtomicFile.WriteAllBytes(output.File(file), png);
+            if (file == "final-states.png") report.AddHeading("All test sequences: final hidden states");
+            report.AddImage(caption, png);
+        }
+    }
+
+    private static void AddTraining(ReportBuilder report, StagedDirectory output, IReadOnlyList<EpochReport> epochs)
+    {
+        var x = epochs.Select(e => (double)e.Epoch).ToArray();
+        var loss = new LinePlotData("Training curves: loss", "epoch", "cross-entropy",
+            [new LineSeries("train", x, epochs.Select(e => e.TrainLoss).ToArray()), new LineSeries("test", x, epochs.Select(e => e.TestLoss).ToArray())]);
+        var accuracy = new LinePlotData("Training curves: accuracy", "epoch", "accuracy",
+            [new LineSeries("train", x, epochs.Select(e => e.TrainAccuracy).ToArray()), new LineSeries("test", x, epochs.Select(e => e.TestAccuracy).ToArray())]);
+        var lines = new LinePlotFigure();
+        var lossPng = lines.RenderPng(loss, LineSize);
+        var accuracyPng = lines.RenderPng(accuracy, LineSize);
+        AtomicFile.WriteAllBytes(output.File("loss.png"), lossPng);
+        AtomicFile.WriteAllBytes(output.File("accuracy.png"), accuracyPng);
+        report.AddHeading("Training");
+        report.AddImage("Training curves (loss)", lossPng);
+        report.AddImage("Training curves (accuracy)", accuracyPng);
+    }
+
+    private static void WriteArrays(StagedDirectory output, LstmStates states, float[] finalStates, double[] embedding, int[] labels, int[] predicted)
+    {
+        NpyWriter.Write(output.File("hidden-states.npy"), NpyArray.Create(states.Hidden, states.Shape));
+        NpyWriter.Write(output.File("cell-states.npy"), NpyArray.Create(states.Cell, states.Shape));
+        NpyWriter.Write(output.File("sequence-lengths.npy"), NpyArray.Create(states.Lengths.Select(l => (long)l).ToArray(), states.Count));
+        NpyWriter.Write(output.File("final-hidden-states.npy"), NpyArray.Create(finalStates, states.Count, states.Units));
+        NpyWriter.Write(output.File("final-states-2d.npy"), NpyArray.Create(embedding, states.Count, 2));
+        NpyWriter.Write(output.File("test-labels.npy"), NpyArray.Create(labels.Select(l => (long)l).ToArray(), labels.Length));
+        NpyWriter.Write(output.File("predicted-labels.npy"), NpyArray.Create(predicted.Select(l => (long)l).ToArray(), predicted.Length));
+    }
+
+    /// <summary>The name of the 2-D embedding of the final states, for titles and metrics.</summary>
+    private const string EmbeddingMethod = "PCA";
+
+    /// <summary>Embeds the row-major [rows, columns] final hidden states in two dimensions; returns x0, y0, x1, y1, ....</summary>
+    private static double[] EmbedFinalStates(float[] states, int rows, int columns, int seed)
+    {
+        // TODO(owner): Tsne.Fit once reduction merges (new DenseMatrix(states, rows, columns), TsneOptions { Seed = seed }),
+        // and set EmbeddingMethod to "t-SNE".
+        _ = seed;
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var x = tensor(states, [rows, columns]).to(ScalarType.Float64);
+        var centered = x - x.mean([0], keepdim: true);
+        var (_, _, vh) = torch.linalg.svd(centered, fullMatrices: false);
+        var projected = centered.matmul(vh[..2].t());
+        return projected.contiguous().data<double>().ToArray();
+    }
+
+    private static void WriteMetrics(string path, VowelsDemoOptions options, LabeledSequences train, LabeledSequences test, LstmStates states,
+        IReadOnlyList<EpochReport> epochs, ClassificationReport classification)
+    {
+        var metrics = new
+        {
+            dataset = "japanese-vowels",
+            trainSequences = train.Count,
+            testSequences = test.Count,
+            features = train.Features,
+            classes = train.ClassNames,
+            seed = options.Seed,
+            epochs = options.Epochs,
+            learningRate = options.LearningRate,
+            batchSize = options.BatchSize,
+            hiddenUnits = options.HiddenUnits,
+            observation = options.Observation,
+            units = options.Units,
+            testAccuracy = classification.Accuracy,
+            stateShape = states.Shape,
+            finalStatesEmbedding = EmbeddingMethod,
+            history = epochs.Select(e => new { epoch = e.Epoch, trainLoss = e.TrainLoss, trainAccuracy = e.TrainAccuracy, testLoss = e.TestLoss, testAccuracy = e.TestAccuracy }),
+            classification = new
+            {
+                accuracy = classification.Accuracy,
+                classes = classification.Classes.Append(classification.MacroAverage).Append(classification.WeightedAverage)
+                    .Select(c => new { name = c.Class, precision = c.Precision, recall = c.Recall, f1 = c.F1, support = c.Support }),
+            },
+        };
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(metrics, JsonOptions));
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+}

@@ -1,0 +1,62 @@
+using LayerScope.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LayerScope.Models.Zoo;
+
+/// <summary>
+/// The sequence classifier of MATLAB's "Visualize Activations of LSTM Network" for the Japanese Vowels data: sequence
+/// input (12 features per frame) → LSTM (100 hidden units, batch first) → fully connected (9 speakers) on the last
+/// hidden state. The output is one logit per class; the softmax is applied by the cross-entropy loss, and the
+/// predicted class is the largest logit.
+/// </summary>
+/// <remarks>Layers are named lstm and fc; both are invoked with call() so they can be captured. The network computes in
+/// float64 (inputs of any floating type are converted): with TorchSharp 0.107 (libtorch 2.10, CPU) the float32 kernel of
+/// nn.LSTM on a plain (unpacked) tensor gives outputs that differ from PyTorch's LSTM equations, from LSTMCell and from
+/// the packed path by up to about 0.1, while in float64 all of them agree (see VowelsLstmTests).</remarks>
+public sealed class VowelsLstm : nn.Module<Tensor, Tensor>, ISequenceClassifier
+{
+    private readonly LSTM lstm;
+    private readonly Linear fc;
+
+    /// <summary>Builds a randomly initialised network (seed it with torch.manual_seed first).</summary>
+    public VowelsLstm(int inputs = 12, int hiddenUnits = 100, int classes = 9) : base("vowels-lstm")
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(hiddenUnits, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        HiddenUnits = hiddenUnits;
+        lstm = nn.LSTM(inputs, hiddenUnits, batchFirst: true, dtype: ScalarType.Float64);
+        fc = nn.Linear(hiddenUnits, classes, dtype: ScalarType.Float64);
+        RegisterComponents();
+    }
+
+    /// <summary>Hidden (and cell) units of the LSTM.</summary>
+    public int HiddenUnits { get; }
+
+    /// <summary>The LSTM layer, e.g. to step its trained weights with <see cref="Capture.LstmStepper"/>.</summary>
+    public LSTM Lstm => lstm;
+
+    /// <summary>The name of the LSTM layer ("lstm").</summary>
+    public const string LstmLayer = "lstm";
+
+    /// <summary>Logits [N, classes] for a batch of sequences that all have the full length: input [N, T, features].</summary>
+    public override Tensor forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (_, hidden, _) = lstm.call(input.to(ScalarType.Float64));
+        return fc.call(hidden[0]);
+    }
+
+    /// <summary>Logits [N, classes] for zero-padded sequences [N, T, features] of the given lengths [N] (int64, on the
+    /// CPU): the LSTM runs on the packed batch, so padding never reaches the state.</summary>
+    public Tensor Classify(Tensor padded, Tensor lengths)
+    {
+        ArgumentNullException.ThrowIfNull(padded);
+        using var packed = nn.utils.rnn.pack_padded_sequence(padded.to(ScalarType.Float64), lengths, batch_first: true, enforce_sorted: false);
+        var (output, hidden, _) = lstm.call(packed);
+        output.Dispose();
+        return fc.call(hidden[0]);
+    }
+}

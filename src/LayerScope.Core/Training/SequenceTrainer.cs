@@ -1,0 +1,123 @@
+using LayerScope.Data;
+using LayerScope.Progress;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LayerScope.Training;
+
+/// <summary>
+/// Fits an <see cref="ISequenceClassifier"/> with Adam and cross-entropy on variable-length sequences. The training
+/// sequences are sorted by length and cut into mini-batches of neighbours, so each batch is padded only to its own
+/// longest sequence and the padding never enters the state (the model packs the batch); the order of the batches is
+/// shuffled every epoch. After every epoch the model is evaluated on the training and the test set.
+/// </summary>
+public static class SequenceTrainer
+{
+    /// <summary>Trains <paramref name="model"/> in place; <see cref="TrainingOptions.Objective"/> is ignored (the loss is
+    /// always multiclass cross-entropy).</summary>
+    /// <param name="model">The network, trained in place and left in evaluation mode.</param>
+    /// <param name="train">The training sequences.</param>
+    /// <param name="test">The sequences evaluated after every epoch.</param>
+    /// <param name="options">Epochs, batch size, learning rate and seed.</param>
+    /// <param name="progress">Told after every epoch.</param>
+    /// <param name="maxGradientNorm">Gradients whose overall L2 norm exceeds this are scaled down to it before each step
+    /// (MATLAB's GradientThreshold, 1 by default), which keeps recurrent training from spiking; null turns it off.</param>
+    /// <param name="cancellationToken">Checked before every epoch.</param>
+    /// <returns>One report per epoch.</returns>
+    public static IReadOnlyList<EpochReport> Fit<TModel>(
+        TModel model,
+        LabeledSequences train,
+        LabeledSequences test,
+        TrainingOptions options,
+        IProgress<StepProgress>? progress = null,
+        double? maxGradientNorm = 1.0,
+        CancellationToken cancellationToken = default)
+        where TModel : nn.Module, ISequenceClassifier
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (maxGradientNorm is { } limit && !(limit > 0))
+            throw new ArgumentOutOfRangeException(nameof(maxGradientNorm), limit, "The gradient norm limit must be positive, or null for none.");
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var random = new Random(options.Seed);
+        var batches = LengthSortedBatches(train, options.BatchSize, random);
+        using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
+        var reports = new List<EpochReport>();
+        string step = $"train {model.GetName()}";
+        try
+        {
+            using var trainAll = SequenceBatch.PadAll(train);
+            using var testAll = SequenceBatch.PadAll(test);
+            var order = Enumerable.Range(0, batches.Count).ToArray();
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                model.train();
+                random.Shuffle(order);
+                foreach (var b in order)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    var batch = batches[b];
+                    optimizer.zero_grad();
+                    var loss = nn.functional.cross_entropy(model.Classify(batch.Inputs, batch.Lengths), batch.Labels);
+                    loss.backward();
+                    if (maxGradientNorm is { } norm) nn.utils.clip_grad_norm_(model.parameters(), norm);
+                    optimizer.step();
+                }
+                var (trainLoss, trainAccuracy) = Evaluate(model, trainAll);
+                var (testLoss, testAccuracy) = Evaluate(model, testAll);
+                reports.Add(new EpochReport(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy));
+                progress?.Report(new StepProgress(step, epoch, options.Epochs, $"loss {trainLoss:0.000}, test accuracy {testAccuracy:0.000}"));
+            }
+        }
+        finally
+        {
+            foreach (var batch in batches) batch.Dispose();
+        }
+        model.eval();
+        return reports;
+    }
+
+    /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> on <paramref name="data"/>, in evaluation mode.</summary>
+    public static (double Loss, double Accuracy) Evaluate<TModel>(TModel model, SequenceBatch data)
+        where TModel : nn.Module, ISequenceClassifier
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        model.eval();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var logits = model.Classify(data.Inputs, data.Lengths);
+        double loss = nn.functional.cross_entropy(logits, data.Labels).to(ScalarType.Float64).item<double>();
+        double accuracy = logits.argmax(1).eq(data.Labels).to(ScalarType.Float64).mean().item<double>();
+        return (loss, accuracy);
+    }
+
+    /// <summary>The predicted class of every sequence of <paramref name="data"/> (the largest logit), in evaluation mode.</summary>
+    public static int[] Predict<TModel>(TModel model, LabeledSequences data)
+        where TModel : nn.Module, ISequenceClassifier
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        model.eval();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        using var batch = SequenceBatch.PadAll(data);
+        return model.Classify(batch.Inputs, batch.Lengths).argmax(1).data<long>().ToArray().Select(p => (int)p).ToArray();
+    }
+
+    /// <summary>Mini-batches of sequences of similar length: sorted by length (ties in a seeded random order), then cut
+    /// into consecutive groups of <paramref name="batchSize"/>.</summary>
+    public static IReadOnlyList<SequenceBatch> LengthSortedBatches(LabeledSequences data, int batchSize, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var indices = Enumerable.Range(0, data.Count).ToArray();
+        random.Shuffle(indices);
+        var sorted = indices.OrderBy(data.Length).ToArray(); // OrderBy is stable: ties keep the shuffled order
+        return sorted.Chunk(batchSize).Select(chunk => SequenceBatch.Pad(data, chunk)).ToList();
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using LayerScope.Cli.Demos;
+using LayerScope.Storage.Npy;
+using LayerScope.Testing;
+
+namespace LayerScope.Cli.Tests.Demos;
+
+/// <summary>The Japanese Vowels workflow end to end on the real data: one full run shared by the tests below.</summary>
+public sealed class VowelsDemoRun : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+
+    public VowelsDemoRun()
+    {
+        if (TestData.SkipReasonForData(DataFile) is not null || TestData.SkipReasonForData(TestFile) is not null) return;
+        Output = Path.Combine(_folder.Path, "vowels");
+        Cli = CliRun.Of("demo", "vowels", "--data", TestData.DataDirectory ?? "missing", "--out", Output, "--observation", "3", "--units", "5", "0", "7");
+    }
+
+    public const string DataFile = "japanese-vowels/ae.train";
+    public const string TestFile = "japanese-vowels/ae.test";
+    public string Output { get; } = "";
+    public CliRun? Cli { get; }
+
+    public void Dispose() => _folder.Dispose();
+}
+
+public class VowelsDemoTests(VowelsDemoRun run) : IClassFixture<VowelsDemoRun>
+{
+    private static readonly string[] Figures =
+        ["features.png", "hidden-units.png", "hidden-all.png", "cell-units.png", "cell-all.png", "final-states.png", "loss.png", "accuracy.png"];
+
+    [DataFact(VowelsDemoRun.DataFile)]
+    public void Demo_reaches_0_90_test_accuracy_and_reports_it()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Output, "metrics.json")));
+        double accuracy = metrics.RootElement.GetProperty("testAccuracy").GetDouble();
+        Assert.True(accuracy >= 0.90, $"test accuracy {accuracy:0.0000} is below 0.90");
+        Assert.Equal(270, metrics.RootElement.GetProperty("trainSequences").GetInt32());
+        Assert.Equal(370, metrics.RootElement.GetProperty("testSequences").GetInt32());
+        Assert.Equal(new VowelsDemoOptions().Epochs, metrics.RootElement.GetProperty("history").GetArrayLength());
+        Assert.Equal(9 + 2, metrics.RootElement.GetProperty("classification").GetProperty("classes").GetArrayLength());
+        Assert.Contains("vowels-lstm: test accuracy", run.Cli.Output);
+    }
+
+    [DataFact(VowelsDemoRun.DataFile)]
+    public void Every_figure_is_a_png_that_decodes()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        foreach (var figure in Figures)
+        {
+            var path = Path.Combine(run.Output, figure);
+            Assert.True(File.Exists(path), $"{path} is missing");
+            using var bitmap = SkiaSharp.SKBitmap.Decode(path);
+            Assert.True(bitmap is not null, $"{path} does not decode as an image");
+            Assert.True(bitmap.Pixels.Distinct().Count() > 2, $"{path} is blank");
+        }
+    }
+
+    [DataFact(VowelsDemoRun.DataFile)]
+    public void Hidden_and_cell_states_are_npy_files_of_every_test_sequence_and_step()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        var hidden = NpyReader.Read(Path.Combine(run.Output, "hidden-states.npy"));
+        var cell = NpyReader.Read(Path.Combine(run.Output, "cell-states.npy"));
+        var lengths = NpyReader.Read(Path.Combine(run.Output, "sequence-lengths.npy")).ToInt64();
+        var labels = NpyReader.Read(Path.Combine(run.Output, "test-labels.npy"));
+        Assert.Equal(new long[] { 370, 29, 100 }, hidden.Shape);
+        Assert.Equal(new long[] { 370, 29, 100 }, cell.Shape);
+        Assert.Equal(370, lengths.Length);
+        Assert.Equal(new long[] { 370 }, labels.Shape);
+        Assert.Equal(new long[] { 370, 100 }, NpyReader.Read(Path.Combine(run.Output, "final-hidden-states.npy")).Shape);
+        Assert.Equal(new long[] { 370, 2 }, NpyReader.Read(Path.Combine(run.Output, "final-states-2d.npy")).Shape);
+
+        // Finite up to each sequence's length, NaN after; h = o * tanh(c) keeps |h| below 1.
+        var h = hidden.ToFloat32();
+        var c = cell.ToFloat32();
+        for (int n = 0; n < 370; n++)
+            for (int t = 0; t < 29; t++)
+            {
+                int at = (n * 29 + t) * 100;
+                Assert.Equal(t >= lengths[n], float.IsNaN(h[at]));
+                Assert.Equal(t >= lengths[n], float.IsNaN(c[at]));
+                if (t < lengths[n]) Assert.InRange(h[at], -1f, 1f);
+            }
+    }
+
+    [DataFact(VowelsDemoRun.DataFile)]
+    public void Report_holds_the_figures_the_layer_table_and_the_classification_report()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        var html = File.ReadAllText(Path.Combine(run.Output, "report.html"));
+        Assert.Contains("test sequence 3", html);
+        Assert.Contains("units 5, 0, 7", html);
+        Assert.Contains("lstm", html);
+        Assert.Contains("speaker 9", html);
+        Assert.Contains("precision", html);
+        Assert.DoesNotContain("src=\"http", html);
+        Assert.Contains("LSTM", File.ReadAllText(Path.Combine(run.Output, "layers.txt")));
+    }
+
+    [DataFact(VowelsDemoRun.DataFile)]
+    public void An_observation_outside_the_test_set_is_refused_and_writes_nothing()
+    {
+        using var folder = new TemporaryFolder();
+        var cli = CliRun.Of("demo", "vowels", "--data", TestData.DataDirectory!, "--out", folder.File("out"), "--observation", "370");
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Contains("observation 370", cli.Error);
+        Assert.Contains("0 and 369", cli.Error);
+        Assert.False(Directory.Exists(folder.File("out")));
+    }
+
+    [DataFact(VowelsDemoRun.DataFile)]
+    public void Equal_seeds_give_identical_results()
+    {
+        using var folder = new TemporaryFolder();
+        var options = new VowelsDemoOptions { DataDirectory = TestData.DataDirectory, OutputDirectory = folder.File("a"), Epochs = 1 };
+        var first = VowelsDemo.Run(options);
+        var second = VowelsDemo.Run(options with { OutputDirectory = folder.File("b") });
+        Assert.Equal(first.Epochs, second.Epochs);
+        Assert.Equal(File.ReadAllBytes(folder.File("a/cell-states.npy")), File.ReadAllBytes(folder.File("b/cell-states.npy")));
+    }
+
+    [Fact]
+    public void Malformed_data_fails_naming_the_file_and_line_and_writes_nothing()
+    {
+        using var folder = new TemporaryFolder();
+        Directory.CreateDirectory(folder.File("japanese-vowels"));
+        var frame = string.Join(' ', Enumerable.Repeat("0.5", 12));
+        File.WriteAllText(folder.File("japanese-vowels/ae.train"), $"{frame}\r\n{frame} 0.5\r\n");
+        File.WriteAllText(folder.File("japanese-vowels/ae.test"), "");
+        File.WriteAllText(folder.File("japanese-vowels/size_ae.train"), "30 30 30 30 30 30 30 30 30\r\n");
+        File.WriteAllText(folder.File("japanese-vowels/size_ae.test"), "31 35 88 44 29 24 40 50 29\r\n");
+        var cli = CliRun.Of("demo", "vowels", "--data", folder.Path, "--out", folder.File("out"));
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Contains("ae.train", cli.Error);
+        Assert.Contains("line 2", cli.Error);
+        Assert.False(Directory.Exists(folder.File("out")));
+    }
+
+    [Fact]
+    public void Missing_data_names_the_file_and_the_download_command()
+    {
+        using var folder = new TemporaryFolder();
+        var cli = CliRun.Of("demo", "vowels", "--data", folder.File("no-data-here"), "--out", folder.File("out"));
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Contains("ae.train", cli.Error);
+        Assert.Contains("layerscope data download japanese-vowels", cli.Error);
+        Assert.False(Directory.Exists(folder.File("out")));
+    }
+}
