@@ -7,6 +7,8 @@ using LayerScope.Evaluation;
 using LayerScope.Models;
 using LayerScope.Models.Zoo;
 using LayerScope.Progress;
+using LayerScope.Reduction;
+using LayerScope.Reduction.Tsne;
 using LayerScope.Rendering;
 using LayerScope.Rendering.Figures;
 using LayerScope.Rendering.Html;
@@ -80,7 +82,7 @@ public static class VowelsDemo
             states = LstmStepper.Run(model.Lstm, batch.Inputs, Enumerable.Range(0, test.Count).Select(test.Length).ToArray());
         }
         var finalStates = states.FinalHidden();
-        var embedding = EmbedFinalStates(finalStates, states.Count, states.Units, options.Seed);
+        var embedding = EmbedFinalStates(finalStates, states.Count, states.Units, options.Seed, progress, cancellationToken);
 
         WriteArrays(output, states, finalStates, embedding, test.Labels, predicted);
         AtomicFile.WriteAllText(output.File("layers.txt"), layers.ToText());
@@ -199,21 +201,14 @@ public static class VowelsDemo
     }
 
     /// <summary>The name of the 2-D embedding of the final states, for titles and metrics.</summary>
-    private const string EmbeddingMethod = "PCA";
+    private const string EmbeddingMethod = "t-SNE";
 
     /// <summary>Embeds the row-major [rows, columns] final hidden states in two dimensions; returns x0, y0, x1, y1, ....</summary>
-    private static double[] EmbedFinalStates(float[] states, int rows, int columns, int seed)
+    private static double[] EmbedFinalStates(float[] states, int rows, int columns, int seed, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
-        // TODO(owner): Tsne.Fit once reduction merges (new DenseMatrix(states, rows, columns), TsneOptions { Seed = seed }),
-        // and set EmbeddingMethod to "t-SNE".
-        _ = seed;
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var x = tensor(states, [rows, columns]).to(ScalarType.Float64);
-        var centered = x - x.mean([0], keepdim: true);
-        var (_, _, vh) = torch.linalg.svd(centered, fullMatrices: false);
-        var projected = centered.matmul(vh[..2].t());
-        return projected.contiguous().data<double>().ToArray();
+        // 370 points: perplexity 30 is well below N/3.
+        var embedding = Tsne.Fit(new DenseMatrix(states, rows, columns), new TsneOptions { Seed = seed }, progress, cancellationToken);
+        return embedding.Positions.ToDoubles();
     }
 
     private static void WriteMetrics(string path, VowelsDemoOptions options, LabeledSequences train, LabeledSequences test, LstmStates states,
