@@ -10,30 +10,53 @@ namespace LayerScope.Cli.Commands;
 internal static class DemoCommand
 {
     /// <summary>The demo run when no name is given.</summary>
-    public const string DefaultDemo = "banknote";
+    public const string DefaultDemo = "charrnn";
 
     /// <summary>Every demo by name.</summary>
-    public static IReadOnlyList<string> Demos { get; } = ["banknote"];
+    public static IReadOnlyList<string> Demos { get; } = ["charrnn", "banknote"];
 
     public static Command Create(CliTerminal terminal)
     {
         var defaults = new BanknoteDemoOptions();
+        var charRnnDefaults = new CharRnnDemoOptions();
         var name = new Argument<string?>("name") { Description = $"Which demo: {string.Join(", ", Demos)} (default {DefaultDemo}).", Arity = ArgumentArity.ZeroOrOne };
         var data = new Option<string?>("--data") { Description = "Data folder (default: LAYERSCOPE_DATA, else the per-user cache)." };
-        var output = new Option<string>("--out") { Description = "Output folder for the report, figures, metrics and arrays.", DefaultValueFactory = _ => defaults.OutputDirectory };
+        var output = new Option<string?>("--out") { Description = $"Output folder for the report, figures, metrics and arrays (default {charRnnDefaults.OutputDirectory}, {defaults.OutputDirectory}, ...)." };
         var seed = new Option<int>("--seed") { Description = "Random seed; equal seeds give equal results.", DefaultValueFactory = _ => defaults.Seed };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => defaults.Epochs };
-        var command = new Command("demo", "Run a complete workflow end to end and write an HTML report.") { name, data, output, seed, epochs };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs (banknote).", DefaultValueFactory = _ => defaults.Epochs };
+        var text = new Option<string?>("--text") { Description = "charrnn: the text or source file to train on (default: LayerScope's own C# source, built into the tool)." };
+        var steps = new Option<int>("--steps") { Description = "charrnn: training steps at most (training also stops after "
+            + $"{charRnnDefaults.TimeLimit?.TotalMinutes:0} minutes).", DefaultValueFactory = _ => charRnnDefaults.Steps };
+        var command = new Command("demo", "Run a complete workflow end to end and write an HTML report.") { name, data, output, seed, epochs, text, steps };
         command.SetAction((parse, cancellationToken) =>
         {
             var demo = parse.GetValue(name) ?? DefaultDemo;
             switch (demo.ToLowerInvariant())
             {
+                case "charrnn":
+                    var charRnn = charRnnDefaults with
+                    {
+                        TextFile = parse.GetValue(text),
+                        OutputDirectory = parse.GetValue(output) ?? charRnnDefaults.OutputDirectory,
+                        Seed = parse.GetValue(seed),
+                        Steps = parse.GetValue(steps),
+                    };
+                    var charRnnResult = ProgressDisplay.Run(terminal, progress => CharRnnDemo.Run(charRnn, progress, cancellationToken));
+                    terminal.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"trained on {charRnnResult.Corpus}: {charRnnResult.Steps.Count} steps, held-out loss {charRnnResult.HeldOutLoss:0.000} nats per character"));
+                    foreach (var feature in charRnnResult.Cells)
+                    {
+                        var best = feature.Top[0];
+                        terminal.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"{feature.Feature.Name}: {best.Layer} cell {best.Cell}, r = {best.R:0.000} (median |r| {feature.MedianAbsR:0.000})"));
+                    }
+                    terminal.Out.WriteLine($"report: {charRnnResult.ReportPath}");
+                    return Task.FromResult(0);
                 case "banknote":
                     var options = defaults with
                     {
                         DataDirectory = parse.GetValue(data),
-                        OutputDirectory = parse.GetValue(output)!,
+                        OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
                         Seed = parse.GetValue(seed),
                         Epochs = parse.GetValue(epochs),
                     };

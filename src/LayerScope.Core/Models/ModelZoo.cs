@@ -16,6 +16,9 @@ public static class ModelZoo
             [4], () => new BanknoteMlp([2])),
         new("banknote-mlp-deep", "4→3→2→1 MLP for banknote authentication; the 2-unit layer is the second hidden layer.",
             [4], () => new BanknoteMlp([3, 2])),
+        new("charrnn", "2-layer character LSTM (128 cells each) over one-hot characters (98: printable ASCII, tab, newline, unknown); "
+            + "the default demo trains it on LayerScope's own source and finds its string and nesting-depth cells.",
+            [100, 98], () => new CharRnn(98, 128, 2)),
     ];
 
     /// <summary>The model called <paramref name="name"/>; throws with the closest names when there is none.</summary>
