@@ -34,7 +34,7 @@ public sealed record CharRnnDemoOptions
     public int SequenceLength { get; init; } = 64;
 
     /// <summary>Adam's step size.</summary>
-    public double LearningRate { get; init; } = 0.002;
+    public double LearningRate { get; init; } = 0.01;
 
     /// <summary>At most this many distinct characters; rarer ones share an "unknown" index.</summary>
     public int MaxVocabulary { get; init; } = 100;
