@@ -18,6 +18,9 @@ public static class ModelZoo
             [4], () => new BanknoteMlp([3, 2])),
         new("vowels-lstm", "12→LSTM(100)→9 sequence classifier for the Japanese Vowels speakers; h_t and c_t are captured per time step.",
             [29, 12], () => new VowelsLstm()),
+        new("charrnn", "2-layer character LSTM (128 cells each) over one-hot characters (98: printable ASCII, tab, newline, unknown); "
+            + "the default demo trains it on LayerScope's own source and finds its string and nesting-depth cells.",
+            [100, 98], () => new CharRnn(98, 128, 2)),
     ];
 
     /// <summary>The model called <paramref name="name"/>; throws with the closest names when there is none.</summary>

@@ -92,7 +92,7 @@ public class BanknoteDemoTests(BanknoteDemoRun run) : IClassFixture<BanknoteDemo
     {
         using var folder = new TemporaryFolder();
         var output = folder.File("out");
-        var run = CliRun.Of("demo", "--data", folder.File("no-data-here"), "--out", output);
+        var run = CliRun.Of("demo", "banknote", "--data", folder.File("no-data-here"), "--out", output);
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("data_banknote_authentication.txt", run.Error);
         Assert.Contains("layerscope data download banknote", run.Error);
@@ -121,8 +121,10 @@ public class BanknoteDemoTests(BanknoteDemoRun run) : IClassFixture<BanknoteDemo
             .Subcommands.Single(c => c.Name == "demo");
         var parse = demo.Parse("");
         Assert.Equal(defaults.Seed, parse.GetValue<int>("--seed"));
-        Assert.Equal(defaults.Epochs, parse.GetValue<int>("--epochs"));
-        Assert.Equal(defaults.OutputDirectory, parse.GetValue<string>("--out"));
-        Assert.Equal("banknote", DemoCommand.DefaultDemo);
+        Assert.Null(parse.GetValue<int?>("--epochs")); // each demo has its own default, taken from its options record
+        Assert.Equal(new VowelsDemoOptions().Seed, parse.GetValue<int>("--seed"));
+        Assert.Equal(new CharRnnDemoOptions().Seed, parse.GetValue<int>("--seed"));
+        Assert.Null(parse.GetValue<string?>("--out")); // each demo has its own default folder
+        Assert.Contains("banknote", DemoCommand.Demos);
     }
 }

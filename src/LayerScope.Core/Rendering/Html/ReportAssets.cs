@@ -37,9 +37,19 @@ pre{background:var(--panel);border:1px solid var(--line);border-radius:4px;paddi
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1.2rem;margin:1rem 0}
 dl.kv dt{color:var(--muted)}
 dl.kv dd{margin:0;overflow-wrap:anywhere}
+.textview .controls label{color:var(--muted)}
+.textview select{font:inherit;padding:.2rem .4rem;border:1px solid var(--line);border-radius:4px;max-width:100%}
+.textview .chars{white-space:pre-wrap;overflow-wrap:anywhere;font:.84rem/1.5 ui-monospace,"DejaVu Sans Mono",monospace;border:1px solid var(--line);border-radius:4px;padding:.6rem .8rem;max-height:34rem;overflow-y:auto}
+.textview .chars span[title]:hover{outline:1px solid var(--fg)}
+.textview .scale{display:flex;margin:.4rem 0 0;font:.8rem ui-monospace,monospace;max-width:22rem}
+.textview .scale span{flex:1;text-align:center;padding:.1rem 0}
+.textview .showing{color:var(--fg)}
+.b0{background:#2166ac;color:#fff}.b1{background:#4393c3;color:#fff}.b2{background:#92c5de}.b3{background:#d1e5f0}.b4{background:#eaf2f7}.b5{background:transparent}
+.b6{background:#fbeae2}.b7{background:#fddbc7}.b8{background:#f4a582}.b9{background:#d6604d;color:#fff}.b10{background:#b2182b;color:#fff}
 """;
 
-    /// <summary>Turns each image sequence into a slider with a play button. Without it, all frames show as a grid.</summary>
+    /// <summary>Turns each image sequence into a slider with a play button (without it, all frames show as a grid) and gives
+    /// each text view its trace picker (without it, the first trace shows).</summary>
     public const string Script = """
 document.querySelectorAll('[data-sequence]').forEach(function (seq) {
   var frames = seq.querySelectorAll('.frame');
@@ -65,6 +75,18 @@ document.querySelectorAll('[data-sequence]').forEach(function (seq) {
   seq.classList.add('js');
   seq.querySelector('.controls').hidden = false;
   show(0);
+});
+document.querySelectorAll('[data-textview]').forEach(function (view) {
+  var select = view.querySelector('select');
+  var spans = view.querySelectorAll('.chars > span');
+  var showing = view.querySelector('.showing');
+  function show(option) {
+    var bins = option.getAttribute('data-bins');
+    for (var i = 0; i < spans.length && i < bins.length; i++) spans[i].className = 'b' + (bins.charCodeAt(i) - 97);
+    showing.textContent = option.textContent;
+  }
+  select.addEventListener('change', function () { show(select.options[select.selectedIndex]); });
+  view.querySelector('.controls').hidden = false;
 });
 """;
 }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using LayerScope.Rendering.PlotData;
 using LayerScope.Storage;
 
 namespace LayerScope.Rendering.Html;
 
 /// <summary>
-/// Builds one self-contained HTML report: inline CSS, a tiny inline script (only when an image sequence needs it),
+/// Builds one self-contained HTML report: inline CSS, a tiny inline script (only when an image sequence or a text view needs it),
 /// images as base64 data URIs, no external resources and no network access. A Content-Security-Policy allows only the
 /// report's own style and script blocks (by hash) and data-URI images, so even a mistake in escaping could not run
 /// injected script. Every string given to the builder is data and goes through <see cref="HtmlText"/>.
@@ -16,6 +17,10 @@ public sealed class ReportBuilder
 {
     private readonly List<string> _blocks = [];
     private int _sequences;
+    private int _textViews;
+
+    /// <summary>Color levels of a text view, from most negative (b0) to most positive; b5 is 0.</summary>
+    private const int Levels = 11;
 
     /// <summary>Starts a report whose page title and top heading are <paramref name="title"/>.</summary>
     public ReportBuilder(string title)
@@ -93,6 +98,60 @@ public sealed class ReportBuilder
     }
 
     /// <summary>
+    /// Adds a text view: <paramref name="text"/> in a monospace block, each character on a background colored by one
+    /// trace (blue negative, white 0, red positive), with a picker to choose the trace and, when
+    /// <paramref name="hoverTexts"/> is given, a tooltip per character (for example the top next-character predictions).
+    /// Every character is escaped; the text is data. With scripts off, the first trace is shown. Returns this builder.
+    /// </summary>
+    /// <exception cref="ArgumentException">No trace is given, or a trace or the hover texts do not have one entry per
+    /// character.</exception>
+    public ReportBuilder AddTextView(string caption, string text, IReadOnlyList<TextTrace> traces, IReadOnlyList<string>? hoverTexts = null)
+    {
+        ArgumentNullException.ThrowIfNull(caption);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(traces);
+        if (traces.Count == 0) throw new ArgumentException("A text view needs at least one trace.", nameof(traces));
+        for (var k = 0; k < traces.Count; k++)
+        {
+            if (traces[k] is null || traces[k].Label is null || traces[k].Values is null) throw new ArgumentException($"traces[{k}] or its label or values is null.", nameof(traces));
+            if (traces[k].Values.Length != text.Length)
+                throw new ArgumentException($"traces[{k}] has {traces[k].Values.Length} values but the text has {text.Length} characters; they must match.", nameof(traces));
+        }
+        if (hoverTexts is not null && hoverTexts.Count != text.Length)
+            throw new ArgumentException($"There are {hoverTexts.Count} hover texts but the text has {text.Length} characters; they must match.", nameof(hoverTexts));
+
+        var id = ++_textViews;
+        var bins = traces.Select(t => Bins(t.Values)).ToList();
+        var html = new StringBuilder(text.Length * 24 + bins.Sum(b => b.Length) + 512);
+        html.Append("<figure class=\"textview\" data-textview>");
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"controls\" hidden><label for=\"textview-{id}\">Color by</label><select id=\"textview-{id}\">");
+        for (var k = 0; k < traces.Count; k++)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<option value=\"{k}\" data-bins=\"{HtmlText.Attribute(bins[k])}\">{HtmlText.Escape(traces[k].Label)}</option>");
+        }
+        html.Append("</select></div><div class=\"chars\">");
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            string shown;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) shown = text.Substring(i, 2);
+            else if (char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(text[i - 1])) shown = ""; // drawn with its pair
+            else if (char.IsSurrogate(c)) shown = "\uFFFD";
+            else shown = c.ToString();
+            html.Append("<span class=\"b").Append(bins[0][i] - 'a').Append('"');
+            if (hoverTexts is not null) html.Append(" title=\"").Append(HtmlText.Attribute(hoverTexts[i] ?? "")).Append('"');
+            html.Append('>').Append(HtmlText.Escape(shown)).Append("</span>");
+        }
+        html.Append("</div><div class=\"scale\" aria-hidden=\"true\">");
+        for (var level = 0; level < Levels; level++)
+            html.Append(CultureInfo.InvariantCulture, $"<span class=\"b{level}\">{(level == 0 ? "−" : level == Levels - 1 ? "+" : level == Levels / 2 ? "0" : "\u00a0")}</span>");
+        html.Append("</div>");
+        html.Append("<figcaption>").Append(HtmlText.Escape(caption)).Append(" <span class=\"showing\">").Append(HtmlText.Escape(traces[0].Label)).Append("</span></figcaption></figure>");
+        _blocks.Add(html.ToString());
+        return this;
+    }
+
+    /// <summary>
     /// Adds a table. <paramref name="header"/> may be empty (no header row). Rows shorter than the widest row are padded
     /// with empty cells. Cells that read as numbers (optionally with a % sign) are right-aligned. Returns this builder.
     /// </summary>
@@ -161,7 +220,7 @@ public sealed class ReportBuilder
     /// <summary>Returns the complete HTML document.</summary>
     public string Build()
     {
-        var needsScript = _sequences > 0;
+        var needsScript = _sequences > 0 || _textViews > 0;
         var policy = $"default-src 'none'; img-src data:; style-src '{Sha256(ReportAssets.Css)}'"
             + (needsScript ? $"; script-src '{Sha256(ReportAssets.Script)}'" : "")
             + "; base-uri 'none'; form-action 'none'";
@@ -197,6 +256,21 @@ public sealed class ReportBuilder
             throw new ArgumentException($"{parameter} is not a PNG file (no PNG signature and IHDR header).", parameter);
         return string.Create(CultureInfo.InvariantCulture,
             $"<img src=\"data:image/png;base64,{Convert.ToBase64String(png)}\" width=\"{width}\" height=\"{height}\" alt=\"{HtmlText.Attribute(alt)}\" loading=\"lazy\">");
+    }
+
+    /// <summary>One letter per value, 'a' (most negative) to 'k' (most positive), 'f' for 0, scaled by the largest |value|.</summary>
+    private static string Bins(double[] values)
+    {
+        var scale = 0.0;
+        foreach (var v in values) if (double.IsFinite(v)) scale = Math.Max(scale, Math.Abs(v));
+        var chars = new char[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = double.IsFinite(values[i]) && scale > 0 ? values[i] / scale : 0;
+            var level = (int)Math.Round((v + 1) / 2 * (Levels - 1));
+            chars[i] = (char)('a' + Math.Clamp(level, 0, Levels - 1));
+        }
+        return new string(chars);
     }
 
     private static bool LooksNumeric(string text)
