@@ -27,9 +27,9 @@ internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRep
     private const int MaxIntervals = 400;
     private int[] _box = [];
     private double[] _weights = [];
-    private double[] _grid = [];
-    private double[] _kernel = [];
-    private double[] _potential = [];
+    private float[] _grid = [];
+    private float[] _kernel = [];
+    private float[] _potential = [];
 
     public double Compute(double[] y, int n, double[] forces)
     {
@@ -46,7 +46,7 @@ internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRep
         double centre = (min + max) / 2;
 
         if (_box.Length < 2 * n) { _box = new int[2 * n]; _weights = new double[2 * n * p]; }
-        if (_grid.Length < 4 * size * size) { _grid = new double[4 * size * size]; _kernel = new double[size * size]; _potential = new double[4 * m * m]; }
+        if (_grid.Length < 4 * size * size) { _grid = new float[4 * size * size]; _kernel = new float[size * size]; _potential = new float[4 * m * m]; }
 
         // Lagrange weights of each coordinate for the nodes of its box, nodes at (j + ½) / p of the box.
         var nodes = new double[p];
@@ -95,7 +95,7 @@ internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRep
                 {
                     double wa = weights[2 * i * p + a] * charge;
                     int rowStart = offset + (row0 + a) * size + col0;
-                    for (int b = 0; b < p; b++) grid[rowStart + b] += wa * weights[(2 * i + 1) * p + b];
+                    for (int b = 0; b < p; b++) grid[rowStart + b] += (float)(wa * weights[(2 * i + 1) * p + b]);
                 }
             }
         });
@@ -110,7 +110,7 @@ internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRep
             {
                 double db = b < m ? b * h : b == m ? 0 : (b - size) * h;
                 double w = 1 / (1 + da * da + db * db);
-                kernel[a * size + b] = a == m || b == m ? 0 : w * w;
+                kernel[a * size + b] = a == m || b == m ? 0 : (float)(w * w);
             }
         }
 
@@ -120,7 +120,7 @@ internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRep
             var kernelTensor = torch.from_array(kernel).narrow(0, 0, (long)size * size).view(size, size);
             var spectrum = torch.fft.rfft2(charges).mul_(torch.fft.rfft2(kernelTensor));
             var potentials = torch.fft.irfft2(spectrum, s: [size, size]).narrow(1, 0, m).narrow(2, 0, m).contiguous();
-            potentials.data<double>().CopyTo(_potential);
+            potentials.data<float>().CopyTo(_potential);
         }
 
         // Interpolate the node potentials back to the points; then forces and Z.

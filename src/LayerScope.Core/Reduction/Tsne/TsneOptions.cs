@@ -37,7 +37,8 @@ public sealed record TsneOptions
     /// <summary>The factor of the attractive forces after early exaggeration (1 is plain t-SNE).</summary>
     public double Exaggeration { get; init; } = 1;
 
-    /// <summary>The gradient-descent step; null chooses max(N / 12, 200).</summary>
+    /// <summary>The gradient-descent step; null chooses max(N / 12, 200). As in FIt-SNE and openTSNE, the rate
+    /// multiplies the gradient without its constant factor 4.</summary>
     public double? LearningRate { get; init; }
 
     /// <summary>Momentum during early exaggeration.</summary>
