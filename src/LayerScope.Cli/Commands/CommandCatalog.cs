@@ -8,6 +8,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create(CliTerminal terminal)
     {
-        yield break;
+        yield return EmbedCommand.Create(terminal);
+        yield return QualityCommand.Create(terminal);
     }
 }
