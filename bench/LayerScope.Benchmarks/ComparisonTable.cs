@@ -24,6 +24,7 @@ public static class ComparisonTable
         int sklearnMax = int.Parse(Option(args, "--sklearn-max", "25000"), CultureInfo.InvariantCulture);
         int threads = int.Parse(Option(args, "--threads", "2"), CultureInfo.InvariantCulture);
         var methods = Option(args, "--methods", "tsne,umap").Split(',');
+        int fftThreshold = int.Parse(Option(args, "--fft-threshold", new TsneOptions().FftThreshold.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var clock = Stopwatch.StartNew();
         IProgress<LayerScope.Progress.StepProgress>? progress = args.Contains("--verbose")
             ? new LineProgress(r => Console.Error.WriteLine($"  [{clock.Elapsed.TotalSeconds,7:0.00} s] {r.Step} {r.Done}/{r.Total} {r.Detail}"))
@@ -40,10 +41,10 @@ public static class ComparisonTable
             if (methods.Contains("tsne"))
             {
                 var watch = Stopwatch.StartNew();
-                var embedding = Tsne.Fit(x, new TsneOptions { Threads = threads }, progress);
+                var embedding = Tsne.Fit(x, new TsneOptions { Threads = threads, FftThreshold = fftThreshold }, progress);
                 double seconds = watch.Elapsed.TotalSeconds;
                 var report = EmbeddingQuality.Evaluate(x, embedding.Positions, labels, quality);
-                Print($"LayerScope t-SNE ({new TsneOptions().RepulsionFor(n)})", n, seconds, report);
+                Print($"LayerScope t-SNE ({new TsneOptions { FftThreshold = fftThreshold }.RepulsionFor(n)})", n, seconds, report);
             }
             if (methods.Contains("umap"))
             {

@@ -33,7 +33,7 @@ public static class Umap
         }
         int k = Math.Min(x.Rows - 1, options.Neighbors - 1);
         progress?.Report(new StepProgress("neighbours", 0, 1, $"k = {k}"));
-        var index = KnnSearch.CreateIndex(data, options.KnnMethod, options.Metric, options.Seed, options.Threads);
+        var index = KnnSearch.CreateIndex(data, options.KnnMethodFor(x.Rows), options.Metric, options.Seed, options.Threads);
         var knn = index.QueryIndexed(k, cancellationToken);
         progress?.Report(new StepProgress("neighbours", 1, 1, $"k = {k}"));
         var graph = FuzzySimplicialSet.FromGraph(knn, options.Threads);

@@ -39,8 +39,16 @@ public sealed record UmapOptions
     /// <summary>The distance in the input space.</summary>
     public DistanceMetric Metric { get; init; } = DistanceMetric.Euclidean;
 
-    /// <summary>Exact or approximate neighbours, or chosen by the number of points.</summary>
+    /// <summary>Exact or approximate neighbours, or chosen by the number of points: exact up to
+    /// <see cref="ExactNeighborLimit"/> points, NN-descent above (as umap-learn always uses pynndescent). With 15
+    /// neighbours NN-descent is far cheaper than the O(N²) exact search, which would dominate UMAP's run time.</summary>
     public KnnMethod KnnMethod { get; init; } = KnnMethod.Auto;
+
+    /// <summary>Points up to which <see cref="KnnMethod.Auto"/> searches exactly.</summary>
+    public const int ExactNeighborLimit = 20_000;
+
+    /// <summary>The neighbour search used for <paramref name="n"/> points.</summary>
+    public KnnMethod KnnMethodFor(int n) => KnnMethod != KnnMethod.Auto ? KnnMethod : n <= ExactNeighborLimit ? KnnMethod.Exact : KnnMethod.Approximate;
 
     /// <summary>Seed of every random choice; equal seeds give equal embeddings, whatever the thread count.</summary>
     public int Seed { get; init; }
