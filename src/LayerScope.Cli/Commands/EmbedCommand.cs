@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using LayerScope.Cli.Terminal;
-using LayerScope.Errors;
 using LayerScope.Reduction;
 using LayerScope.Reduction.Pca;
 using LayerScope.Reduction.Quality;
@@ -68,7 +67,6 @@ public static class EmbedCommand
                     Threads = parseResult.GetValue(threads),
                 }, progress).Positions,
             });
-            if (steps is < 0) throw new InvalidSettingsException([$"iterations {steps} must not be negative."]);
             NpyMatrices.Write(parseResult.GetValue(output)!, embedding);
             terminal.Out.WriteLine($"wrote {embedding.Rows} × {embedding.Columns} embedding to {parseResult.GetValue(output)}");
             if (y is not null)

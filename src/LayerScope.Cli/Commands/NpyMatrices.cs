@@ -1,6 +1,5 @@
 using LayerScope.Errors;
 using LayerScope.Reduction;
-using LayerScope.Storage;
 using LayerScope.Storage.Npy;
 
 namespace LayerScope.Cli.Commands;
@@ -33,7 +32,9 @@ internal static class NpyMatrices
         return labels.Select(l => checked((int)l)).ToArray();
     }
 
-    /// <summary>Writes <paramref name="matrix"/> as a float32 (rows × columns) array, atomically.</summary>
+    /// <summary>Writes <paramref name="matrix"/> as a float32 (rows × columns) array, atomically: to a temporary file
+    /// beside the target, then renamed over it (the stand-in NPY writer takes a path, not a stream, so
+    /// <c>AtomicFile</c> cannot wrap it yet).</summary>
     public static void Write(string path, DenseMatrix matrix)
     {
         var full = Path.GetFullPath(path);
@@ -49,6 +50,5 @@ internal static class NpyMatrices
         {
             if (File.Exists(temporary)) File.Delete(temporary);
         }
-        _ = typeof(AtomicFile);
     }
 }
