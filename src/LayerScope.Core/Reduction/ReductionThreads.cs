@@ -16,12 +16,15 @@ internal static partial class ReductionThreads
     /// read when libgomp loads, so it is set (unless the user set it) before the first libtorch call. .NET keeps its own
     /// copy of the environment, hence the call to the C library.
     /// </summary>
+    /// <remarks>MKL_CBWR=AUTO likewise (MKL's conditional numerical reproducibility): without it MKL's results depend
+    /// on the memory alignment of the arrays, so two runs with the same seed could differ in the last bits.</remarks>
     private static bool PreferPassiveOpenMpWait()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null) return false;
+        if (!OperatingSystem.IsLinux()) return false;
         try
         {
-            return SetEnvironment("OMP_WAIT_POLICY", "PASSIVE", 0) == 0;
+            if (Environment.GetEnvironmentVariable("MKL_CBWR") is null) SetEnvironment("MKL_CBWR", "AUTO", 0);
+            return Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null && SetEnvironment("OMP_WAIT_POLICY", "PASSIVE", 0) == 0;
         }
         catch (DllNotFoundException)
         {

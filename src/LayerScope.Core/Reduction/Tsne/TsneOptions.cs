@@ -65,7 +65,8 @@ public sealed record TsneOptions
     /// <summary>Exact or approximate nearest neighbours, or chosen by the number of points.</summary>
     public KnnMethod Neighbors { get; init; } = KnnMethod.Auto;
 
-    /// <summary>Seed of every random choice; equal seeds give equal embeddings.</summary>
+    /// <summary>Seed of every random choice; equal seeds and settings give equal embeddings. The optimizer does not
+    /// depend on the thread count; the PCA start goes through libtorch, whose rounding may.</summary>
     public int Seed { get; init; }
 
     /// <summary>Threads for libtorch and the parallel loops; 0 uses every core.</summary>

@@ -50,7 +50,8 @@ public sealed record UmapOptions
     /// <summary>The neighbour search used for <paramref name="n"/> points.</summary>
     public KnnMethod KnnMethodFor(int n) => KnnMethod != KnnMethod.Auto ? KnnMethod : n <= ExactNeighborLimit ? KnnMethod.Exact : KnnMethod.Approximate;
 
-    /// <summary>Seed of every random choice; equal seeds give equal embeddings, whatever the thread count.</summary>
+    /// <summary>Seed of every random choice; equal seeds and settings give equal embeddings. The SGD does not depend on
+    /// the thread count; a PCA or spectral start goes through libtorch, whose rounding may.</summary>
     public int Seed { get; init; }
 
     /// <summary>Threads; 0 uses every core.</summary>
