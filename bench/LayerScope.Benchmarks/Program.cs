@@ -1,5 +1,9 @@
 using BenchmarkDotNet.Running;
+using LayerScope.Benchmarks;
 
-// `dotnet run -c Release --project bench/LayerScope.Benchmarks -- --filter '*'` runs every benchmark;
-// --filter picks some (BenchmarkSwitcher).
+// `dotnet run -c Release --project bench/LayerScope.Benchmarks -- table` prints the t-SNE/UMAP comparison table
+// (ComparisonTable); `-- --filter '*'` runs every BenchmarkDotNet benchmark; --filter picks some (BenchmarkSwitcher).
+if (args.Length > 0 && args[0] == "table") return ComparisonTable.Run(args[1..]);
+if (args.Length > 0 && args[0] == "profile") return StageProfile.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

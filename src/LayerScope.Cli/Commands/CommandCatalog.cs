@@ -10,6 +10,8 @@ internal static class CommandCatalog
     {
         yield return LayersCommand.Create(terminal);
         yield return CaptureCommand.Create(terminal);
+        yield return EmbedCommand.Create(terminal);
+        yield return QualityCommand.Create(terminal);
         yield return InspectCommand.Create(terminal);
         yield return DemoCommand.Create(terminal);
         yield return DataCommand.Create(terminal);

@@ -57,43 +57,53 @@ public sealed class ExactKnnIndex : IKnnIndex
         int take = Math.Min(n, k + (excludeSelf ? 1 : 0));
         var indices = new int[(long)m * k];
         var distances = new float[(long)m * k];
-        int block = (int)Math.Clamp(16_000_000L / Math.Max(1, n), 64, 4096);
+        // One score buffer, reused: managed memory shared with libtorch (GEMM writes it in place, C# selects from it).
+        // Fresh GEMM outputs of tens of megabytes are slower than the GEMM itself (page faults on new mappings).
+        int block = (int)Math.Clamp(8_000_000L / Math.Max(1, n), 16, Math.Max(16, Math.Min(m, 2048)));
+        var scores = new float[(long)block * n];
         using var scope = torch.NewDisposeScope();
         var points = torch.from_array(_search.Values).view(n, d);
         var pointNorms = points.square().sum(1).view(1, n);
-        var candidateIndex = new long[(long)block * take];
+        var scoreTensor = torch.from_array(scores).view(block, n);
+        var queryTensor = torch.from_array(queries.Values).view(m, d);
         for (int start = 0; start < m; start += block)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int length = Math.Min(block, m - start);
             using (var inner = torch.NewDisposeScope())
             {
-                var q = torch.from_array(queries.Values).view(m, d).narrow(0, start, length);
+                var q = queryTensor.narrow(0, start, length);
+                var target = scoreTensor.narrow(0, 0, length);
                 // Ranking only needs ‖x‖² − 2 q·x (‖q‖² is the same along a row); for cosine, −q·x.
-                var score = Metric == DistanceMetric.Euclidean
-                    ? torch.addmm(pointNorms, q, points.t(), beta: 1, alpha: -2)
-                    : q.mm(points.t()).neg_();
-                var (_, top) = score.topk(take, dim: 1, largest: false, sorted: true);
-                top.contiguous().data<long>().CopyTo(candidateIndex);
+                if (Metric == DistanceMetric.Euclidean)
+                {
+                    target.copy_(pointNorms.expand(length, n));
+                    target.addmm_(q, points.t(), beta: 1, alpha: -2);
+                }
+                else
+                {
+                    target.zero_();
+                    target.addmm_(q, points.t(), beta: 0, alpha: -1);
+                }
             }
-            ReductionThreads.ForChunks(length, 64, _threads, (_, a, b) =>
+            ReductionThreads.ForChunks(length, 16, _threads, (_, a, b) =>
             {
-                Span<int> idx = take <= 256 ? stackalloc int[take] : new int[take];
-                Span<float> dist = take <= 256 ? stackalloc float[take] : new float[take];
+                // A few more candidates than needed, re-ranked by exact distance: the GEMM scores round differently
+                // with the thread count, and this keeps near-ties at the boundary from changing the result.
+                int candidates = Math.Min(n, take + 8);
+                Span<int> idx = candidates <= 256 ? stackalloc int[candidates] : new int[candidates];
+                Span<float> dist = candidates <= 256 ? stackalloc float[candidates] : new float[candidates];
                 for (int r = a; r < b; r++)
                 {
                     int i = start + r;
+                    NeighborDistances.SelectSmallest(scores.AsSpan((int)((long)r * n), n), idx, dist);
                     var query = queries.Row(i);
-                    for (int c = 0; c < take; c++)
-                    {
-                        idx[c] = (int)candidateIndex[(long)r * take + c];
-                        dist[c] = NeighborDistances.Distance(query, _search.Row(idx[c]), Metric);
-                    }
+                    for (int c = 0; c < candidates; c++) dist[c] = NeighborDistances.Distance(query, _search.Row(idx[c]), Metric);
                     NeighborDistances.SortByDistance(idx, dist);
                     int written = 0;
                     var outIdx = indices.AsSpan(i * k, k);
                     var outDist = distances.AsSpan(i * k, k);
-                    for (int c = 0; c < take && written < k; c++)
+                    for (int c = 0; c < candidates && written < k; c++)
                     {
                         if (excludeSelf && idx[c] == i) continue;
                         outIdx[written] = idx[c];

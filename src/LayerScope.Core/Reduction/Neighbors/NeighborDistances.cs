@@ -64,6 +64,62 @@ internal static class NeighborDistances
         return new DenseMatrix(result, x.Rows, x.Columns);
     }
 
+    /// <summary>Writes the positions of the <paramref name="indices"/>.Length smallest values of <paramref name="row"/>
+    /// (in no particular order) and their values. A max-heap holds the current best; whole vectors of values that
+    /// cannot enter it are skipped with one comparison.</summary>
+    public static void SelectSmallest(ReadOnlySpan<float> row, Span<int> indices, Span<float> values)
+    {
+        int take = indices.Length;
+        for (int i = 0; i < take; i++) { indices[i] = i; values[i] = row[i]; }
+        for (int i = take / 2 - 1; i >= 0; i--) SiftDown(indices, values, i);
+        float threshold = values[0];
+        int j = take;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int width = Vector<float>.Count;
+            for (; j + width <= row.Length; j += width)
+            {
+                var block = new Vector<float>(row.Slice(j, width));
+                if (!Vector.LessThanAny(block, new Vector<float>(threshold))) continue;
+                for (int c = j; c < j + width; c++)
+                {
+                    if (row[c] < threshold)
+                    {
+                        indices[0] = c;
+                        values[0] = row[c];
+                        SiftDown(indices, values, 0);
+                        threshold = values[0];
+                    }
+                }
+            }
+        }
+        for (; j < row.Length; j++)
+        {
+            if (row[j] < threshold)
+            {
+                indices[0] = j;
+                values[0] = row[j];
+                SiftDown(indices, values, 0);
+                threshold = values[0];
+            }
+        }
+    }
+
+    private static void SiftDown(Span<int> indices, Span<float> values, int slot)
+    {
+        int count = indices.Length;
+        while (true)
+        {
+            int left = 2 * slot + 1, right = left + 1, largest = slot;
+            if (left < count && values[left] > values[largest]) largest = left;
+            if (right < count && values[right] > values[largest]) largest = right;
+            if (largest == slot) return;
+            (values[slot], values[largest]) = (values[largest], values[slot]);
+            (indices[slot], indices[largest]) = (indices[largest], indices[slot]);
+            slot = largest;
+        }
+    }
+
     /// <summary>Sorts <paramref name="indices"/> and <paramref name="distances"/> together by distance, then index
     /// (a stable, reproducible order).</summary>
     public static void SortByDistance(Span<int> indices, Span<float> distances)

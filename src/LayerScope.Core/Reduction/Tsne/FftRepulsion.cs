@@ -27,12 +27,27 @@ internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRep
     private const int MaxIntervals = 400;
     private int[] _box = [];
     private double[] _weights = [];
-    private double[] _grid = [];
-    private double[] _kernel = [];
-    private double[] _potential = [];
+    private float[] _grid = [];
+    private float[] _kernel = [];
+    private float[] _potential = [];
+
+    /// <summary>The smallest n ≥ <paramref name="minimum"/> whose prime factors are 2, 3 and 5 (fast FFT sizes).</summary>
+    internal static int FftFriendlySize(int minimum)
+    {
+        for (int n = Math.Max(1, minimum); ; n++)
+        {
+            int r = n;
+            foreach (int f in new[] { 2, 3, 5 }) while (r % f == 0) r /= f;
+            if (r == 1) return n;
+        }
+    }
+
+    /// <summary>Milliseconds spent per phase (weights, spreading, kernel, FFT, interpolation), for profiling.</summary>
+    internal static readonly double[] PhaseMilliseconds = new double[5];
 
     public double Compute(double[] y, int n, double[] forces)
     {
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         int p = interpolationPoints;
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         for (int i = 0; i < 2 * n; i++) { min = Math.Min(min, y[i]); max = Math.Max(max, y[i]); }
@@ -41,12 +56,13 @@ internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRep
         double boxWidth = range / boxes;
         // A hair wider, so the largest coordinate falls inside the last box.
         boxWidth *= 1 + 1e-9;
-        int m = boxes * p, size = 2 * m;
+        int m = boxes * p, size = FftFriendlySize(2 * m - 1);
         double h = boxWidth / p;
         double centre = (min + max) / 2;
 
         if (_box.Length < 2 * n) { _box = new int[2 * n]; _weights = new double[2 * n * p]; }
-        if (_grid.Length < 4 * size * size) { _grid = new double[4 * size * size]; _kernel = new double[size * size]; _potential = new double[4 * m * m]; }
+        if (_grid.Length < 4 * m * m) { _grid = new float[4 * m * m]; _potential = new float[4 * m * m]; }
+        if (_kernel.Length < size * size) _kernel = new float[size * size];
 
         // Lagrange weights of each coordinate for the nodes of its box, nodes at (j + ½) / p of the box.
         var nodes = new double[p];
@@ -79,13 +95,14 @@ internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRep
             }
         });
 
-        // Spread the four charges onto the (zero-padded) node grid; one channel per task, so no two threads write
-        // the same cell.
+        long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+        // Spread the four charges onto the m × m node grid; one channel per task, so no two threads write the same
+        // cell.
         var grid = _grid;
-        Array.Clear(grid, 0, 4 * size * size);
+        Array.Clear(grid, 0, 4 * m * m);
         Parallel.For(0, 4, ReductionThreads.Options(threads), channel =>
         {
-            int offset = channel * size * size;
+            int offset = channel * m * m;
             for (int i = 0; i < n; i++)
             {
                 double x0 = y[2 * i] - centre, x1 = y[2 * i + 1] - centre;
@@ -94,35 +111,49 @@ internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRep
                 for (int a = 0; a < p; a++)
                 {
                     double wa = weights[2 * i * p + a] * charge;
-                    int rowStart = offset + (row0 + a) * size + col0;
-                    for (int b = 0; b < p; b++) grid[rowStart + b] += wa * weights[(2 * i + 1) * p + b];
+                    int rowStart = offset + (row0 + a) * m + col0;
+                    for (int b = 0; b < p; b++) grid[rowStart + b] += (float)(wa * weights[(2 * i + 1) * p + b]);
                 }
             }
         });
 
-        // The kernel on the circulant embedding of the node-difference grid: index r stands for r·h for r < m and
-        // for (r − 2m)·h above m; index m is never used.
+        long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+        // The kernel on the circulant embedding of the node-difference grid (size L ≥ 2m − 1): index r stands for r·h
+        // for r < m and for (r − L)·h for r > L − m; indices between are never used. The kernel is even, so one
+        // quadrant is evaluated and mirrored.
         var kernel = _kernel;
-        for (int a = 0; a < size; a++)
+        Array.Clear(kernel, 0, size * size);
+        ReductionThreads.ForChunks(m, 64, threads, (_, start, end) =>
         {
-            double da = a < m ? a * h : a == m ? 0 : (a - size) * h;
-            for (int b = 0; b < size; b++)
+            for (int a = start; a < end; a++)
             {
-                double db = b < m ? b * h : b == m ? 0 : (b - size) * h;
-                double w = 1 / (1 + da * da + db * db);
-                kernel[a * size + b] = a == m || b == m ? 0 : w * w;
+                double da = a * h;
+                for (int b = 0; b < m; b++)
+                {
+                    double db = b * h;
+                    double w = 1 / (1 + da * da + db * db);
+                    float value = (float)(w * w);
+                    int ra = a == 0 ? 0 : size - a, rb = b == 0 ? 0 : size - b;
+                    kernel[a * size + b] = value;
+                    kernel[a * size + rb] = value;
+                    kernel[ra * size + b] = value;
+                    kernel[ra * size + rb] = value;
+                }
             }
-        }
+        });
 
+        long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
         using (var scope = torch.NewDisposeScope())
         {
-            var charges = torch.from_array(grid).narrow(0, 0, 4L * size * size).view(4, size, size);
+            // The charges fill the m × m corner of the L × L grid; rfft2 pads with zeros.
+            var charges = torch.from_array(grid).narrow(0, 0, 4L * m * m).view(4, m, m);
             var kernelTensor = torch.from_array(kernel).narrow(0, 0, (long)size * size).view(size, size);
-            var spectrum = torch.fft.rfft2(charges).mul_(torch.fft.rfft2(kernelTensor));
+            var spectrum = torch.fft.rfft2(charges, s: [size, size]).mul_(torch.fft.rfft2(kernelTensor));
             var potentials = torch.fft.irfft2(spectrum, s: [size, size]).narrow(1, 0, m).narrow(2, 0, m).contiguous();
-            potentials.data<double>().CopyTo(_potential);
+            potentials.data<float>().CopyTo(_potential);
         }
 
+        long t4 = System.Diagnostics.Stopwatch.GetTimestamp();
         // Interpolate the node potentials back to the points; then forces and Z.
         var potential = _potential;
         const int chunk = 1024;
@@ -155,6 +186,12 @@ internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRep
             }
             partial[c] = z;
         });
+        long t5 = System.Diagnostics.Stopwatch.GetTimestamp();
+        PhaseMilliseconds[0] += (t1 - t0) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+        PhaseMilliseconds[1] += (t2 - t1) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+        PhaseMilliseconds[2] += (t3 - t2) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+        PhaseMilliseconds[3] += (t4 - t3) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+        PhaseMilliseconds[4] += (t5 - t4) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
         double total = -n;   // each point's interaction with itself, w_ii = 1, is in the sums
         foreach (double z in partial) total += z;
         return total;

@@ -36,6 +36,11 @@ internal sealed class TsneOptimizer
     public int Threads { get; }
     public int Count => Affinities.Count;
 
+    /// <summary>The learning rate is in the convention of FIt-SNE and openTSNE, whose gradient omits the constant
+    /// factor 4 of ∂KL/∂y; with it, the step is learning rate × gradient / 4. Belkina et al.'s N / 12 is meant for that
+    /// convention (scikit-learn's 'auto' N / 48 with the factor included is the same step).</summary>
+    public const double GradientConvention = 0.25;
+
     /// <summary>Runs <paramref name="iterations"/> steps. Returns the iterations done (fewer when cancelled) and
     /// appends a report every <paramref name="reportEvery"/> iterations (and after the last).</summary>
     public int Run(int iterations, double exaggeration, double momentum, double learningRate, int firstIteration, int totalIterations,
@@ -43,6 +48,7 @@ internal sealed class TsneOptimizer
     {
         int n = Count, length = n * Dims;
         var y = Positions;
+        double step = learningRate * GradientConvention;
         for (int t = 0; t < iterations; t++)
         {
             if (cancellationToken.IsCancellationRequested) return t;
@@ -65,7 +71,7 @@ internal sealed class TsneOptimizer
                     double gain = g * update[c] < 0 ? gains[c] + 0.2 : gains[c] * 0.8;
                     if (gain < MinGain) gain = MinGain;
                     gains[c] = gain;
-                    update[c] = momentum * update[c] - learningRate * gain * g;
+                    update[c] = momentum * update[c] - step * gain * g;
                     y[c] += update[c];
                 }
             });

@@ -37,7 +37,8 @@ public sealed record TsneOptions
     /// <summary>The factor of the attractive forces after early exaggeration (1 is plain t-SNE).</summary>
     public double Exaggeration { get; init; } = 1;
 
-    /// <summary>The gradient-descent step; null chooses max(N / 12, 200).</summary>
+    /// <summary>The gradient-descent step; null chooses max(N / 12, 200). As in FIt-SNE and openTSNE, the rate
+    /// multiplies the gradient without its constant factor 4.</summary>
     public double? LearningRate { get; init; }
 
     /// <summary>Momentum during early exaggeration.</summary>
@@ -64,7 +65,8 @@ public sealed record TsneOptions
     /// <summary>Exact or approximate nearest neighbours, or chosen by the number of points.</summary>
     public KnnMethod Neighbors { get; init; } = KnnMethod.Auto;
 
-    /// <summary>Seed of every random choice; equal seeds give equal embeddings.</summary>
+    /// <summary>Seed of every random choice; equal seeds and settings give equal embeddings. The optimizer does not
+    /// depend on the thread count; the PCA start goes through libtorch, whose rounding may.</summary>
     public int Seed { get; init; }
 
     /// <summary>Threads for libtorch and the parallel loops; 0 uses every core.</summary>

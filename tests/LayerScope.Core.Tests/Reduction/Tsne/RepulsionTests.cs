@@ -42,10 +42,10 @@ public class RepulsionTests
     [InlineData(1.0, 3, 0.01)]
     [InlineData(8.0, 3, 0.04)]
     [InlineData(8.0, 5, 0.005)]
-    [InlineData(30.0, 8, 0.001)]
+    [InlineData(30.0, 8, 0.005)]
     public void Fft_gradient_is_close_to_exact_and_converges_with_more_nodes(double spread, int nodes, double tolerance)
     {
-        // 3 nodes per box of width at most 1 are openTSNE's and FIt-SNE's defaults; the error is largest for sparse
+        // The convolution runs in float32 (error floor about 1e-3). 3 nodes per box of width at most 1 are openTSNE's and FIt-SNE's defaults; the error is largest for sparse
         // random layouts, where near pairs dominate, and shrinks quickly with more nodes.
         var (p, y) = TsneTestData.RandomProblem(800, 2, spread);
         var (exact, zExact) = Gradient(new ExactRepulsion(2, 0), p, y, 2);

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Globalization;
+using LayerScope.Reduction.Neighbors;
+using LayerScope.Reduction.Tsne;
+
+namespace LayerScope.Benchmarks;
+
+/// <summary>Times the stages of t-SNE separately: <c>-- profile 25000</c>.</summary>
+public static class StageProfile
+{
+    public static int Run(string[] args)
+    {
+        int n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 25_000;
+        int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
+        var (x, _) = ClusterData.Create(n);
+        var watch = Stopwatch.StartNew();
+        void Lap(string what) { Console.WriteLine($"{what,-32} {watch.Elapsed.TotalMilliseconds,9:0.0} ms"); watch.Restart(); }
+        _ = LayerScope.Reduction.Pca.Pca.Fit(LayerScope.Reduction.DenseMatrix.Zeros(4, 2), new LayerScope.Reduction.Pca.PcaOptions { Components = 1, Threads = threads });
+        Lap("torch start");
+        var index = new ExactKnnIndex(x, threads: threads);
+        var graph = index.QueryIndexed(90);
+        Lap("exact kNN k=90");
+        if (n > 0) goto skip;
+        var approximate = new NNDescentIndex(x, seed: 1, threads: threads).QueryIndexed(90);
+        long hits = 0;
+        for (int i = 0; i < n; i++) foreach (int j in approximate.NeighborsOf(i)) if (graph.NeighborsOf(i).Contains(j)) hits++;
+        Lap($"NN-descent kNN k=90 (recall {hits / (90.0 * n):0.000})");
+        skip:
+        var p = PerplexityAffinities.FromGraph(graph, 30, threads);
+        Lap($"affinities (nnz {p.NonZeroCount})");
+        var start = TsneInitialization.Pca(x, 2, 0, threads);
+        Lap("PCA init");
+        var options = new TsneOptions { Threads = threads, Iterations = 1000 };
+        foreach (var method in new[] { TsneRepulsionMethod.Fft })
+        {
+            var embedding = Tsne.Fit(p, start, options with { Repulsion = method });
+            Lap($"300 iterations {method}");
+            var y = embedding.RawPositions;
+            var forces = new double[y.Length];
+            ITsneRepulsion repulsion = method == TsneRepulsionMethod.Fft ? new FftRepulsion(threads) : new BarnesHutRepulsion(2, 0.5, threads);
+            Array.Clear(FftRepulsion.PhaseMilliseconds);
+            for (int i = 0; i < 20; i++) repulsion.Compute(y, n, forces);
+            Console.WriteLine("  FFT phases (weights, spread, kernel, fft, interpolate) ms: " + string.Join(", ", FftRepulsion.PhaseMilliseconds.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture))));
+            Lap($"20 x repulsion {method} (range {y.Max() - y.Min():0.0})");
+        }
+        var attraction = new double[2 * n];
+        var yy = start.ToDoubles();
+        for (int i = 0; i < 20; i++) TsneGradient.Attraction(p, yy, 2, attraction, threads);
+        Lap("20 x attraction");
+        return 0;
+    }
+}

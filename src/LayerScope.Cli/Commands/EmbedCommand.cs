@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Globalization;
+using LayerScope.Cli.Terminal;
+using LayerScope.Reduction;
+using LayerScope.Reduction.Pca;
+using LayerScope.Reduction.Quality;
+using LayerScope.Reduction.Tsne;
+using LayerScope.Reduction.Umap;
+
+namespace LayerScope.Cli.Commands;
+
+/// <summary><c>layerscope embed X.npy --method pca|tsne|umap --out E.npy</c>: reduces the rows of X to 2 or 3
+/// dimensions. Defaults come from <see cref="TsneOptions"/>, <see cref="UmapOptions"/> and <see cref="PcaOptions"/>.</summary>
+public static class EmbedCommand
+{
+    public static Command Create(CliTerminal terminal)
+    {
+        var tsne = new TsneOptions();
+        var umap = new UmapOptions();
+        var input = new Argument<string>("X") { Description = "The points: a 2-D .npy array (points × dimensions), float32 or float64." };
+        var method = new Option<EmbeddingMethod>("--method") { Description = "pca, tsne or umap.", DefaultValueFactory = _ => EmbeddingMethod.Tsne };
+        var dims = new Option<int>("--dims") { Description = "Embedding dimensions (2 or 3).", DefaultValueFactory = _ => tsne.Dimensions };
+        var pca = new Option<int>("--pca") { Description = "t-SNE: first reduce to this many principal components (0: no PCA).", DefaultValueFactory = _ => tsne.PcaComponents };
+        var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity (below N/3).", DefaultValueFactory = _ => tsne.Perplexity };
+        var neighbors = new Option<int>("--neighbors") { Description = "UMAP neighbourhood size.", DefaultValueFactory = _ => umap.Neighbors };
+        var minDist = new Option<double>("--min-dist") { Description = "UMAP minimum distance.", DefaultValueFactory = _ => umap.MinDist };
+        var iterations = new Option<int?>("--iterations") { Description = "t-SNE iterations (default 1000) or UMAP epochs (default 500 up to 10,000 points, else 200)." };
+        var seed = new Option<int>("--seed") { Description = "Random seed; equal seeds give equal embeddings.", DefaultValueFactory = _ => tsne.Seed };
+        var threads = new Option<int>("--threads") { Description = "Threads (0: every core).", DefaultValueFactory = _ => tsne.Threads };
+        var labels = new Option<string?>("--labels") { Description = "Integer labels (.npy, one per point): report 10-NN label accuracy of the embedding." };
+        var output = new Option<string>("--out") { Description = "Where to write the embedding (.npy, points × dims float32).", Required = true };
+
+        var command = new Command("embed", "Reduce points to 2 or 3 dimensions with PCA, t-SNE or UMAP.")
+        {
+            input, method, dims, pca, perplexity, neighbors, minDist, iterations, seed, threads, labels, output,
+        };
+        command.SetAction(parseResult =>
+        {
+            var x = NpyMatrices.ReadMatrix(parseResult.GetValue(input)!);
+            int[]? y = parseResult.GetValue(labels) is { } labelPath ? NpyMatrices.ReadLabels(labelPath, x.Rows) : null;
+            int d = parseResult.GetValue(dims);
+            int? steps = parseResult.GetValue(iterations);
+            var embedding = ProgressDisplay.Run(terminal, progress => parseResult.GetValue(method) switch
+            {
+                EmbeddingMethod.Pca => LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions
+                {
+                    Components = d,
+                    Seed = parseResult.GetValue(seed),
+                    Threads = parseResult.GetValue(threads),
+                }, progress).Transform(x, parseResult.GetValue(threads)),
+                EmbeddingMethod.Umap => Umap.Fit(x, new UmapOptions
+                {
+                    Dimensions = d,
+                    Neighbors = parseResult.GetValue(neighbors),
+                    MinDist = parseResult.GetValue(minDist),
+                    Epochs = steps,
+                    Seed = parseResult.GetValue(seed),
+                    Threads = parseResult.GetValue(threads),
+                }, progress).Positions,
+                _ => Tsne.Fit(x, new TsneOptions
+                {
+                    Dimensions = d,
+                    PcaComponents = parseResult.GetValue(pca),
+                    Perplexity = parseResult.GetValue(perplexity),
+                    Iterations = steps ?? tsne.Iterations,
+                    Seed = parseResult.GetValue(seed),
+                    Threads = parseResult.GetValue(threads),
+                }, progress).Positions,
+            });
+            NpyMatrices.Write(parseResult.GetValue(output)!, embedding);
+            terminal.Out.WriteLine($"wrote {embedding.Rows} × {embedding.Columns} embedding to {parseResult.GetValue(output)}");
+            if (y is not null)
+            {
+                double accuracy = EmbeddingQuality.KnnLabelAccuracy(embedding, y, threads: parseResult.GetValue(threads));
+                terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"10-NN label accuracy {accuracy:0.0000}"));
+            }
+            return 0;
+        });
+        return command;
+    }
+}

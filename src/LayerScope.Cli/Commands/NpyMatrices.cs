@@ -1,0 +1,54 @@
+using LayerScope.Errors;
+using LayerScope.Reduction;
+using LayerScope.Storage.Npy;
+
+namespace LayerScope.Cli.Commands;
+
+/// <summary>Reads and writes the matrices and labels of the reduction commands as NPY files.</summary>
+internal static class NpyMatrices
+{
+    /// <summary>A 2-D array as a float matrix (a 1-D array is one column).</summary>
+    public static DenseMatrix ReadMatrix(string path)
+    {
+        var array = NpyReader.Read(path);
+        if (array.Shape.Length is not (1 or 2))
+            throw new DataFormatException(path, "shape", "a 2-D array (points × dimensions)", $"{array.Shape.Length} dimensions ({string.Join(" × ", array.Shape)})");
+        int rows = checked((int)array.Shape[0]);
+        int columns = array.Shape.Length == 2 ? checked((int)array.Shape[1]) : 1;
+        var matrix = new DenseMatrix(array.ToFloat32(), rows, columns);
+        matrix.EnsureFinite(path);
+        return matrix;
+    }
+
+    /// <summary>Integer labels, one per point.</summary>
+    public static int[] ReadLabels(string path, int points)
+    {
+        var array = NpyReader.Read(path);
+        if (array.Shape.Length != 1 && !(array.Shape.Length == 2 && array.Shape[1] == 1))
+            throw new DataFormatException(path, "shape", "a 1-D array of labels", string.Join(" × ", array.Shape));
+        var labels = array.ToInt64();
+        if (labels.Length != points)
+            throw new DataFormatException(path, "length", $"{points} labels (one per point of X)", $"{labels.Length}");
+        return labels.Select(l => checked((int)l)).ToArray();
+    }
+
+    /// <summary>Writes <paramref name="matrix"/> as a float32 (rows × columns) array, atomically: to a temporary file
+    /// beside the target, then renamed over it (the stand-in NPY writer takes a path, not a stream, so
+    /// <c>AtomicFile</c> cannot wrap it yet).</summary>
+    public static void Write(string path, DenseMatrix matrix)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(folder);
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp.npy");
+        try
+        {
+            NpyWriter.Write(temporary, NpyArray.Create(matrix.Values, matrix.Rows, matrix.Columns));
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using LayerScope.Reduction.Pca;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LayerScope.Reduction.Umap;
+
+/// <summary>
+/// UMAP's starting layouts. Spectral: the eigenvectors of the normalised graph Laplacian with the smallest non-zero
+/// eigenvalues (Belkin and Niyogi's Laplacian eigenmaps), found by block subspace iteration on (I + D^−½ W D^−½)/2 with
+/// the trivial eigenvector D^½ 1 projected out, then a Rayleigh–Ritz step. A disconnected graph (whose Laplacian has
+/// several zero eigenvalues, so the eigenvectors only label components) or an iteration that does not converge falls
+/// back to PCA, as umap-learn falls back to a random start. Every start is scaled to [0, 10] per dimension.
+/// </summary>
+/// <remarks>M. Belkin and P. Niyogi, "Laplacian eigenmaps for dimensionality reduction and data representation",
+/// Neural Computation 15, 2003; McInnes et al. 2018, section 4.</remarks>
+public static class SpectralInitialization
+{
+    /// <summary>The spectral layout of <paramref name="graph"/>, or null when it is disconnected or the iteration did
+    /// not converge (the caller falls back).</summary>
+    public static DenseMatrix? TrySpectral(UmapGraph graph, int dims, int seed = 0, int threads = 0, int maxIterations = 300)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        int n = graph.Count;
+        if (n <= dims + 2 || graph.CountComponents() > 1) return null;
+        ReductionThreads.ApplyToTorch(threads);
+        int block = dims + 4;
+        var degree = new double[n];
+        for (int i = 0; i < n; i++)
+            for (int e = graph.RowOffsets[i]; e < graph.RowOffsets[i + 1]; e++) degree[i] += graph.Weights[e];
+        var inverseRoot = degree.Select(d => d > 0 ? 1 / Math.Sqrt(d) : 0).ToArray();
+        var trivial = degree.Select(Math.Sqrt).ToArray();
+        double trivialNorm = Math.Sqrt(trivial.Sum(t => t * t));
+        for (int i = 0; i < n; i++) trivial[i] /= trivialNorm;
+
+        var v = new double[n * block];
+        Gaussian.Fill(new Random(seed), v);
+        var next = new double[n * block];
+        using var scope = torch.NewDisposeScope();
+        var trivialTensor = torch.tensor(trivial).view(n, 1);
+        Tensor Orthonormal(double[] values)
+        {
+            var t = torch.tensor(values).view(n, block);
+            t = t - trivialTensor.mm(trivialTensor.t().mm(t));
+            return torch.linalg.qr(t).Q;
+        }
+        var basis = Orthonormal(v);
+        double previous = double.NaN;
+        bool converged = false;
+        for (int iteration = 0; iteration < maxIterations; iteration++)
+        {
+            basis.contiguous().data<double>().CopyTo(v);
+            Apply(graph, inverseRoot, v, next, block, threads);
+            basis = Orthonormal(next);
+            if (iteration % 10 == 9)
+            {
+                // Converged when the Ritz values of the wanted vectors stop moving.
+                basis.contiguous().data<double>().CopyTo(v);
+                Apply(graph, inverseRoot, v, next, block, threads);
+                var h = basis.t().mm(torch.tensor(next).view(n, block));
+                double ritz = torch.linalg.eigvalsh((h + h.t()) / 2).narrow(0, block - dims, dims).sum().item<double>();
+                if (Math.Abs(ritz - previous) < 1e-7 * dims) { converged = true; break; }
+                previous = ritz;
+            }
+        }
+        if (!converged) return null;
+        basis.contiguous().data<double>().CopyTo(v);
+        Apply(graph, inverseRoot, v, next, block, threads);
+        var projected = basis.t().mm(torch.tensor(next).view(n, block));
+        var (_, vectors) = torch.linalg.eigh((projected + projected.t()) / 2);
+        var layout = basis.mm(vectors.narrow(1, block - dims, dims).flip(1));
+        // Laplacian eigenmaps use D^−½ times the eigenvectors of the normalised matrix.
+        layout = layout * torch.tensor(inverseRoot).view(n, 1);
+        var values = layout.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var result = new DenseMatrix(values, n, dims);
+        AddNoiseAndScale(result, seed);
+        return result;
+    }
+
+    /// <summary>The first principal components of <paramref name="x"/>, scaled to [0, 10].</summary>
+    public static DenseMatrix Pca(DenseMatrix x, int dims, int seed = 0, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Columns < dims) return Random(x.Rows, dims, seed);
+        var pca = LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions { Components = dims, Seed = seed, Threads = threads });
+        var result = pca.Transform(x, threads);
+        AddNoiseAndScale(result, seed);
+        return result;
+    }
+
+    /// <summary>Uniform positions in [0, 10].</summary>
+    public static DenseMatrix Random(int n, int dims, int seed = 0)
+    {
+        var random = new Random(seed);
+        var values = new float[(long)n * dims];
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() * 10);
+        return new DenseMatrix(values, n, dims);
+    }
+
+    /// <summary>umap-learn: a little noise (so coincident points separate), then each dimension to [0, 10].</summary>
+    private static void AddNoiseAndScale(DenseMatrix layout, int seed)
+    {
+        int n = layout.Rows, dims = layout.Columns;
+        var random = new Random(seed + 1);
+        for (int a = 0; a < dims; a++)
+        {
+            double max = 0;
+            for (int i = 0; i < n; i++) max = Math.Max(max, Math.Abs(layout[i, a]));
+            double scale = max > 0 ? 10 / max : 1;
+            for (int i = 0; i < n; i++) layout[i, a] = (float)(layout[i, a] * scale + 1e-4 * (random.NextDouble() * 2 - 1));
+            float low = float.PositiveInfinity, high = float.NegativeInfinity;
+            for (int i = 0; i < n; i++) { low = Math.Min(low, layout[i, a]); high = Math.Max(high, layout[i, a]); }
+            float range = high - low > 0 ? high - low : 1;
+            for (int i = 0; i < n; i++) layout[i, a] = 10 * (layout[i, a] - low) / range;
+        }
+    }
+
+    /// <summary>next = (v + D^−½ W D^−½ v) / 2, row by row in parallel.</summary>
+    private static void Apply(UmapGraph graph, double[] inverseRoot, double[] v, double[] next, int block, int threads)
+    {
+        ReductionThreads.ForChunks(graph.Count, 1024, threads, (_, start, end) =>
+        {
+            for (int i = start; i < end; i++)
+            {
+                var row = next.AsSpan(i * block, block);
+                for (int c = 0; c < block; c++) row[c] = 0.5 * v[i * block + c];
+                for (int e = graph.RowOffsets[i]; e < graph.RowOffsets[i + 1]; e++)
+                {
+                    int j = graph.Columns[e];
+                    double w = 0.5 * graph.Weights[e] * inverseRoot[i] * inverseRoot[j];
+                    for (int c = 0; c < block; c++) row[c] += w * v[j * block + c];
+                }
+            }
+        });
+    }
+}

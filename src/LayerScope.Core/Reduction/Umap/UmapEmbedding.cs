@@ -1,0 +1,105 @@
+using LayerScope.Progress;
+using LayerScope.Reduction.Neighbors;
+using LayerScope.Reduction.Pca;
+
+namespace LayerScope.Reduction.Umap;
+
+/// <summary>A UMAP embedding with its graph and settings, so it can be refined (<see cref="Optimize"/>) and new
+/// points can be placed into it (<see cref="Transform"/>).</summary>
+public sealed class UmapEmbedding
+{
+    internal UmapEmbedding(UmapGraph graph, float[] positions, UmapOptions options, double a, double b, int epochs, bool cancelled,
+        bool spectral, PcaResult? pca, IKnnIndex? index)
+    {
+        Graph = graph;
+        Options = options;
+        A = a;
+        B = b;
+        Epochs = epochs;
+        Cancelled = cancelled;
+        UsedSpectralInitialization = spectral;
+        Pca = pca;
+        Index = index;
+        Positions = new DenseMatrix(positions, graph.Count, options.Dimensions);
+    }
+
+    /// <summary>The embedded points, N × dims.</summary>
+    public DenseMatrix Positions { get; }
+
+    /// <summary>The fuzzy simplicial set.</summary>
+    public UmapGraph Graph { get; }
+
+    /// <summary>The settings.</summary>
+    public UmapOptions Options { get; }
+
+    /// <summary>The fitted curve parameter a of 1 / (1 + a d^(2b)).</summary>
+    public double A { get; }
+
+    /// <summary>The fitted curve parameter b.</summary>
+    public double B { get; }
+
+    /// <summary>Epochs done in all.</summary>
+    public int Epochs { get; }
+
+    /// <summary>True when the last optimisation was cancelled.</summary>
+    public bool Cancelled { get; }
+
+    /// <summary>False when the spectral start fell back (disconnected graph or no convergence) or was not asked for.</summary>
+    public bool UsedSpectralInitialization { get; }
+
+    /// <summary>The PCA applied before the neighbour search, if any.</summary>
+    public PcaResult? Pca { get; }
+
+    /// <summary>The neighbour index over the input, when fitted from data.</summary>
+    public IKnnIndex? Index { get; }
+
+    /// <summary>Refines the layout for <paramref name="epochs"/> more epochs, with a new linearly decaying step from
+    /// <paramref name="learningRate"/> (default: a tenth of the options' rate, so a finished layout is refined rather
+    /// than shaken). Returns a new embedding.</summary>
+    public UmapEmbedding Optimize(int epochs, double? learningRate = null, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        var positions = (float[])Positions.Values.Clone();
+        var perSample = UmapLayoutOptimizer.EpochsPerSample(Graph.Weights, epochs);
+        var optimizer = new UmapLayoutOptimizer(Graph.RowOffsets, Graph.Columns, perSample, A, B, Options.RepulsionStrength,
+            Options.NegativeSampleRate, Options.Dimensions, Options.Seed + Epochs, Options.Threads);
+        int done = optimizer.Run(positions, null, Graph.Count, 0, epochs, epochs, learningRate ?? Options.LearningRate / 10, progress, cancellationToken);
+        return new UmapEmbedding(Graph, positions, Options, A, B, Epochs + done, done < epochs, UsedSpectralInitialization, Pca, Index);
+    }
+
+    /// <summary>Places new points (umap-learn's <c>transform</c>): memberships to their nearest fitted points, a start
+    /// at the membership-weighted mean of those points, then SGD of the new points only against the fixed layout.</summary>
+    /// <returns>M × dims positions.</returns>
+    public DenseMatrix Transform(DenseMatrix points, int? epochs = null)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (Index is null) throw new InvalidOperationException("This embedding was made from a precomputed graph; it has no input data to place new points against.");
+        points.EnsureFinite("new points");
+        var reduced = Pca?.Transform(points, Options.Threads) ?? points;
+        int n = Graph.Count, m = points.Rows, dims = Options.Dimensions;
+        int k = Math.Min(n, Options.Neighbors);
+        var graph = Index.Query(reduced, k);
+        // Fitted graphs exclude the point itself, so k neighbours here count like k + 1 there; the difference only
+        // sharpens the memberships slightly.
+        var memberships = FuzzySimplicialSet.Memberships(graph, Options.Threads);
+        var positions = new float[m * dims];
+        for (int i = 0; i < m; i++)
+        {
+            double total = 0;
+            for (int c = 0; c < k; c++) total += memberships[i * k + c];
+            for (int c = 0; c < k; c++)
+            {
+                int j = graph.Indices[i * k + c];
+                double w = total > 0 ? memberships[i * k + c] / total : 1.0 / k;
+                for (int a = 0; a < dims; a++) positions[i * dims + a] += (float)(w * Positions.Values[j * dims + a]);
+            }
+        }
+        int rounds = epochs ?? Math.Max(1, Options.EpochsFor(n) / 3);
+        var offsets = Enumerable.Range(0, m + 1).Select(i => i * k).ToArray();
+        var perSample = UmapLayoutOptimizer.EpochsPerSample(memberships, rounds);
+        var optimizer = new UmapLayoutOptimizer(offsets, graph.Indices, perSample, A, B, Options.RepulsionStrength,
+            Options.NegativeSampleRate, dims, Options.Seed, Options.Threads);
+        optimizer.Run(positions, Positions.Values, n, 0, rounds, rounds, Options.LearningRate / 4, null, default);
+        return new DenseMatrix(positions, m, dims);
+    }
+}

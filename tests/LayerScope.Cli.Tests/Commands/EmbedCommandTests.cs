@@ -1,0 +1,84 @@
+using System.Text.Json;
+using LayerScope.Cli;
+using LayerScope.Cli.Terminal;
+using LayerScope.Storage.Npy;
+using LayerScope.Testing;
+
+namespace LayerScope.Cli.Tests.Commands;
+
+public class EmbedCommandTests
+{
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = LayerScopeCommandLine.Run(args, CliTerminal.Recording(output, error));
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static (string X, string Labels) WriteClusters(TemporaryFolder folder, int n = 600)
+    {
+        var (x, labels) = SyntheticClusters.Gaussian(n, 20, clusters: 6, separation: 3, seed: 5);
+        string xPath = folder.File("x.npy"), yPath = folder.File("y.npy");
+        NpyWriter.Write(xPath, NpyArray.Create(x.Values, n, 20));
+        NpyWriter.Write(yPath, NpyArray.Create(labels.Select(l => (long)l).ToArray(), n));
+        return (xPath, yPath);
+    }
+
+    [Theory]
+    [InlineData("tsne")]
+    [InlineData("umap")]
+    [InlineData("pca")]
+    public void Embed_writes_the_embedding_and_quality_reads_it(string method)
+    {
+        using var folder = new TemporaryFolder();
+        var (x, y) = WriteClusters(folder);
+        string e = folder.File("e.npy");
+        var (code, output, error) = Run("embed", x, "--method", method, "--iterations", "300", "--labels", y, "--out", e, "--perplexity", "20");
+        Assert.True(code == 0, error);
+        Assert.Contains("10-NN label accuracy", output);
+        var embedding = NpyReader.Read(e);
+        Assert.Equal(new long[] { 600, 2 }, embedding.Shape);
+
+        (code, output, error) = Run("quality", e, "--high", x, "--labels", y);
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.InRange(json.RootElement.GetProperty("trustworthiness").GetDouble(), 0.8, 1.0);
+        Assert.InRange(json.RootElement.GetProperty("labelAccuracy").GetDouble(), 0.95, 1.0);
+        Assert.False(json.RootElement.GetProperty("subsampled").GetBoolean());
+    }
+
+    [Fact]
+    public void Invalid_settings_and_mismatched_labels_are_clear_errors()
+    {
+        using var folder = new TemporaryFolder();
+        var (x, _) = WriteClusters(folder, 60);
+        var (code, _, error) = Run("embed", x, "--perplexity", "25", "--dims", "5", "--out", folder.File("e.npy"));
+        Assert.Equal(ErrorPresenter.UserError, code);
+        Assert.Contains("perplexity 25 is too large for 60 points", error);
+        Assert.Contains("dimensions 5 must be 2 or 3", error);
+
+        string labels = folder.File("bad.npy");
+        NpyWriter.Write(labels, NpyArray.Create(new long[] { 1, 2, 3 }, 3));
+        (code, _, error) = Run("embed", x, "--perplexity", "5", "--labels", labels, "--out", folder.File("e.npy"));
+        Assert.Equal(ErrorPresenter.UserError, code);
+        Assert.Contains("60 labels (one per point of X)", error);
+    }
+
+    [Fact]
+    public void Cli_defaults_are_the_options_defaults()
+    {
+        var root = LayerScopeCommandLine.BuildRoot(CliTerminal.Recording(new StringWriter(), new StringWriter()));
+        var parse = root.Parse(["embed", "x.npy", "--out", "e.npy"]);
+        var embed = root.Subcommands.Single(c => c.Name == "embed");
+        object? Value(string name) => parse.GetResult(embed.Options.Single(o => o.Name == name)) is { } r
+            ? r.GetType().GetMethod("GetValueOrDefault")!.MakeGenericMethod(typeof(object)).Invoke(r, null) : null;
+        var tsne = new LayerScope.Reduction.Tsne.TsneOptions();
+        var umap = new LayerScope.Reduction.Umap.UmapOptions();
+        Assert.Equal(tsne.Perplexity, Value("--perplexity"));
+        Assert.Equal(tsne.PcaComponents, Value("--pca"));
+        Assert.Equal(tsne.Dimensions, Value("--dims"));
+        Assert.Equal(umap.Neighbors, Value("--neighbors"));
+        Assert.Equal(umap.MinDist, Value("--min-dist"));
+    }
+}

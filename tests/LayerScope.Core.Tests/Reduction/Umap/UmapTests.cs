@@ -1,0 +1,110 @@
+using LayerScope.Errors;
+using LayerScope.Reduction;
+using LayerScope.Reduction.Neighbors;
+using LayerScope.Reduction.Quality;
+using LayerScope.Reduction.Umap;
+using LayerScope.Testing;
+
+namespace LayerScope.Tests.Reduction.Umap;
+
+public class UmapTests
+{
+    private static readonly (DenseMatrix X, int[] Labels) Clusters = SyntheticClusters.Gaussian(1000, 50, clusters: 10, separation: 2, seed: 7);
+
+    [Theory]
+    [InlineData(UmapInitializationMethod.Spectral)]
+    [InlineData(UmapInitializationMethod.Random)]
+    public void Separated_clusters_are_separated(UmapInitializationMethod initialization)
+    {
+        var start = SpectralInitialization.Random(1000, 2, 3);
+        Assert.True(EmbeddingQuality.KnnLabelAccuracy(start, Clusters.Labels) < 0.5);
+        var embedding = LayerScope.Reduction.Umap.Umap.Fit(Clusters.X, new UmapOptions { Initialization = initialization, Epochs = 200, Seed = 3 });
+        double accuracy = EmbeddingQuality.KnnLabelAccuracy(embedding.Positions, Clusters.Labels);
+        Assert.True(accuracy >= 0.99, $"10-NN label accuracy {accuracy} after UMAP ({initialization} start)");
+        var report = EmbeddingQuality.Evaluate(Clusters.X, embedding.Positions, options: new QualityOptions { KlDivergence = false });
+        Assert.True(report.Trustworthiness > 0.9, $"trustworthiness {report.Trustworthiness}");
+    }
+
+    [Fact]
+    public void Spectral_start_is_used_on_a_connected_graph_and_falls_back_on_a_disconnected_one()
+    {
+        // One elongated cloud: connected. Ten far clusters: disconnected, so PCA is used.
+        var line = SyntheticClusters.Uniform(500, 3, seed: 2);
+        for (int i = 0; i < 500; i++) line[i, 0] *= 10;
+        var connected = LayerScope.Reduction.Umap.Umap.Fit(line, new UmapOptions { Epochs = 20 });
+        Assert.True(connected.UsedSpectralInitialization);
+        var far = SyntheticClusters.Gaussian(500, 10, clusters: 5, separation: 100, seed: 1).X;
+        var disconnected = LayerScope.Reduction.Umap.Umap.Fit(far, new UmapOptions { Epochs = 20 });
+        Assert.False(disconnected.UsedSpectralInitialization);
+    }
+
+    [Fact]
+    public void Equal_seeds_give_equal_embeddings_whatever_the_thread_count()
+    {
+        var x = SyntheticClusters.Gaussian(400, 10, seed: 2).X;
+        // The SGD does not depend on the thread count; a PCA start goes through libtorch's GEMM, whose rounding may, so
+        // the cross-thread comparison uses a random start and the default start is compared at equal threads.
+        var options = new UmapOptions { Epochs = 50, Seed = 5, Initialization = UmapInitializationMethod.Random };
+        var one = LayerScope.Reduction.Umap.Umap.Fit(x, options with { Threads = 1 });
+        var two = LayerScope.Reduction.Umap.Umap.Fit(x, options with { Threads = 2 });
+        Assert.Equal(one.Positions.Values, two.Positions.Values);
+        Assert.NotEqual(one.Positions.Values, LayerScope.Reduction.Umap.Umap.Fit(x, options with { Seed = 6 }).Positions.Values);
+        var defaults = new UmapOptions { Epochs = 50, Seed = 5, Threads = 2 };
+        Assert.Equal(LayerScope.Reduction.Umap.Umap.Fit(x, defaults).Positions.Values, LayerScope.Reduction.Umap.Umap.Fit(x, defaults).Positions.Values);
+    }
+
+    [Fact]
+    public void Curve_parameters_match_umap_learn()
+    {
+        var (a, b) = UmapCurve.Fit(0.1, 1.0);
+        Assert.InRange(a, 1.57, 1.59);   // umap-learn: a = 1.577, b = 0.8951
+        Assert.InRange(b, 0.89, 0.90);
+    }
+
+    [Fact]
+    public void Memberships_are_one_for_the_nearest_neighbour_and_sum_to_log2_k()
+    {
+        var x = SyntheticClusters.Uniform(200, 4, seed: 3);
+        var graph = new ExactKnnIndex(x).QueryIndexed(14);
+        var memberships = FuzzySimplicialSet.Memberships(graph);
+        for (int i = 0; i < 200; i++)
+        {
+            Assert.Equal(1f, memberships[i * 14]);
+            double sum = 1 + memberships.AsSpan(i * 14, 14).ToArray().Sum();
+            Assert.InRange(sum, Math.Log2(15) - 1e-3, Math.Log2(15) + 1e-3);
+        }
+        var fuzzy = FuzzySimplicialSet.FromGraph(graph);
+        for (int i = 0; i < 200; i++)
+            for (int e = fuzzy.RowOffsets[i]; e < fuzzy.RowOffsets[i + 1]; e++)
+            {
+                int j = fuzzy.Columns[e];
+                int back = Array.BinarySearch(fuzzy.Columns, fuzzy.RowOffsets[j], fuzzy.RowOffsets[j + 1] - fuzzy.RowOffsets[j], i);
+                Assert.True(back >= 0, $"edge {i}→{j} has no reverse");
+                Assert.Equal(fuzzy.Weights[e], fuzzy.Weights[back]);
+            }
+    }
+
+    [Fact]
+    public void New_points_land_in_their_cluster_and_optimize_continues()
+    {
+        var data = SyntheticClusters.Gaussian(1100, 20, clusters: 5, separation: 3, seed: 9);
+        var train = data.X.SelectRows(Enumerable.Range(0, 1000).ToArray());
+        var embedding = LayerScope.Reduction.Umap.Umap.Fit(train, new UmapOptions { Epochs = 200 });
+        var placed = embedding.Transform(data.X.SelectRows(Enumerable.Range(1000, 100).ToArray()));
+        var nearest = new ExactKnnIndex(embedding.Positions).Query(placed, 1);
+        int correct = Enumerable.Range(0, 100).Count(q => data.Labels[nearest.Indices[q]] == data.Labels[1000 + q]);
+        Assert.True(correct >= 97, $"{correct} of 100 new points are nearest to their own cluster");
+        var more = embedding.Optimize(20);
+        Assert.Equal(220, more.Epochs);
+    }
+
+    [Fact]
+    public void Invalid_settings_are_reported_together()
+    {
+        var error = Assert.Throws<InvalidSettingsException>(() =>
+            LayerScope.Reduction.Umap.Umap.Fit(SyntheticClusters.Uniform(10, 3), new UmapOptions { Neighbors = 20, MinDist = 2 }));
+        Assert.Equal(2, error.Problems.Count);
+        Assert.Contains("neighbors 20 is too large for 10 points", error.Message);
+        Assert.Contains("min-dist 2 must be less than or equal to spread 1", error.Message);
+    }
+}
