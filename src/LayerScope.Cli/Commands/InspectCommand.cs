@@ -17,7 +17,7 @@ internal static class InspectCommand
         var input = new Option<string>("--input") { Description = "An .npy file of input rows.", Required = true };
         var inputName = new Option<string?>("--input-name") { Description = "The model input it feeds (for multi-input models)." };
         var labels = new Option<string?>("--labels") { Description = "An .npy file with one integer class label per row, to color by." };
-        var method = new Option<string>("--method") { Description = "Embedding: tsne or pca.", DefaultValueFactory = _ => "tsne" };
+        var method = new Option<string>("--method") { Description = "Embedding: tsne, umap or pca.", DefaultValueFactory = _ => "tsne" };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch") { Description = "Rows per ONNX Runtime call.", DefaultValueFactory = _ => 256 };
         var output = new Option<string>("--out") { Description = "Output folder: report.html, embedding.npy, inspect.json, PNGs.", Required = true };
@@ -31,8 +31,8 @@ internal static class InspectCommand
             {
                 "tsne" or "t-sne" => InspectMethod.Tsne,
                 "pca" => InspectMethod.Pca,
-                "umap" => throw new InvalidSettingsException(["--method umap is not available in inspect yet; use tsne or pca."]),
-                _ => throw new InvalidSettingsException([$"--method '{methodText}' is unknown; use tsne or pca."]),
+                "umap" => InspectMethod.Umap,
+                _ => throw new InvalidSettingsException([$"--method '{methodText}' is unknown; use tsne, umap or pca."]),
             };
             var options = new InspectOptions
             {

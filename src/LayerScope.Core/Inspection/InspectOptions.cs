@@ -10,6 +10,9 @@ public enum InspectMethod
 
     /// <summary>The first two principal components.</summary>
     Pca,
+
+    /// <summary>UMAP (McInnes, Healy and Melville 2018) after PCA to at most 50 dimensions.</summary>
+    Umap,
 }
 
 /// <summary>What <c>layerscope inspect</c> looks at and how.</summary>

@@ -7,6 +7,7 @@ using LayerScope.Reduction;
 using LayerScope.Reduction.Pca;
 using LayerScope.Reduction.Quality;
 using LayerScope.Reduction.Tsne;
+using LayerScope.Reduction.Umap;
 using LayerScope.Rendering;
 using LayerScope.Rendering.Figures;
 using LayerScope.Rendering.Html;
@@ -52,6 +53,12 @@ public static class OnnxInspection
         {
             embedding = FirstColumns(reduced, 2);
             methodText = "PCA";
+        }
+        else if (options.Method == InspectMethod.Umap)
+        {
+            var umap = Umap.Fit(reduced, new UmapOptions { Seed = options.Seed, Neighbors = Math.Min(15, x.Rows - 1) }, progress, cancellationToken);
+            embedding = umap.Positions;
+            methodText = "UMAP";
         }
         else
         {

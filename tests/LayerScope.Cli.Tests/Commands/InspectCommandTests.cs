@@ -42,6 +42,17 @@ public class InspectCommandTests
     }
 
     [OnnxFact("mlp.onnx")]
+    public void Inspect_with_umap_embeds_every_row()
+    {
+        using var folder = new TemporaryFolder();
+        var run = CliRun.Of("inspect", "--model", TestData.OnnxFile("mlp.onnx"), "--layer", "/act/Relu", "--input", TestData.OnnxFile("mlp_input.npy"),
+            "--method", "umap", "--out", folder.File("out"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(new long[] { 100, 2 }, NpyReader.Read(folder.File("out/embedding.npy")).Shape);
+        Assert.Contains("UMAP", File.ReadAllText(folder.File("out/inspect.json")));
+    }
+
+    [OnnxFact("mlp.onnx")]
     public void Labels_of_the_wrong_length_fail_naming_the_file_and_write_nothing()
     {
         using var folder = new TemporaryFolder();
