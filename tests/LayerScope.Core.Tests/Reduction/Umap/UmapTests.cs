@@ -39,14 +39,14 @@ public class UmapTests
     }
 
     [Fact]
-    public void Equal_seeds_give_equal_embeddings_whatever_the_thread_count()
+    public void Equal_seeds_and_thread_counts_give_equal_embeddings()
     {
         var x = SyntheticClusters.Gaussian(400, 10, seed: 2).X;
-        // The SGD does not depend on the thread count; a PCA start goes through libtorch's GEMM, whose rounding may, so
-        // the cross-thread comparison uses a random start and the default start is compared at equal threads.
-        var options = new UmapOptions { Epochs = 50, Seed = 5, Initialization = UmapInitializationMethod.Random };
-        var one = LayerScope.Reduction.Umap.Umap.Fit(x, options with { Threads = 1 });
-        var two = LayerScope.Reduction.Umap.Umap.Fit(x, options with { Threads = 2 });
+        // The kNN distances and a PCA start go through libtorch's GEMM, whose rounding may change with the thread count
+        // (the t-SNE twin of this test failed across thread counts in a CI run), so equality is checked at equal settings.
+        var options = new UmapOptions { Epochs = 50, Seed = 5, Initialization = UmapInitializationMethod.Random, Threads = 2 };
+        var one = LayerScope.Reduction.Umap.Umap.Fit(x, options);
+        var two = LayerScope.Reduction.Umap.Umap.Fit(x, options);
         Assert.Equal(one.Positions.Values, two.Positions.Values);
         Assert.NotEqual(one.Positions.Values, LayerScope.Reduction.Umap.Umap.Fit(x, options with { Seed = 6 }).Positions.Values);
         var defaults = new UmapOptions { Epochs = 50, Seed = 5, Threads = 2 };
