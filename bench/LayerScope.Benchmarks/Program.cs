@@ -5,5 +5,6 @@ using LayerScope.Benchmarks;
 // (ComparisonTable); `-- --filter '*'` runs every BenchmarkDotNet benchmark; --filter picks some (BenchmarkSwitcher).
 if (args.Length > 0 && args[0] == "table") return ComparisonTable.Run(args[1..]);
 if (args.Length > 0 && args[0] == "profile") return StageProfile.Run(args[1..]);
+if (args.Length > 0 && args[0] == "pca") return PcaScale.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
