@@ -191,7 +191,7 @@ public static class CharRnnDemo
             XLabel = "t-SNE 1",
             YLabel = "t-SNE 2",
         }, new FigureSize(760, 600));
-        AtomicFile.WriteAllBytes(output.File("states-pca.png"), scatterPng);
+        AtomicFile.WriteAllBytes(output.File("states-tsne.png"), scatterPng);
         report.AddHeading("All cells at once");
         report.AddImage("The cell states of all layers after each character of the passage, embedded in 2-D with t-SNE, colored by syntactic context", scatterPng);
         report.AddTable(["layer", "type", "output shape", "parameters", "settings"],
