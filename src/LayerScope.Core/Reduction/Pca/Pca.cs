@@ -20,6 +20,17 @@ public static class Pca
     /// <summary>Columns up to which <see cref="PcaMethod.Auto"/> uses the exact method.</summary>
     public const int ExactColumnLimit = 512;
 
+    /// <summary>The preprocessing step of t-SNE and UMAP: projects <paramref name="x"/> onto its first
+    /// <paramref name="components"/> principal components when it has more columns (and rows) than that; otherwise
+    /// returns it unchanged with no PCA. <paramref name="components"/> ≤ 0 turns the step off.</summary>
+    public static (PcaResult? Pca, DenseMatrix Data) ReduceIfWider(DenseMatrix x, int components, int seed, int threads, IProgress<StepProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (components <= 0 || x.Columns <= components || x.Rows <= components) return (null, x);
+        var pca = Fit(x, new PcaOptions { Components = components, Seed = seed, Threads = threads }, progress);
+        return (pca, pca.Transform(x, threads));
+    }
+
     /// <summary>Fits a PCA to the rows of <paramref name="x"/>.</summary>
     /// <exception cref="InvalidSettingsException">The options do not fit the data.</exception>
     /// <exception cref="DataFormatException">The data contain NaN or infinite values.</exception>

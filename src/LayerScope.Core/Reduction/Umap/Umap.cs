@@ -24,13 +24,7 @@ public static class Umap
         InvalidSettingsException.ThrowIfAny(options.Validate(x.Rows));
         x.EnsureFinite("X");
         ReductionThreads.ApplyToTorch(options.Threads);
-        PcaResult? pca = null;
-        var data = x;
-        if (options.PcaComponents > 0 && x.Columns > options.PcaComponents && x.Rows > options.PcaComponents)
-        {
-            pca = LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions { Components = options.PcaComponents, Seed = options.Seed, Threads = options.Threads }, progress);
-            data = pca.Transform(x, options.Threads);
-        }
+        var (pca, data) = LayerScope.Reduction.Pca.Pca.ReduceIfWider(x, options.PcaComponents, options.Seed, options.Threads, progress);
         int k = Math.Min(x.Rows - 1, options.Neighbors - 1);
         progress?.Report(new StepProgress("neighbours", 0, 1, $"k = {k}"));
         var index = KnnSearch.CreateIndex(data, options.KnnMethodFor(x.Rows), options.Metric, options.Seed, options.Threads);
