@@ -1,0 +1,217 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using LayerScope.Errors;
+using LayerScope.Storage.Npy;
+
+namespace LayerScope.Runs;
+
+/// <summary>
+/// Reads a run folder's run.json and checks it against what it names: every file is a safe relative path inside the
+/// folder (<see cref="RunPaths"/>) and exists, every array's first axis is the number of points, every column, input,
+/// activation and embedding refers to an array of the right shape. Errors are <see cref="DataFormatException"/>s that
+/// name run.json and the field. The arrays' shapes, read from their headers, are filled into the result.
+/// </summary>
+public static class RunManifestReader
+{
+    /// <summary>Reads and validates the manifest of the run in <paramref name="runFolder"/>.</summary>
+    /// <param name="runFolder">The folder holding run.json.</param>
+    /// <returns>The manifest, with <see cref="RunArray.Shape"/> set for every array.</returns>
+    /// <exception cref="DataFormatException">run.json is missing, is not a valid manifest, or disagrees with its files.</exception>
+    public static RunManifest Read(string runFolder)
+    {
+        var folder = Path.GetFullPath(runFolder);
+        var file = Path.Combine(folder, RunManifest.FileName);
+        if (!File.Exists(file)) throw new DataFormatException(file, "file", "a run manifest", "no such file");
+
+        RunManifest? parsed;
+        try
+        {
+            using var stream = File.OpenRead(file);
+            parsed = JsonSerializer.Deserialize<RunManifest>(stream, RunJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException(file, string.IsNullOrEmpty(e.Path) ? "JSON" : e.Path, "a run manifest as in docs/viewer.md", e.Message);
+        }
+        if (parsed is null) throw new DataFormatException(file, "JSON", "an object", "null");
+        return new Validation(folder, file, parsed).Run();
+    }
+
+    private sealed class Validation(string folder, string file, RunManifest manifest)
+    {
+        private readonly Dictionary<string, long[]> _shapes = new(StringComparer.Ordinal);
+
+        public RunManifest Run()
+        {
+            if (manifest.Format != RunManifest.FormatName)
+                Fail("format", $"\"{RunManifest.FormatName}\"", Quote(manifest.Format));
+            if (manifest.Version != RunManifest.CurrentVersion)
+                Fail("version", $"{RunManifest.CurrentVersion}", $"{manifest.Version}");
+            if (manifest.Points < 0) Fail("points", "a number of points (0 or more)", $"{manifest.Points}");
+            var arrays = Required(manifest.Arrays, "arrays");
+            var columns = Required(manifest.Columns, "columns");
+            var layers = Required(manifest.Layers, "layers");
+            var activations = Required(manifest.Activations, "activations");
+            var embeddings = Required(manifest.Embeddings, "embeddings");
+
+            var withShapes = new Dictionary<string, RunArray>(StringComparer.Ordinal);
+            foreach (var (name, array) in arrays)
+            {
+                var field = $"arrays.{name}";
+                if (array is null) Fail(field, "an object with \"file\"", "null");
+                if (!array.File.EndsWith(".npy", StringComparison.Ordinal)) Fail(field + ".file", "an .npy file", Quote(array.File));
+                var path = RunPaths.Resolve(folder, array.File, file, field + ".file");
+                long[] shape;
+                using (var stream = File.OpenRead(path)) shape = NpyReader.ReadHeader(stream, path).Shape;
+                if (shape.Length == 0 || shape[0] != manifest.Points)
+                    Fail(field, $"a first axis of {manifest.Points} (the points)", $"shape [{string.Join(", ", shape)}] in {array.File}");
+                _shapes[name] = shape;
+                withShapes[name] = array with { Shape = shape };
+            }
+
+            var columnNames = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < columns.Count; i++) CheckColumn(columns[i], $"columns[{i}]", columnNames);
+            if (manifest.Inputs is { } inputs) CheckInputs(inputs);
+
+            var units = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var layer = layers[i] ?? Fail<RunLayer>($"layers[{i}]", "an object", "null");
+                if (string.IsNullOrWhiteSpace(layer.Name)) Fail($"layers[{i}].name", "a name", Quote(layer.Name));
+                if (layer.Units < 1) Fail($"layers[{i}].units", "at least 1", $"{layer.Units}");
+                if (!units.TryAdd(layer.Name, layer.Units)) Fail($"layers[{i}].name", "a name used once", Quote(layer.Name));
+            }
+            for (int i = 0; i < activations.Count; i++)
+            {
+                var field = $"activations[{i}]";
+                var entry = activations[i] ?? Fail<RunActivations>(field, "an object", "null");
+                if (!units.TryGetValue(entry.Layer ?? "", out var u)) Fail(field + ".layer", $"one of the layers ({string.Join(", ", units.Keys)})", Quote(entry.Layer));
+                var shape = Array(entry.Array, field + ".array");
+                if (shape.Length is not (2 or 3) || shape[^1] != u)
+                    Fail(field + ".array", $"[N, {u}] or [N, T, {u}] ({entry.Layer} has {u} units)", $"'{entry.Array}' of shape [{string.Join(", ", shape)}]");
+            }
+            for (int i = 0; i < embeddings.Count; i++)
+            {
+                var field = $"embeddings[{i}]";
+                var entry = embeddings[i] ?? Fail<RunEmbedding>(field, "an object", "null");
+                if (string.IsNullOrWhiteSpace(entry.Layer)) Fail(field + ".layer", "a layer name", Quote(entry.Layer));
+                if (!RunEmbedding.Methods.Contains(entry.Method)) Fail(field + ".method", string.Join(", ", RunEmbedding.Methods), Quote(entry.Method));
+                if (entry.Dims is not (2 or 3)) Fail(field + ".dims", "2 or 3", $"{entry.Dims}");
+                var shape = Array(entry.Array, field + ".array");
+                if (shape.Length != 2 || shape[1] != entry.Dims)
+                    Fail(field + ".array", $"[N, {entry.Dims}]", $"'{entry.Array}' of shape [{string.Join(", ", shape)}]");
+            }
+            return manifest with { Arrays = withShapes };
+        }
+
+        private void CheckColumn(RunColumn? column, string field, HashSet<string> names)
+        {
+            if (column is null) { Fail(field, "an object", "null"); return; }
+            if (string.IsNullOrWhiteSpace(column.Name)) Fail(field + ".name", "a name", Quote(column.Name));
+            if (!names.Add(column.Name)) Fail(field + ".name", "a name used once", Quote(column.Name));
+            switch (column.Kind)
+            {
+                case RunColumn.CategoryKind:
+                    RequireRank(column.Array, field + ".array", 1);
+                    if (column.Categories is null || column.Categories.Any(c => c is null)) Fail(field + ".categories", "a list of category names", "none");
+                    break;
+                case RunColumn.NumberKind:
+                    RequireRank(column.Array, field + ".array", 1);
+                    break;
+                case RunColumn.TextKind:
+                    CheckStrings(column.File, field + ".file");
+                    break;
+                default:
+                    Fail(field + ".kind", "\"category\", \"number\" or \"text\"", Quote(column.Kind));
+                    break;
+            }
+        }
+
+        private void CheckInputs(RunInputs inputs)
+        {
+            switch (inputs.Kind)
+            {
+                case RunInputs.TextKind:
+                    CheckStrings(inputs.File, "inputs.file");
+                    if (inputs.Highlight is not null) CheckHighlights(inputs.Highlight, "inputs.highlight");
+                    break;
+                case RunInputs.ImageKind:
+                    if (inputs.Width is not > 0) Fail("inputs.width", "a width in pixels", $"{inputs.Width}");
+                    if (inputs.Height is not > 0) Fail("inputs.height", "a height in pixels", $"{inputs.Height}");
+                    var image = Array(inputs.Array, "inputs.array");
+                    long w = inputs.Width!.Value, h = inputs.Height!.Value;
+                    if (!(image.Length == 2 && image[1] == w * h) && !(image.Length == 3 && image[1] == h && image[2] == w))
+                        Fail("inputs.array", $"[N, {w * h}] or [N, {h}, {w}]", $"shape [{string.Join(", ", image)}]");
+                    break;
+                case RunInputs.SequenceKind:
+                    var sequence = RequireRank(inputs.Array, "inputs.array", 3);
+                    RequireRank(inputs.Lengths, "inputs.lengths", 1);
+                    CheckNames(inputs.Names, sequence[2]);
+                    break;
+                case RunInputs.ValuesKind:
+                    var values = RequireRank(inputs.Array, "inputs.array", 2);
+                    CheckNames(inputs.Names, values[1]);
+                    break;
+                default:
+                    Fail("inputs.kind", "\"text\", \"image\", \"sequence\" or \"values\"", Quote(inputs.Kind));
+                    break;
+            }
+        }
+
+        private void CheckNames(IReadOnlyList<string>? names, long features)
+        {
+            if (names is not null && names.Count != features) Fail("inputs.names", $"{features} names (one per feature)", $"{names.Count}");
+        }
+
+        private void CheckStrings(string? relative, string field)
+        {
+            var strings = ReadJson<List<string?>>(relative, field, "a JSON array of strings");
+            if (strings.Count != manifest.Points) Fail(field, $"{manifest.Points} strings (one per point)", $"{strings.Count} in '{relative}'");
+        }
+
+        private void CheckHighlights(string relative, string field)
+        {
+            var spans = ReadJson<List<int[]?>>(relative, field, "a JSON array of [start, length] pairs");
+            if (spans.Count != manifest.Points) Fail(field, $"{manifest.Points} pairs (one per point)", $"{spans.Count} in '{relative}'");
+            if (spans.FindIndex(s => s is not { Length: 2 } || s[0] < 0 || s[1] < 0) is var bad and >= 0)
+                Fail($"{field} ('{relative}' item {bad})", "a pair [start, length] of non-negative integers", "something else");
+        }
+
+        private T ReadJson<T>(string? relative, string field, string expected)
+        {
+            if (relative is null || !relative.EndsWith(".json", StringComparison.Ordinal)) Fail(field, "a .json file", Quote(relative));
+            var path = RunPaths.Resolve(folder, relative, file, field);
+            try
+            {
+                using var stream = File.OpenRead(path);
+                return JsonSerializer.Deserialize<T>(stream, RunJson.Options) ?? Fail<T>(field, expected, $"null in '{relative}'");
+            }
+            catch (JsonException e)
+            {
+                return Fail<T>(field, expected, $"'{relative}': {e.Message}");
+            }
+        }
+
+        private long[] RequireRank(string? array, string field, int rank)
+        {
+            var shape = Array(array, field);
+            if (shape.Length != rank) Fail(field, $"an array with {rank} axes", $"'{array}' of shape [{string.Join(", ", shape)}]");
+            return shape;
+        }
+
+        private long[] Array(string? array, string field) =>
+            array is not null && _shapes.TryGetValue(array, out var shape)
+                ? shape
+                : Fail<long[]>(field, $"the name of an array ({string.Join(", ", _shapes.Keys)})", Quote(array));
+
+        private T Required<T>(T? value, string field) where T : class => value ?? Fail<T>(field, "a value", "null");
+
+        [DoesNotReturn]
+        private void Fail(string field, string expected, string actual) => throw new DataFormatException(file, field, expected, actual);
+
+        [DoesNotReturn]
+        private T Fail<T>(string field, string expected, string actual) => throw new DataFormatException(file, field, expected, actual);
+
+        private static string Quote(string? text) => text is null ? "nothing" : $"\"{text}\"";
+    }
+}

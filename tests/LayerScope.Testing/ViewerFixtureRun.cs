@@ -1,0 +1,135 @@
+using LayerScope.Reduction;
+using LayerScope.Runs;
+
+namespace LayerScope.Testing;
+
+/// <summary>
+/// A small, complete run folder for viewer tests (server and browser), written with <see cref="RunManifestWriter"/>:
+/// clustered activations in 50 dimensions, per-step activations [N, T, U], 2-D and 3-D embeddings over two epochs, a
+/// category column whose last category is an HTML injection attempt, a number column, a text column, and inputs of
+/// the kind asked for. The returned object holds the values written, so tests can compare what the server answers.
+/// </summary>
+public sealed record ViewerFixtureRun
+{
+    /// <summary>The categories of the "class" column; the last is markup that must never reach a page as HTML.</summary>
+    public static IReadOnlyList<string> Classes { get; } = ["cat", "dog", "<img src=x onerror=alert(1)>"];
+
+    /// <summary>Dimensions of the "hidden" activations.</summary>
+    public const int HiddenUnits = 50;
+
+    /// <summary>Time steps of the per-step "steps" activations and of sequence inputs.</summary>
+    public const int Steps = 4;
+
+    /// <summary>Units per step of the "steps" activations.</summary>
+    public const int StepUnits = 3;
+
+    /// <summary>The run folder.</summary>
+    public required string Folder { get; init; }
+
+    /// <summary>The number of points.</summary>
+    public required int Points { get; init; }
+
+    /// <summary>The "hidden" activations, [N, 50] (array "hidden").</summary>
+    public required DenseMatrix Hidden { get; init; }
+
+    /// <summary>The per-step activations, [N, T, U] row-major (array "steps").</summary>
+    public required float[] StepValues { get; init; }
+
+    /// <summary>The class codes (array "labels"; point 1 has −1, missing).</summary>
+    public required int[] Labels { get; init; }
+
+    /// <summary>The "score" number column's values.</summary>
+    public required float[] Scores { get; init; }
+
+    /// <summary>The "note" text column's strings.</summary>
+    public required string[] Notes { get; init; }
+
+    /// <summary>The input texts (text inputs).</summary>
+    public required string[] Texts { get; init; }
+
+    /// <summary>The input feature values, [N, 4] (values inputs, array "x").</summary>
+    public required float[] InputValues { get; init; }
+
+    /// <summary>The sequence lengths (sequence inputs, array "lengths").</summary>
+    public required int[] Lengths { get; init; }
+
+    /// <summary>The kind of inputs written: "text", "values", "sequence" or "image".</summary>
+    public required string InputKind { get; init; }
+
+    /// <summary>Writes a fixture run into <paramref name="folder"/> and returns what it wrote.</summary>
+    /// <param name="folder">The run folder (created).</param>
+    /// <param name="points">The number of points (at least 12).</param>
+    /// <param name="inputs">"text" (with highlights), "values", "sequence" or "image" (4 × 3 pixels).</param>
+    /// <param name="title">The run's title.</param>
+    /// <param name="seed">Seed of the random values.</param>
+    public static ViewerFixtureRun Write(string folder, int points = 120, string inputs = RunInputs.TextKind, string title = "Fixture run", int seed = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(points, 12);
+        var random = new Random(seed);
+        var (hidden, clusters) = SyntheticClusters.Gaussian(points, HiddenUnits, clusters: 3, separation: 6, seed: seed);
+        var labels = clusters.ToArray();
+        labels[1] = -1;
+        var steps = Enumerable.Range(0, points * Steps * StepUnits).Select(_ => (float)random.NextDouble()).ToArray();
+        var scores = Enumerable.Range(0, points).Select(i => i * 0.5f).ToArray();
+        var notes = Enumerable.Range(0, points).Select(i => i % 10 == 7 ? $"Needle {i}" : $"note {i}").ToArray();
+        var texts = Enumerable.Range(0, points).Select(i => $"point {i} says {(i % 2 == 0 ? "hello" : "goodbye")} & <b>bye</b>").ToArray();
+        var x = Enumerable.Range(0, points * 4).Select(i => i * 0.25f).ToArray();
+        var lengths = Enumerable.Range(0, points).Select(i => 1 + i % Steps).ToArray();
+
+        var writer = new RunManifestWriter(folder, title, "ViewerFixtureRun", points) { Created = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero) };
+        writer.AddArray("hidden", "activations/hidden.npy", hidden.Values, points, HiddenUnits);
+        writer.AddArray("steps", "activations/steps.npy", steps, points, Steps, StepUnits);
+        writer.AddArray("labels", "labels.npy", Storage.Npy.NpyArray.Create(labels.Select(l => (long)l).ToArray(), points));
+        writer.AddArray("scores", "scores.npy", scores, points);
+        writer.AddCategoryColumn("class", "labels", Classes);
+        writer.AddNumberColumn("score", "scores");
+        writer.AddTextColumn("note", "notes.json", notes);
+        writer.AddLayer("net/hidden", HiddenUnits);
+        writer.AddLayer("net/steps", StepUnits);
+        writer.AddActivations("net/hidden", "hidden");
+        writer.AddActivations("net/steps", "steps");
+        for (int epoch = 1; epoch <= 2; epoch++)
+        {
+            writer.AddAlignedEmbedding("net/hidden", RunEmbedding.PcaMethod, $"pca-e{epoch}", $"embeddings/pca-e{epoch}.npy",
+                FirstColumns(hidden, 2, epoch), epoch);
+        }
+        writer.AddAlignedEmbedding("net/hidden", RunEmbedding.TsneMethod, "tsne-3d", "embeddings/tsne-3d.npy", FirstColumns(hidden, 3, 1),
+            parameters: new Dictionary<string, double> { ["perplexity"] = 30 });
+
+        switch (inputs)
+        {
+            case RunInputs.TextKind:
+                writer.SetTextInputs("texts.json", texts, "highlights.json", texts.Select(t => (6, 1)).ToList());
+                break;
+            case RunInputs.ValuesKind:
+                writer.AddArray("x", "x.npy", x, points, 4);
+                writer.SetValuesInputs("x", ["a", "b", "c", "d"]);
+                break;
+            case RunInputs.SequenceKind:
+                writer.AddArray("seq", "seq.npy", steps, points, Steps, StepUnits);
+                writer.AddArray("lengths", "lengths.npy", Storage.Npy.NpyArray.Create(lengths, points));
+                writer.SetSequenceInputs("seq", "lengths", ["f1", "f2", "f3"]);
+                break;
+            case RunInputs.ImageKind:
+                writer.AddArray("images", "images.npy", x.Select(v => v * 10).Concat(new float[points * 8]).ToArray(), points, 12);
+                writer.SetImageInputs("images", 4, 3);
+                break;
+            default:
+                throw new ArgumentException($"Unknown input kind '{inputs}'.", nameof(inputs));
+        }
+        writer.Write();
+        return new ViewerFixtureRun
+        {
+            Folder = writer.Folder, Points = points, Hidden = hidden, StepValues = steps, Labels = labels, Scores = scores,
+            Notes = notes, Texts = texts, InputValues = x, Lengths = lengths, InputKind = inputs,
+        };
+    }
+
+    private static DenseMatrix FirstColumns(DenseMatrix matrix, int columns, int scale)
+    {
+        var result = DenseMatrix.Zeros(matrix.Rows, columns);
+        for (int i = 0; i < matrix.Rows; i++)
+            for (int j = 0; j < columns; j++) result[i, j] = matrix[i, j] * scale;
+        return result;
+    }
+}
