@@ -1,0 +1,197 @@
+using System.Text.Json;
+using LayerScope.Testing;
+using SkiaSharp;
+
+namespace LayerScope.Viewer.Tests;
+
+/// <summary>
+/// The viewer in headless Chromium against the real server and a fixture run: every scenario in
+/// src/LayerScope.Server/web/tests is run by node and judged here against values computed from the fixture itself.
+/// </summary>
+public sealed class ViewerBrowserTests
+{
+    [BrowserFact]
+    public async Task Hovering_a_point_shows_its_input_text_with_the_highlighted_span()
+    {
+        await using var viewer = await ViewerSession.StartAsync();
+
+        var result = await viewer.RunScenarioAsync("hover");
+
+        var index = result.GetProperty("index").GetInt32();
+        Assert.Equal(index, result.GetProperty("hoveredIndex").GetInt32());
+        var text = viewer.Run.Texts[index];
+        Assert.Equal(text, result.GetProperty("tooltipText").GetString());
+        Assert.Equal(text.Substring(6, 1), result.GetProperty("tooltipHighlight").GetString());
+        AssertNoPageErrors(result);
+    }
+
+    [BrowserTheory]
+    [InlineData("image")]
+    [InlineData("sequence")]
+    [InlineData("values")]
+    public async Task Hovering_shows_image_sequence_and_value_inputs(string inputs)
+    {
+        await using var viewer = await ViewerSession.StartAsync(points: 60, inputs: inputs);
+
+        var result = await viewer.RunScenarioAsync("hover");
+
+        Assert.Equal(result.GetProperty("index").GetInt32(), result.GetProperty("hoveredIndex").GetInt32());
+        switch (inputs)
+        {
+            case "image": Assert.True(result.GetProperty("hasImage").GetBoolean(), "no image canvas in the tooltip"); break;
+            case "sequence": Assert.True(result.GetProperty("hasSparkline").GetBoolean(), "no sparkline in the tooltip"); break;
+            default: Assert.Equal(4, result.GetProperty("valueRows").GetInt32()); break;
+        }
+        AssertNoPageErrors(result);
+    }
+
+    [BrowserFact]
+    public async Task Clicking_a_point_lists_its_nearest_neighbours_in_the_high_dimensional_activations()
+    {
+        await using var viewer = await ViewerSession.StartAsync();
+
+        var result = await viewer.RunScenarioAsync("neighbors");
+
+        var index = result.GetProperty("index").GetInt32();
+        var expected = BruteForceNeighbors(viewer.Run, index, k: 10);
+        var shown = result.GetProperty("neighbors").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var rows = result.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(expected.Select(n => n.Index), shown);
+        Assert.Equal(shown, rows.Select(r => r.GetProperty("index").GetInt32()));
+        for (int i = 0; i < rows.Length; i++)
+            Assert.Equal(expected[i].Distance, rows[i].GetProperty("distance").GetDouble(), 0.01);
+        Assert.All(rows, r => Assert.StartsWith("point ", r.GetProperty("summary").GetString()));
+        AssertNoPageErrors(result);
+    }
+
+    [BrowserFact]
+    public async Task A_lasso_selects_exactly_the_points_inside_it_and_shows_their_mean_activation()
+    {
+        await using var viewer = await ViewerSession.StartAsync();
+
+        var result = await viewer.RunScenarioAsync("lasso");
+
+        var polygon = result.GetProperty("polygon").EnumerateArray().Select(Point).ToArray();
+        var positions = result.GetProperty("positions").EnumerateArray().ToArray();
+        var inside = Enumerable.Range(0, positions.Length)
+            .Where(i => positions[i].ValueKind == JsonValueKind.Array && Inside(Point(positions[i]), polygon))
+            .ToArray();
+        var selected = result.GetProperty("selected").EnumerateArray().Select(e => e.GetInt32()).Order().ToArray();
+        Assert.InRange(inside.Length, 1, viewer.Run.Points - 1);
+        Assert.Equal(inside, selected);
+        Assert.Equal($"{inside.Length} selected", result.GetProperty("heading").GetString());
+        Assert.Equal(ViewerFixtureRun.HiddenUnits.ToString(System.Globalization.CultureInfo.InvariantCulture), result.GetProperty("heatmapShape").GetString());
+        AssertNoPageErrors(result);
+    }
+
+    [BrowserFact]
+    public async Task Switching_the_epoch_moves_the_points_and_play_returns_to_the_last_epoch()
+    {
+        await using var viewer = await ViewerSession.StartAsync();
+
+        var result = await viewer.RunScenarioAsync("epoch");
+
+        var last = result.GetProperty("last");
+        var first = result.GetProperty("first");
+        var played = result.GetProperty("played");
+        Assert.Equal("epoch 2", last.GetProperty("label").GetString());
+        Assert.Equal("epoch 1", first.GetProperty("label").GetString());
+        var moved = Moved(last, first);
+        Assert.True(moved > viewer.Run.Points / 2, $"only {moved} of {viewer.Run.Points} points moved between epochs");
+        Assert.Equal(0, Moved(last, played));
+        AssertNoPageErrors(result);
+    }
+
+    [BrowserFact]
+    public async Task Markup_in_a_label_is_shown_as_text_and_never_runs()
+    {
+        await using var viewer = await ViewerSession.StartAsync();
+        var markup = ViewerFixtureRun.Classes[^1];
+        var candidates = Enumerable.Range(0, viewer.Run.Points).Where(i => viewer.Run.Labels[i] == ViewerFixtureRun.Classes.Count - 1);
+
+        var result = await viewer.RunScenarioAsync("xss", "--candidates", string.Join(',', candidates), "--search", "onerror");
+
+        Assert.Contains(markup, result.GetProperty("legendNames").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(markup, result.GetProperty("tooltip").GetProperty("columns").GetProperty("class").GetString());
+        Assert.Equal(0, result.GetProperty("injected").GetInt32());
+        Assert.DoesNotContain("x", result.GetProperty("images").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(result.GetProperty("dialogs").EnumerateArray());
+        Assert.Matches("^[0-9,]+ matches", result.GetProperty("searchResult").GetString());
+        AssertNoPageErrors(result);
+    }
+
+    [BrowserFact]
+    public async Task The_screenshot_shows_colored_points()
+    {
+        await using var viewer = await ViewerSession.StartAsync();
+
+        var result = await viewer.RunScenarioAsync("screenshot");
+
+        var path = result.GetProperty("path").GetString()!;
+        using var bitmap = SKBitmap.Decode(path);
+        Assert.NotNull(bitmap);
+        var colors = new HashSet<SKColor>();
+        for (int y = 0; y < bitmap.Height; y += 2)
+            for (int x = 0; x < bitmap.Width; x += 2) colors.Add(bitmap.GetPixel(x, y));
+        Assert.True(colors.Count > 50, $"the screenshot has only {colors.Count} distinct colors: blank?");
+        // The palette's first colors (class cat, class dog) must be on the scatter.
+        Assert.True(result.GetProperty("distinctColors").GetInt32() > 20, "the scatter area is nearly uniform");
+        AssertNoPageErrors(result);
+    }
+
+    private static (double X, double Y) Point(JsonElement e) => (e[0].GetDouble(), e[1].GetDouble());
+
+    /// <summary>Even–odd ray casting, written apart from the front end's.</summary>
+    private static bool Inside((double X, double Y) p, (double X, double Y)[] polygon)
+    {
+        bool inside = false;
+        for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
+        {
+            var (a, b) = (polygon[i], polygon[j]);
+            if ((a.Y > p.Y) != (b.Y > p.Y) && p.X < (b.X - a.X) * (p.Y - a.Y) / (b.Y - a.Y) + a.X) inside = !inside;
+        }
+        return inside;
+    }
+
+    private static (int Index, double Distance)[] BruteForceNeighbors(ViewerFixtureRun run, int point, int k)
+    {
+        var hidden = run.Hidden;
+        return Enumerable.Range(0, hidden.Rows)
+            .Where(i => i != point)
+            .Select(i =>
+            {
+                double sum = 0;
+                for (int j = 0; j < hidden.Columns; j++)
+                {
+                    double d = hidden[i, j] - hidden[point, j];
+                    sum += d * d;
+                }
+                return (Index: i, Distance: Math.Sqrt(sum));
+            })
+            .OrderBy(n => n.Distance).ThenBy(n => n.Index)
+            .Take(k)
+            .ToArray();
+    }
+
+    private static int Moved(JsonElement a, JsonElement b)
+    {
+        var pa = a.GetProperty("positions").EnumerateArray().ToArray();
+        var pb = b.GetProperty("positions").EnumerateArray().ToArray();
+        int moved = 0;
+        for (int i = 0; i < pa.Length; i++)
+        {
+            if (pa[i].ValueKind != JsonValueKind.Array || pb[i].ValueKind != JsonValueKind.Array) { moved++; continue; }
+            var (p, q) = (Point(pa[i]), Point(pb[i]));
+            if (Math.Abs(p.X - q.X) + Math.Abs(p.Y - q.Y) > 0.5) moved++;
+        }
+        return moved;
+    }
+
+    private static void AssertNoPageErrors(JsonElement result)
+    {
+        var log = result.GetProperty("log");
+        Assert.Empty(log.GetProperty("pageErrors").EnumerateArray());
+        Assert.Empty(log.GetProperty("dialogs").EnumerateArray());
+        Assert.Empty(log.GetProperty("consoleErrors").EnumerateArray());
+    }
+}
