@@ -1,0 +1,134 @@
+using System.Text;
+using LayerScope.Errors;
+using LayerScope.Runs;
+
+namespace LayerScope.Server;
+
+/// <summary>
+/// The runs under a folder: every run.json in it and in its sub-folders down to <see cref="MaxDepth"/> levels, read
+/// and validated with <see cref="RunManifestReader"/>. Hidden folders (staging folders of runs being written) and
+/// linked folders are skipped. Each run gets an opaque id of [A-Za-z0-9._-] made from its relative path, kept for as
+/// long as the catalog lives; <see cref="Refresh"/> picks up new, changed and removed runs.
+/// </summary>
+public sealed class RunCatalog
+{
+    /// <summary>How many levels of sub-folders are searched.</summary>
+    public const int MaxDepth = 3;
+
+    private readonly object _lock = new();
+    private readonly Dictionary<string, string> _idsByFolder = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, ServedRun> _runs = new Dictionary<string, ServedRun>();
+    private IReadOnlyList<string> _problems = [];
+
+    /// <summary>Scans <paramref name="directory"/> for runs.</summary>
+    /// <exception cref="LayerScopeException">The folder does not exist.</exception>
+    public RunCatalog(string directory)
+    {
+        Directory = Path.GetFullPath(directory);
+        if (!System.IO.Directory.Exists(Directory)) throw new LayerScopeException($"{Directory}: no such folder; give the folder holding the runs.");
+        Refresh();
+    }
+
+    /// <summary>The folder searched.</summary>
+    public string Directory { get; }
+
+    /// <summary>The valid runs, ordered by id.</summary>
+    public IReadOnlyList<ServedRun> Runs
+    {
+        get { lock (_lock) return [.. _runs.Values.OrderBy(r => r.Id, StringComparer.Ordinal)]; }
+    }
+
+    /// <summary>Why each run.json that was found but not served was refused (one message per file).</summary>
+    public IReadOnlyList<string> Problems
+    {
+        get { lock (_lock) return _problems; }
+    }
+
+    /// <summary>The run with <paramref name="id"/>, or null.</summary>
+    public ServedRun? Find(string id)
+    {
+        lock (_lock) return _runs.GetValueOrDefault(id);
+    }
+
+    /// <summary>Searches the folder again. Runs whose run.json did not change keep their loaded data.</summary>
+    public void Refresh()
+    {
+        var folders = FindRunFolders();
+        lock (_lock)
+        {
+            var runs = new Dictionary<string, ServedRun>(StringComparer.Ordinal);
+            var problems = new List<string>();
+            var previous = _runs.Values.ToDictionary(r => r.Folder, StringComparer.Ordinal);
+            foreach (var folder in folders)
+            {
+                var written = File.GetLastWriteTimeUtc(Path.Combine(folder, RunManifest.FileName));
+                if (previous.TryGetValue(folder, out var known) && known.ManifestWritten == written)
+                {
+                    runs[known.Id] = known;
+                    continue;
+                }
+                try
+                {
+                    var manifest = RunManifestReader.Read(folder);
+                    var id = IdFor(folder);
+                    runs[id] = new ServedRun(id, folder, manifest, written);
+                }
+                catch (LayerScopeException e)
+                {
+                    problems.Add(e.Message);
+                }
+                catch (IOException e)
+                {
+                    problems.Add($"{Path.Combine(folder, RunManifest.FileName)}: {e.Message}");
+                }
+            }
+            _runs = runs;
+            _problems = problems;
+        }
+    }
+
+    private List<string> FindRunFolders()
+    {
+        var found = new List<string>();
+        var options = new EnumerationOptions { IgnoreInaccessible = true, RecurseSubdirectories = false, AttributesToSkip = FileAttributes.ReparsePoint | FileAttributes.Hidden };
+        void Visit(string folder, int depth)
+        {
+            if (File.Exists(Path.Combine(folder, RunManifest.FileName))) found.Add(folder);
+            if (depth == MaxDepth) return;
+            foreach (var child in System.IO.Directory.EnumerateDirectories(folder, "*", options).Order(StringComparer.Ordinal))
+            {
+                // Dot-folders are where StagedDirectory writes a run before it is complete.
+                if (Path.GetFileName(child).StartsWith('.')) continue;
+                Visit(child, depth + 1);
+            }
+        }
+        Visit(Directory, 0);
+        return found;
+    }
+
+    private string IdFor(string folder)
+    {
+        if (_idsByFolder.TryGetValue(folder, out var known)) return known;
+        var relative = Path.GetRelativePath(Directory, folder);
+        var basis = Slug(relative == "." ? Path.GetFileName(Directory) : relative.Replace(Path.DirectorySeparatorChar, '.'));
+        var id = basis;
+        for (int n = 2; _idsByFolder.ContainsValue(id); n++) id = $"{basis}-{n}";
+        _idsByFolder[folder] = id;
+        return id;
+    }
+
+    /// <summary>Keeps [A-Za-z0-9._-], turns anything else into '-', and never leaves ".." (refused in URLs).</summary>
+    internal static string Slug(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            var keep = char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
+            var next = keep ? c : '-';
+            if (next == '.' && builder.Length > 0 && builder[^1] == '.') continue;
+            builder.Append(next);
+        }
+        var slug = builder.ToString().Trim('.');
+        return slug.Length == 0 ? "run" : slug;
+    }
+}

@@ -1,0 +1,176 @@
+using System.Net;
+using System.Text.Json;
+using LayerScope.Errors;
+using LayerScope.Runs;
+using LayerScope.Server.Endpoints;
+using LayerScope.Server.Security;
+using LayerScope.Server.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LayerScope.Server;
+
+/// <summary>
+/// The viewer behind <c>layerscope serve</c>: Kestrel with the API of docs/viewer.md over the runs under a folder,
+/// and the front end from resources embedded in this assembly. It listens on loopback unless told otherwise, never
+/// maps a URL onto a file path, and leaves Ctrl+C to its host (the command line stops it).
+/// </summary>
+public sealed class ViewerServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ViewerServer(WebApplication app, RunCatalog catalog, Uri url)
+    {
+        _app = app;
+        Catalog = catalog;
+        Url = url;
+    }
+
+    /// <summary>The address the server listens on, with the bound port (e.g. http://127.0.0.1:8765/).</summary>
+    public Uri Url { get; }
+
+    /// <summary>The runs served.</summary>
+    public RunCatalog Catalog { get; }
+
+    /// <summary>Finds the runs under <see cref="ViewerServerOptions.Directory"/> and starts listening.</summary>
+    /// <returns>The running server; dispose it to stop.</returns>
+    /// <exception cref="LayerScopeException">The folder does not exist, the port is out of range, or the host is not
+    /// a loopback address and <see cref="ViewerServerOptions.AllowNonLoopback"/> is false.</exception>
+    public static async Task<ViewerServer> StartAsync(ViewerServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var addresses = ListenAddresses(options);
+        var catalog = new RunCatalog(options.Directory);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(ViewerServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Logging.ClearProviders();
+        // The host must not take Ctrl+C from the process: the command line owns it and stops the server itself.
+        builder.Services.AddSingleton<IHostLifetime, HostOwnedLifetime>();
+        builder.Services.ConfigureHttpJsonOptions(json => RunJson.Configure(json.SerializerOptions));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            foreach (var address in addresses) kestrel.Listen(address, options.Port);
+        });
+
+        var app = builder.Build();
+        var assets = new EmbeddedWebAssets(typeof(ViewerServer).Assembly);
+        app.Use(async (context, next) =>
+        {
+            SecurityHeaders.Add(context);
+            if (PathGuard.Problem(context) is { } problem)
+            {
+                await WriteError(context, StatusCodes.Status400BadRequest, problem);
+                return;
+            }
+            try
+            {
+                await next(context);
+            }
+            catch (ApiException e) when (!context.Response.HasStarted)
+            {
+                await WriteError(context, e.Status, e.Message);
+            }
+            catch (LayerScopeException e) when (!context.Response.HasStarted)
+            {
+                // A run whose files changed or broke after it was listed.
+                await WriteError(context, StatusCodes.Status500InternalServerError, e.Message);
+            }
+            catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
+            {
+                await WriteError(context, StatusCodes.Status500InternalServerError, $"internal error: {e.GetType().Name}: {e.Message}");
+            }
+        });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = assets });
+
+        RunEndpoints.Map(app, catalog);
+        ArrayEndpoints.Map(app, catalog);
+        PointEndpoints.Map(app, catalog);
+        app.MapGet("/", () => assets.HasIndex
+            ? Results.Stream(assets.GetFileInfo("index.html").CreateReadStream(), "text/html; charset=utf-8")
+            : Results.Content(FallbackIndexPage.Html, "text/html; charset=utf-8"));
+        app.MapFallback((HttpContext context) =>
+            Results.Json(new { error = $"nothing at {context.Request.Path}." }, statusCode: StatusCodes.Status404NotFound));
+
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            throw new LayerScopeException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
+        }
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ViewerServer(app, catalog, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
+    }
+
+    /// <summary>True for "localhost" and loopback IP addresses (127.0.0.0/8, ::1).</summary>
+    public static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+
+    /// <summary>Stops listening; requests in flight get a moment to finish.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <summary>Stops the server and releases the port.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            try { await _app.StopAsync(stop.Token); }
+            catch (OperationCanceledException) { /* stopping was cut short; disposing closes the sockets anyway */ }
+        }
+        await _app.DisposeAsync();
+    }
+
+    private static IPAddress[] ListenAddresses(ViewerServerOptions options)
+    {
+        if (options.Port is < 0 or > 65535)
+            throw new InvalidSettingsException([$"port {options.Port} is out of range; use 1 to 65535, or 0 for any free port."]);
+        var host = options.Host.Trim();
+        if (!IsLoopback(host) && !options.AllowNonLoopback)
+            throw new LayerScopeException(
+                $"refusing to listen on {host}: it is not a loopback address, so other computers could read every run under "
+                + $"{options.Directory} (the viewer has no login). Use 127.0.0.1, or allow non-loopback addresses explicitly "
+                + "(layerscope serve --host does, with a warning).");
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)) return [IPAddress.Loopback];
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var address)) return [address];
+        try
+        {
+            var resolved = Dns.GetHostAddresses(host);
+            return resolved.Length > 0 ? resolved : throw new LayerScopeException($"the host name {host} has no addresses.");
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new LayerScopeException($"cannot resolve the host {host}: {e.Message}", e);
+        }
+    }
+
+    private static Task WriteError(HttpContext context, int status, string message)
+    {
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new { error = message }, RunJson.Compact));
+    }
+
+    /// <summary>A host lifetime that does nothing: whoever started the server decides when it stops.</summary>
+    private sealed class HostOwnedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
