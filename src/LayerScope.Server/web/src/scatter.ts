@@ -4,6 +4,7 @@
 import { COORDINATE_SYSTEM, Deck, OrbitView, OrthographicView } from "@deck.gl/core";
 import type { PickingInfo, Viewport } from "@deck.gl/core";
 import { ScatterplotLayer } from "@deck.gl/layers";
+import { PointsLayer } from "./points-layer";
 
 export type HighlightKind = "clicked" | "neighbor" | "selected" | "match";
 
@@ -216,16 +217,13 @@ export class Scatter {
   private render(): void {
     if (!this.hasData) return;
     const positions = this.positions;
-    const points = new ScatterplotLayer({
+    const points = new PointsLayer({
       id: "points",
       coordinateSystem: COORDINATE_SYSTEM.CARTESIAN,
       data: this.data,
-      radiusUnits: "pixels",
-      getRadius: this.pointSize,
+      pointSize: 2 * this.pointSize,
       opacity: this.opacity,
       pickable: true,
-      stroked: false,
-      billboard: this.dims === 3,
       parameters: { depthCompare: "always" },
     });
     const highlighted: Highlight[] = [];
