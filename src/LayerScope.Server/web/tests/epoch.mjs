@@ -12,11 +12,18 @@ await scenario(async ({ url, outdir }) => {
   const max = await page.getAttribute("#epoch", "max");
   const last = await read();
   await page.fill("#epoch", "0");
-  await page.waitForFunction(() => document.getElementById("epoch-label").textContent !== "" , null);
-  await page.waitForTimeout(300);
+  // The label changes in the same task that hands the new positions to the scatter.
+  await page.waitForFunction((label) => document.getElementById("epoch-label").textContent !== label, last.label, { timeout: 30_000 });
   const first = await read();
   await page.click("#play");
-  await page.waitForFunction((m) => document.getElementById("play").textContent === "▶" && document.getElementById("epoch").value === m, max, { timeout: 30_000 });
+  await page.waitForFunction(
+    ([m, label]) =>
+      document.getElementById("play").textContent === "▶" &&
+      document.getElementById("epoch").value === m &&
+      document.getElementById("epoch-label").textContent === label,
+    [max, last.label],
+    { timeout: 30_000 },
+  );
   await page.waitForTimeout(300);
   const played = await read();
   await finish(browser, outdir, { max: Number(max), last, first, played, log });
