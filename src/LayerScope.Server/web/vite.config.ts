@@ -12,6 +12,6 @@ export default defineConfig({
   },
   server: {
     // `npm run dev` against a running `layerscope serve` (LAYERSCOPE_SERVER, default http://127.0.0.1:5000).
-    proxy: { "/api": process.env.LAYERSCOPE_SERVER ?? "http://127.0.0.1:5000" },
+    proxy: { "/api": process.env.LAYERSCOPE_SERVER ?? "http://127.0.0.1:8765" },
   },
 });
