@@ -55,17 +55,18 @@ public sealed class PcaResult
         if (x.Rows == 0) return new DenseMatrix(output, 0, k);
         using var scope = torch.NewDisposeScope();
         var data = torch.from_array(x.Values).view(x.Rows, x.Columns);
-        // The GEMM operands are libtorch-allocated (64-byte aligned) copies: the components and mean are small, and the
-        // data pass through one reused block buffer. MKL may choose kernels, and so rounding, by the alignment of its
-        // operands, and a managed array lies wherever the GC put it; aligned operands make equal inputs give equal bits.
-        var v = torch.tensor(Components.Values).view(k, Mean.Length);
-        var mean = torch.tensor(Mean).view(1, Mean.Length);
+        // The product runs in double on libtorch-allocated blocks and is rounded to float once at the end. MKL may pick
+        // kernels, and so the order of rounding, by thread count and by the memory alignment of its operands (a managed
+        // array lies wherever the GC put it); a CI run saw two equal t-SNE runs diverge from their PCA start that way.
+        // Rounding double results to float removes such last-bit differences, so equal inputs give equal scores.
+        var v = torch.tensor(Components.Values).view(k, Mean.Length).to_type(ScalarType.Float64);
+        var mean = torch.tensor(Mean).view(1, Mean.Length).to_type(ScalarType.Float64);
         var shift = mean.mm(v.t());
         var scale = Whiten
-            ? torch.tensor(ExplainedVariance.Select(e => (float)(1.0 / Math.Sqrt(Math.Max(e, 1e-30)))).ToArray()).view(1, k)
+            ? torch.tensor(ExplainedVariance.Select(e => 1.0 / Math.Sqrt(Math.Max(e, 1e-30))).ToArray()).view(1, k)
             : null;
-        int block = (int)Math.Clamp(4_000_000L / Math.Max(1, x.Columns), 64, Math.Max(64, x.Rows));
-        var buffer = torch.empty(Math.Min(block, x.Rows), x.Columns);
+        int block = (int)Math.Clamp(2_000_000L / Math.Max(1, x.Columns), 64, Math.Max(64, x.Rows));
+        var buffer = torch.empty(Math.Min(block, x.Rows), x.Columns, dtype: ScalarType.Float64);
         for (int start = 0; start < x.Rows; start += block)
         {
             using var inner = torch.NewDisposeScope();
@@ -74,7 +75,7 @@ public sealed class PcaResult
             rows.copy_(data.narrow(0, start, length));
             var scores = rows.mm(v.t()).sub_(shift);
             if (scale is not null) scores.mul_(scale);
-            scores.contiguous().data<float>().CopyTo(output.AsSpan((int)((long)start * k), length * k));
+            scores.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(output.AsSpan((int)((long)start * k), length * k));
         }
         return new DenseMatrix(output, x.Rows, k);
     }
