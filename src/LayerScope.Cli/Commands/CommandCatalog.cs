@@ -15,5 +15,6 @@ internal static class CommandCatalog
         yield return InspectCommand.Create(terminal);
         yield return DemoCommand.Create(terminal);
         yield return DataCommand.Create(terminal);
+        yield return ServeCommand.Create(terminal);
     }
 }
