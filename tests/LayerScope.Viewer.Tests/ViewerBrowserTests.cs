@@ -139,6 +139,24 @@ public sealed class ViewerBrowserTests
         AssertNoPageErrors(result);
     }
 
+    [Fact]
+    public void A_missing_Chromium_is_reported_with_how_to_install_it()
+    {
+        var before = Environment.GetEnvironmentVariable("LAYERSCOPE_CHROMIUM");
+        try
+        {
+            Environment.SetEnvironmentVariable("LAYERSCOPE_CHROMIUM", "/nonexistent/chromium");
+            var missing = Browser.Missing();
+            Assert.NotNull(missing);
+            Assert.Contains("/nonexistent/chromium", missing);
+            Assert.Contains("apt-get install -y chromium", missing);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("LAYERSCOPE_CHROMIUM", before);
+        }
+    }
+
     private static (double X, double Y) Point(JsonElement e) => (e[0].GetDouble(), e[1].GetDouble());
 
     /// <summary>Even–odd ray casting, written apart from the front end's.</summary>

@@ -258,11 +258,14 @@ export class App {
     let position = this.epochIndex >= last ? 0 : this.epochIndex;
     this.playing = true;
     this.ui.play.textContent = "❚❚";
-    let previous = performance.now();
+    // The clock starts at the first frame: a frame's timestamp can be earlier than a performance.now() taken
+    // before requesting it, and a negative step would index before the first epoch.
+    let previous: number | null = null;
     const blend = new Float32Array(all[0].length);
     const step = (now: number) => {
       if (!this.playing || this.series !== series) return;
-      position = Math.min(last, position + (now - previous) / 1000 / SECONDS_PER_EPOCH);
+      const elapsed = previous === null ? 0 : Math.max(0, now - previous);
+      position = Math.min(last, position + elapsed / 1000 / SECONDS_PER_EPOCH);
       previous = now;
       const i = Math.min(last - 1, Math.floor(position));
       const t = position - i;

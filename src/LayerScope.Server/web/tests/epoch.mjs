@@ -16,14 +16,25 @@ await scenario(async ({ url, outdir }) => {
   await page.waitForFunction((label) => document.getElementById("epoch-label").textContent !== label, last.label, { timeout: 30_000 });
   const first = await read();
   await page.click("#play");
-  await page.waitForFunction(
-    ([m, label]) =>
-      document.getElementById("play").textContent === "▶" &&
-      document.getElementById("epoch").value === m &&
-      document.getElementById("epoch-label").textContent === label,
-    [max, last.label],
-    { timeout: 30_000 },
-  );
+  const state = () =>
+    page.evaluate(() => ({
+      play: document.getElementById("play").textContent,
+      epoch: document.getElementById("epoch").value,
+      label: document.getElementById("epoch-label").textContent,
+      status: document.getElementById("status").textContent,
+    }));
+  await page
+    .waitForFunction(
+      ([m, label]) =>
+        document.getElementById("play").textContent === "▶" &&
+        document.getElementById("epoch").value === m &&
+        document.getElementById("epoch-label").textContent === label,
+      [max, last.label],
+      { timeout: 30_000, polling: 100 },
+    )
+    .catch(async (error) => {
+      throw new Error(`play did not end on the last epoch: ${JSON.stringify(await state())}; ${error}`);
+    });
   await page.waitForTimeout(300);
   const played = await read();
   await finish(browser, outdir, { max: Number(max), last, first, played, log });
