@@ -2,6 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using LayerScope.Cli.Terminal;
 using LayerScope.Reduction;
+using LayerScope.Rendering;
+using LayerScope.Rendering.Figures;
+using LayerScope.Rendering.PlotData;
 using LayerScope.Reduction.Pca;
 using LayerScope.Reduction.Quality;
 using LayerScope.Reduction.Tsne;
@@ -31,10 +34,11 @@ public static class EmbedCommand
         var threads = new Option<int>("--threads") { Description = "Threads (0: every core).", DefaultValueFactory = _ => tsne.Threads };
         var labels = new Option<string?>("--labels") { Description = "Integer labels (.npy, one per point): report 10-NN label accuracy of the embedding." };
         var output = new Option<string>("--out") { Description = "Where to write the embedding (.npy, points × dims float32).", Required = true };
+        var plot = new Option<string?>("--plot") { Description = "Also draw the embedding as a scatter (.png), colored by --labels when given." };
 
         var command = new Command("embed", "Reduce points to 2 or 3 dimensions with PCA, t-SNE or UMAP.")
         {
-            input, method, dims, pca, perplexity, neighbors, minDist, iterations, seed, threads, labels, output,
+            input, method, dims, pca, perplexity, neighbors, minDist, iterations, seed, threads, labels, output, plot,
         };
         command.SetAction(parseResult =>
         {
@@ -73,6 +77,13 @@ public static class EmbedCommand
             terminal.Out.WriteLine($"wrote {embedding.Rows} × {embedding.Columns} embedding to {parseResult.GetValue(output)}");
             var runFolder = WriteRun(parseResult.GetValue(input)!, parseResult.GetValue(output)!, parseResult.GetValue(method), x, embedding, y);
             terminal.Out.WriteLine($"viewer run: {runFolder} (layerscope serve {Path.GetDirectoryName(runFolder)})");
+            if (parseResult.GetValue(plot) is { } plotPath)
+            {
+                var name = parseResult.GetValue(method).ToString().ToUpperInvariant() switch { "TSNE" => "t-SNE", var other => other };
+                var data = EmbeddingScatter.Create(embedding, y, title: $"{Path.GetFileName(parseResult.GetValue(input))}: {name} of {embedding.Rows:N0} points", axisName: name);
+                new ScatterFigure().SavePng(data, plotPath, new FigureSize(760, 600));
+                terminal.Out.WriteLine($"wrote the scatter to {plotPath}");
+            }
             if (y is not null)
             {
                 double accuracy = EmbeddingQuality.KnnLabelAccuracy(embedding, y, threads: parseResult.GetValue(threads));

@@ -107,7 +107,7 @@ public static class OnnxInspection
                 Title = $"{options.Layer}: {methodText.Split(' ')[0]}, colored by {name}",
                 XLabel = $"{methodText.Split(' ')[0]} 1",
                 YLabel = $"{methodText.Split(' ')[0]} 2",
-                PointSize = x.Rows > 20_000 ? 2 : x.Rows > 2_000 ? 3 : 5,
+                PointSize = EmbeddingScatter.PointSizeFor(x.Rows),
             };
             var png = scatter.RenderPng(data, Size);
             AtomicFile.WriteAllBytes(output.File($"scatter-by-{name.Replace(' ', '-')}.png"), png);

@@ -16,14 +16,11 @@ internal static partial class ReductionThreads
     /// read when libgomp loads, so it is set (unless the user set it) before the first libtorch call. .NET keeps its own
     /// copy of the environment, hence the call to the C library.
     /// </summary>
-    /// <remarks>MKL_CBWR=AUTO likewise (MKL's conditional numerical reproducibility): without it MKL's results depend
-    /// on the memory alignment of the arrays, so two runs with the same seed could differ in the last bits.</remarks>
     private static bool PreferPassiveOpenMpWait()
     {
         if (!OperatingSystem.IsLinux()) return false;
         try
         {
-            if (Environment.GetEnvironmentVariable("MKL_CBWR") is null) SetEnvironment("MKL_CBWR", "AUTO", 0);
             return Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null && SetEnvironment("OMP_WAIT_POLICY", "PASSIVE", 0) == 0;
         }
         catch (DllNotFoundException)
@@ -33,6 +30,31 @@ internal static partial class ReductionThreads
         catch (EntryPointNotFoundException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Turns on MKL's conditional numerical reproducibility (MKL_CBWR=AUTO) unless the user chose a mode. MKL reads the
+    /// variable once, when it first runs, so this happens when LayerScope.Core loads, before any libtorch call (other
+    /// work, such as training, may call MKL long before the first reduction). Without it, MKL may pick kernels by the
+    /// memory alignment of the operands, and two runs with the same seed could differ in the last bits; t-SNE and UMAP
+    /// amplify such differences (a CI run on another processor saw two equal runs diverge).
+    /// </summary>
+#pragma warning disable CA2255 // A library module initializer is the only point that runs before any libtorch call.
+    [System.Runtime.CompilerServices.ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void PreferReproducibleMkl()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MKL_CBWR") is not null) return;
+        try
+        {
+            SetEnvironment("MKL_CBWR", "AUTO", 0);
+        }
+        catch (DllNotFoundException)
+        {
+        }
+        catch (EntryPointNotFoundException)
+        {
         }
     }
 

@@ -55,6 +55,31 @@ public class EmbedCommandTests
     }
 
     [Fact]
+    public void Plot_draws_the_embedding_colored_by_label_and_a_3d_embedding_by_its_first_two_axes()
+    {
+        using var folder = new TemporaryFolder();
+        var (x, y) = WriteClusters(folder, 300);
+        string png = folder.File("plots/e.png");
+        var (code, output, error) = Run("embed", x, "--method", "pca", "--labels", y, "--out", folder.File("e.npy"), "--plot", png);
+        Assert.True(code == 0, error);
+        Assert.Contains("wrote the scatter to", output);
+        using (var bitmap = SkiaSharp.SKBitmap.Decode(png))
+        {
+            Assert.Equal((760, 600), (bitmap.Width, bitmap.Height));
+            // Six classes in six palette colors (plus background, axes, text and anti-aliasing).
+            var saturated = bitmap.Pixels.Where(p => Math.Max(p.Red, Math.Max(p.Green, p.Blue)) - Math.Min(p.Red, Math.Min(p.Green, p.Blue)) > 80)
+                .Select(p => (p.Red / 32, p.Green / 32, p.Blue / 32)).Distinct().Count();
+            Assert.True(saturated >= 6, $"only {saturated} saturated colors in the scatter");
+        }
+
+        string png3 = folder.File("e3.png");
+        (code, _, error) = Run("embed", x, "--method", "pca", "--dims", "3", "--out", folder.File("e3.npy"), "--plot", png3);
+        Assert.True(code == 0, error);
+        using var bitmap3 = SkiaSharp.SKBitmap.Decode(png3);
+        Assert.Equal(760, bitmap3.Width);
+    }
+
+    [Fact]
     public void Invalid_settings_and_mismatched_labels_are_clear_errors()
     {
         using var folder = new TemporaryFolder();

@@ -100,15 +100,17 @@ public static class Pca
         int n = x.Rows, d = x.Columns;
         using var scope = torch.NewDisposeScope();
         var data = torch.from_array(x.Values).view(n, d);
-        var meanF = torch.tensor(mean.Select(m => (float)m).ToArray()).view(1, d);
+        var meanD = torch.tensor(mean).view(1, d);
         var covariance = torch.zeros(d, d, dtype: ScalarType.Float64);
-        int block = Math.Max(256, (int)Math.Min(65536, 64_000_000L / Math.Max(1, d)));
+        // Products in double on libtorch-allocated blocks: besides the accuracy, float32 GEMM rounding varies with the
+        // thread count and operand alignment, and the components feed t-SNE and UMAP starts, which amplify any bit.
+        int block = Math.Max(256, (int)Math.Min(65536, 32_000_000L / Math.Max(1, d)));
         for (int start = 0; start < n; start += block)
         {
             using var inner = torch.NewDisposeScope();
             int length = Math.Min(block, n - start);
-            var centred = data.narrow(0, start, length).sub(meanF);
-            covariance.add_(centred.t().mm(centred).to_type(ScalarType.Float64));
+            var centred = data.narrow(0, start, length).to_type(ScalarType.Float64).sub_(meanD);
+            covariance.add_(centred.t().mm(centred));
         }
         covariance.div_(n - 1);
         var (values, vectors) = torch.linalg.eigh(covariance);

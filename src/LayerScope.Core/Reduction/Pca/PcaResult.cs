@@ -55,16 +55,28 @@ public sealed class PcaResult
         if (x.Rows == 0) return new DenseMatrix(output, 0, k);
         using var scope = torch.NewDisposeScope();
         var data = torch.from_array(x.Values).view(x.Rows, x.Columns);
-        var v = torch.from_array(Components.Values).view(k, Mean.Length);
-        var mean = torch.from_array(Mean).view(1, Mean.Length);
+        // The product runs in double on libtorch-allocated blocks and is rounded to float once at the end. MKL may pick
+        // kernels, and so the order of rounding, by thread count and by the memory alignment of its operands (a managed
+        // array lies wherever the GC put it); a CI run saw two equal t-SNE runs diverge from their PCA start that way.
+        // Rounding double results to float removes such last-bit differences, so equal inputs give equal scores.
+        var v = torch.tensor(Components.Values).view(k, Mean.Length).to_type(ScalarType.Float64);
+        var mean = torch.tensor(Mean).view(1, Mean.Length).to_type(ScalarType.Float64);
         var shift = mean.mm(v.t());
-        var scores = data.mm(v.t()).sub_(shift);
-        if (Whiten)
+        var scale = Whiten
+            ? torch.tensor(ExplainedVariance.Select(e => 1.0 / Math.Sqrt(Math.Max(e, 1e-30))).ToArray()).view(1, k)
+            : null;
+        int block = (int)Math.Clamp(2_000_000L / Math.Max(1, x.Columns), 64, Math.Max(64, x.Rows));
+        var buffer = torch.empty(Math.Min(block, x.Rows), x.Columns, dtype: ScalarType.Float64);
+        for (int start = 0; start < x.Rows; start += block)
         {
-            var scale = torch.tensor(ExplainedVariance.Select(e => (float)(1.0 / Math.Sqrt(Math.Max(e, 1e-30)))).ToArray()).view(1, k);
-            scores.mul_(scale);
+            using var inner = torch.NewDisposeScope();
+            int length = Math.Min(block, x.Rows - start);
+            var rows = buffer.narrow(0, 0, length);
+            rows.copy_(data.narrow(0, start, length));
+            var scores = rows.mm(v.t()).sub_(shift);
+            if (scale is not null) scores.mul_(scale);
+            scores.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(output.AsSpan((int)((long)start * k), length * k));
         }
-        scores.contiguous().data<float>().CopyTo(output);
         return new DenseMatrix(output, x.Rows, k);
     }
 }

@@ -8,20 +8,98 @@ namespace LayerScope.Reduction.Umap;
 /// UMAP's starting layouts. Spectral: the eigenvectors of the normalised graph Laplacian with the smallest non-zero
 /// eigenvalues (Belkin and Niyogi's Laplacian eigenmaps), found by block subspace iteration on (I + D^−½ W D^−½)/2 with
 /// the trivial eigenvector D^½ 1 projected out, then a Rayleigh–Ritz step. A disconnected graph (whose Laplacian has
-/// several zero eigenvalues, so the eigenvectors only label components) or an iteration that does not converge falls
-/// back to PCA, as umap-learn falls back to a random start. Every start is scaled to [0, 10] per dimension.
+/// several zero eigenvalues, so its eigenvectors only label components) is laid out component by component: each
+/// component gets its own spectral layout, placed around its centroid's position in a PCA of the component centroids
+/// and shrunk to half the distance to the nearest other centroid, as umap-learn's multi-component layout does. An
+/// iteration that does not converge falls back to PCA. Every start is scaled to [0, 10] per dimension.
 /// </summary>
 /// <remarks>M. Belkin and P. Niyogi, "Laplacian eigenmaps for dimensionality reduction and data representation",
 /// Neural Computation 15, 2003; McInnes et al. 2018, section 4.</remarks>
 public static class SpectralInitialization
 {
-    /// <summary>The spectral layout of <paramref name="graph"/>, or null when it is disconnected or the iteration did
-    /// not converge (the caller falls back).</summary>
-    public static DenseMatrix? TrySpectral(UmapGraph graph, int dims, int seed = 0, int threads = 0, int maxIterations = 300)
+    /// <summary>The spectral layout of <paramref name="graph"/>, or null when the iteration did not converge (the
+    /// caller falls back). A disconnected graph needs the points (<paramref name="data"/>) to place its components;
+    /// without them it returns null.</summary>
+    public static DenseMatrix? TrySpectral(UmapGraph graph, int dims, int seed = 0, int threads = 0, int maxIterations = 300, DenseMatrix? data = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
+        var (components, count) = graph.ComponentLabels();
+        if (count == 1) return TryConnected(graph, dims, seed, threads, maxIterations);
+        if (data is null || data.Rows != graph.Count) return null;
+        var layout = ByComponent(graph, data, components, count, dims, seed, threads, maxIterations);
+        if (layout is null) return null;
+        AddNoiseAndScale(layout, seed);
+        return layout;
+    }
+
+    /// <summary>Each component laid out by itself (spectral when it has enough vertices, else random), shrunk and moved
+    /// to its centroid's place in a PCA of the centroids; null when a component's iteration did not converge.</summary>
+    private static DenseMatrix? ByComponent(UmapGraph graph, DenseMatrix data, int[] components, int count, int dims, int seed, int threads, int maxIterations)
+    {
+        int n = graph.Count, d = data.Columns;
+        var members = new List<int>[count];
+        for (int c = 0; c < count; c++) members[c] = [];
+        for (int i = 0; i < n; i++) members[components[i]].Add(i);
+
+        // Where the components go: their centroids, projected on the centroids' own principal axes (few components,
+        // or centroids in fewer dimensions than the layout, are spread on the axes instead).
+        var centroids = new float[(long)count * d];
+        for (int c = 0; c < count; c++)
+        {
+            var sum = new double[d];
+            foreach (int i in members[c]) { var row = data.Row(i); for (int j = 0; j < d; j++) sum[j] += row[j]; }
+            for (int j = 0; j < d; j++) centroids[(long)c * d + j] = (float)(sum[j] / members[c].Count);
+        }
+        var places = new double[count, dims];
+        if (count > dims + 1 && d >= dims)
+        {
+            var projected = LayerScope.Reduction.Pca.Pca.Fit(new DenseMatrix(centroids, count, d), new PcaOptions { Components = dims, Seed = seed, Threads = threads })
+                .Transform(new DenseMatrix(centroids, count, d), threads);
+            for (int c = 0; c < count; c++) for (int a = 0; a < dims; a++) places[c, a] = projected[c, a];
+        }
+        else
+        {
+            for (int c = 0; c < count; c++) places[c, c % dims] = c < dims ? 1 : -1 * (1 + c / dims);
+        }
+        double nearest = double.PositiveInfinity;
+        for (int c = 0; c < count; c++)
+            for (int e = c + 1; e < count; e++)
+            {
+                double distance = 0;
+                for (int a = 0; a < dims; a++) distance += (places[c, a] - places[e, a]) * (places[c, a] - places[e, a]);
+                if (distance > 0) nearest = Math.Min(nearest, Math.Sqrt(distance));
+            }
+        // Each component fits in a box whose half-diagonal is half the distance to the nearest other place, so no
+        // two components overlap at the start.
+        double radius = (double.IsFinite(nearest) ? nearest / 2 : 1) / Math.Sqrt(dims);
+
+        var layout = new DenseMatrix(new float[(long)n * dims], n, dims);
+        for (int c = 0; c < count; c++)
+        {
+            var vertices = members[c];
+            DenseMatrix? part = null;
+            if (vertices.Count > 2 * dims + 2)
+            {
+                part = TryConnected(graph.Subgraph(vertices), dims, seed + c, threads, maxIterations);
+                if (part is null) return null;
+            }
+            part ??= Random(vertices.Count, dims, seed + c);
+            for (int a = 0; a < dims; a++)
+            {
+                float low = float.PositiveInfinity, high = float.NegativeInfinity;
+                for (int v = 0; v < vertices.Count; v++) { low = Math.Min(low, part[v, a]); high = Math.Max(high, part[v, a]); }
+                double scale = high > low ? 2 * radius / (high - low) : 0;
+                for (int v = 0; v < vertices.Count; v++)
+                    layout[vertices[v], a] = (float)(places[c, a] + (part[v, a] - (low + high) / 2) * scale);
+            }
+        }
+        return layout;
+    }
+
+    private static DenseMatrix? TryConnected(UmapGraph graph, int dims, int seed, int threads, int maxIterations)
+    {
         int n = graph.Count;
-        if (n <= dims + 2 || graph.CountComponents() > 1) return null;
+        if (n <= dims + 2) return null;
         ReductionThreads.ApplyToTorch(threads);
         int block = dims + 4;
         var degree = new double[n];

@@ -34,7 +34,7 @@ public static class Umap
 
         DenseMatrix? start = null;
         if (options.Initialization == UmapInitializationMethod.Spectral)
-            start = SpectralInitialization.TrySpectral(graph, options.Dimensions, options.Seed, options.Threads);
+            start = SpectralInitialization.TrySpectral(graph, options.Dimensions, options.Seed, options.Threads, data: data);
         bool spectral = start is not null;
         start ??= options.Initialization == UmapInitializationMethod.Random
             ? SpectralInitialization.Random(x.Rows, options.Dimensions, options.Seed)

@@ -108,3 +108,28 @@ public class PcaTests
         Assert.Contains("row 7, column 2", error.Message);
     }
 }
+
+public class PcaReproducibilityTests
+{
+    [Fact]
+    public void Fit_and_transform_give_bit_equal_results_wherever_the_data_lie_and_at_any_thread_count()
+    {
+        // MKL's GEMM may take a different path (and round differently) for operands at different alignments; a CI run
+        // saw two equal t-SNE runs diverge from their PCA start. Copies of one matrix land at varied addresses.
+        var x = LayerScope.Testing.SyntheticClusters.Gaussian(400, 10, seed: 2).X;
+        var pca = LayerScope.Reduction.Pca.Pca.Fit(x, new LayerScope.Reduction.Pca.PcaOptions { Components = 2, Threads = 2 });
+        var reference = pca.Transform(x, threads: 2).Values;
+        Assert.Equal(reference, pca.Transform(x, threads: 1).Values);
+        var keep = new List<object>();
+        for (int copy = 0; copy < 24; copy++)
+        {
+            keep.Add(new byte[8 * (copy + 1)]);   // shifts the next allocation
+            var values = (float[])x.Values.Clone();
+            var moved = new LayerScope.Reduction.DenseMatrix(values, x.Rows, x.Columns);
+            Assert.Equal(reference, pca.Transform(moved, threads: 2).Values);
+            var refit = LayerScope.Reduction.Pca.Pca.Fit(moved, new LayerScope.Reduction.Pca.PcaOptions { Components = 2, Threads = 2 });
+            Assert.Equal(pca.Components.Values, refit.Components.Values);
+        }
+        GC.KeepAlive(keep);
+    }
+}

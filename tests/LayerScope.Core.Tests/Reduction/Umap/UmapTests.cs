@@ -26,16 +26,41 @@ public class UmapTests
     }
 
     [Fact]
-    public void Spectral_start_is_used_on_a_connected_graph_and_falls_back_on_a_disconnected_one()
+    public void Spectral_start_lays_out_a_connected_graph_and_each_component_of_a_disconnected_one()
     {
-        // One elongated cloud: connected. Ten far clusters: disconnected, so PCA is used.
+        // One elongated cloud: connected, one spectral layout.
         var line = SyntheticClusters.Uniform(500, 3, seed: 2);
         for (int i = 0; i < 500; i++) line[i, 0] *= 10;
         var connected = LayerScope.Reduction.Umap.Umap.Fit(line, new UmapOptions { Epochs = 20 });
         Assert.True(connected.UsedSpectralInitialization);
-        var far = SyntheticClusters.Gaussian(500, 10, clusters: 5, separation: 100, seed: 1).X;
+
+        // Five far clusters: five components, each laid out by itself and kept apart in the start.
+        var (far, labels) = SyntheticClusters.Gaussian(500, 10, clusters: 5, separation: 100, seed: 1);
+        var graph = FuzzySimplicialSet.FromGraph(new ExactKnnIndex(far).QueryIndexed(14));
+        Assert.Equal(5, graph.CountComponents());
+        Assert.Null(SpectralInitialization.TrySpectral(graph, 2));   // no points, no places for the components
+        var start = SpectralInitialization.TrySpectral(graph, 2, data: far);
+        Assert.NotNull(start);
+        double accuracy = EmbeddingQuality.KnnLabelAccuracy(start, labels);
+        Assert.True(accuracy >= 0.99, $"10-NN label accuracy of the multi-component start is {accuracy}");
         var disconnected = LayerScope.Reduction.Umap.Umap.Fit(far, new UmapOptions { Epochs = 20 });
-        Assert.False(disconnected.UsedSpectralInitialization);
+        Assert.True(disconnected.UsedSpectralInitialization);
+        Assert.True(EmbeddingQuality.KnnLabelAccuracy(disconnected.Positions, labels) >= 0.99);
+    }
+
+    [Fact]
+    public void Components_and_subgraphs_are_found_and_renumbered()
+    {
+        // 0–1–2 and 3–4, both directions stored.
+        var graph = new UmapGraph(5, [0, 1, 3, 4, 5, 6], [1, 0, 2, 1, 4, 3], [1, 1, 0.5f, 0.5f, 1, 1]);
+        var (labels, count) = graph.ComponentLabels();
+        Assert.Equal(2, count);
+        Assert.Equal(new[] { 0, 0, 0, 1, 1 }, labels);
+        var sub = graph.Subgraph([1, 2]);
+        Assert.Equal(2, sub.Count);
+        Assert.Equal(new[] { 0, 1, 2 }, sub.RowOffsets);
+        Assert.Equal(new[] { 1, 0 }, sub.Columns);
+        Assert.Equal(new[] { 0.5f, 0.5f }, sub.Weights);
     }
 
     [Fact]
