@@ -9,6 +9,8 @@ using LayerScope.Reduction.Pca;
 using LayerScope.Reduction.Quality;
 using LayerScope.Reduction.Tsne;
 using LayerScope.Reduction.Umap;
+using LayerScope.Runs;
+using LayerScope.Storage;
 
 namespace LayerScope.Cli.Commands;
 
@@ -73,6 +75,8 @@ public static class EmbedCommand
             });
             NpyMatrices.Write(parseResult.GetValue(output)!, embedding);
             terminal.Out.WriteLine($"wrote {embedding.Rows} × {embedding.Columns} embedding to {parseResult.GetValue(output)}");
+            var runFolder = WriteRun(parseResult.GetValue(input)!, parseResult.GetValue(output)!, parseResult.GetValue(method), x, embedding, y);
+            terminal.Out.WriteLine($"viewer run: {runFolder} (layerscope serve {Path.GetDirectoryName(runFolder)})");
             if (parseResult.GetValue(plot) is { } plotPath)
             {
                 var name = parseResult.GetValue(method).ToString().ToUpperInvariant() switch { "TSNE" => "t-SNE", var other => other };
@@ -88,5 +92,27 @@ public static class EmbedCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The folder beside the embedding where its viewer run goes: E.npy → E.run.</summary>
+    public static string RunFolderFor(string embeddingPath) => Path.ChangeExtension(Path.GetFullPath(embeddingPath), ".run");
+
+    /// <summary>Writes the viewer run of an embedding: X as the activations (for neighbours and means), the
+    /// embedding, and the labels when given. Staged, so the run appears complete or not at all.</summary>
+    private static string WriteRun(string inputPath, string embeddingPath, EmbeddingMethod method, DenseMatrix x, DenseMatrix embedding, int[]? labels)
+    {
+        var methodName = method.ToString().ToLowerInvariant();
+        using var output = StagedDirectory.Create(RunFolderFor(embeddingPath), RunManifest.FileName);
+        var run = new RunManifestWriter(output.Path, $"{Path.GetFileName(inputPath)}: {methodName}", "layerscope embed", x.Rows);
+        const string layer = "X";
+        run.AddLayer(layer, x.Columns);
+        run.AddArray("x", "x.npy", x.Values, x.Rows, x.Columns);
+        run.AddActivations(layer, "x");
+        run.AddArray("embedding", "embedding.npy", embedding.Values, embedding.Rows, embedding.Columns);
+        run.AddEmbedding(layer, methodName, "embedding");
+        if (labels is not null) run.AddLabelColumn("label", "labels.npy", labels);
+        run.Write();
+        output.Commit();
+        return output.Target;
     }
 }

@@ -10,6 +10,7 @@ using LayerScope.Rendering;
 using LayerScope.Rendering.Figures;
 using LayerScope.Rendering.Html;
 using LayerScope.Rendering.PlotData;
+using LayerScope.Runs;
 using LayerScope.Storage;
 using LayerScope.Storage.Npy;
 using LayerScope.Training;
@@ -60,11 +61,19 @@ public static class BanknoteDemo
             + $"(seed {options.Seed}). Each network is trained with Adam (learning rate {options.LearningRate}, batch {options.BatchSize}) "
             + $"for {options.Epochs} epochs; after every epoch its 2-unit hidden layer is captured for the test set and drawn directly.");
 
+        // The viewer's run: the test set, its raw features and labels, and every hidden layer after every epoch.
+        var run = new RunManifestWriter(output.Path, $"Banknote authentication: MLP {string.Join(" and ", options.Networks.Select(w => $"4→{string.Join("→", w)}→1"))}",
+            "layerscope demo banknote", testTable.Rows);
+        run.AddArray("x", "test-inputs.npy", testTable.Features, testTable.Rows, testTable.Columns);
+        run.SetValuesInputs("x", table.FeatureNames);
+        run.AddCategoryColumn("class", "test-labels.npy", testTable.Labels, table.ClassNames);
+
         var results = new List<BanknoteNetworkResult>();
         foreach (var widths in options.Networks)
         {
-            results.Add(TrainOne(widths, train, test, testTable.Labels, table.ClassNames, options, output, report, progress, cancellationToken));
+            results.Add(TrainOne(widths, train, test, testTable.Labels, table.ClassNames, options, output, report, run, progress, cancellationToken));
         }
+        run.Write();
 
         WriteMetrics(output.File("metrics.json"), options, table.Rows, trainTable.Rows, testTable.Rows, results);
         report.Save(output.File("report.html"));
@@ -74,12 +83,15 @@ public static class BanknoteDemo
 
     private static BanknoteNetworkResult TrainOne(
         IReadOnlyList<int> widths, LabeledTensors train, LabeledTensors test, int[] testLabels, IReadOnlyList<string> classNames,
-        BanknoteDemoOptions options, StagedDirectory output, ReportBuilder report, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+        BanknoteDemoOptions options, StagedDirectory output, ReportBuilder report, RunManifestWriter run, IProgress<StepProgress>? progress,
+        CancellationToken cancellationToken)
     {
         torch.manual_seed(options.Seed);
         using var model = new BanknoteMlp(widths, inputs: (int)train.Features.shape[1]);
         string name = model.GetName();
         string layer = model.LastHiddenLayer;
+        var hiddenLayers = Enumerable.Range(1, widths.Count).Select(i => $"relu{i}").ToList();
+        for (int i = 0; i < widths.Count; i++) run.AddLayer($"{name}/{hiddenLayers[i]}", widths[i]);
         var layers = LayerTable.Describe(model, torch.zeros(1, train.Features.shape[1]));
         var frames = new List<ScatterPlotData>();
 
@@ -91,7 +103,9 @@ public static class BanknoteDemo
             Seed = options.Seed,
         }, afterEpoch: epoch =>
         {
-            var hidden = ActivationCapture.Run(model, test.Features, [layer], cancellationToken: cancellationToken)[layer];
+            var captured = ActivationCapture.Run(model, test.Features, hiddenLayers, cancellationToken: cancellationToken);
+            AddEpochToRun(run, name, captured, epoch.Epoch);
+            var hidden = captured[layer];
             frames.Add(HiddenLayerFrame(hidden, testLabels, classNames, $"{name}, epoch {epoch.Epoch}: test accuracy {epoch.TestAccuracy:0.000}", layer));
         }, progress, cancellationToken);
 
@@ -117,6 +131,8 @@ public static class BanknoteDemo
             predicted = Trainer.Predict(model.call(test.Features), ClassificationObjective.Binary).data<long>().ToArray().Select(p => (int)p).ToArray();
         }
         var classification = ClassificationReport.From(testLabels, predicted, classNames);
+        run.AddCategoryColumn($"predicted ({name})", $"{name}/test-predicted.npy", predicted, classNames);
+        run.AddCategoryColumn($"correct ({name})", $"{name}/test-correct.npy", predicted.Select((p, i) => p == testLabels[i] ? 1 : 0).ToList(), ["wrong", "right"]);
 
         var lossCurves = new LinePlotData($"{name}: loss", "epoch", "binary cross-entropy",
         [
@@ -146,6 +162,19 @@ public static class BanknoteDemo
                 .Select(c => (IReadOnlyList<string>)[c.Class, $"{c.Precision:0.0000}", $"{c.Recall:0.0000}", $"{c.F1:0.0000}", $"{c.Support}"]).ToList());
 
         return new BanknoteNetworkResult(name, layer, epochs, classification, layers);
+    }
+
+    /// <summary>Records every hidden layer after <paramref name="epoch"/> as activations and, when it has 2 or 3
+    /// units, as a raw embedding: the units themselves are the axes, so they are not aligned between epochs.</summary>
+    private static void AddEpochToRun(RunManifestWriter run, string network, IReadOnlyDictionary<string, CapturedArray> captured, int epoch)
+    {
+        foreach (var (layer, values) in captured.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var array = $"{network}/{layer}-e{epoch:00}";
+            run.AddArray(array, $"{network}/epochs/{layer}-e{epoch:00}.npy", values.Values, values.Shape);
+            run.AddActivations($"{network}/{layer}", array, epoch);
+            if (values.Shape[^1] is 2 or 3) run.AddEmbedding($"{network}/{layer}", RunEmbedding.RawMethod, array, epoch);
+        }
     }
 
     private static ScatterPlotData HiddenLayerFrame(CapturedArray hidden, int[] labels, IReadOnlyList<string> classNames, string title, string layer)

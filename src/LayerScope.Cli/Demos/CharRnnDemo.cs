@@ -9,6 +9,7 @@ using LayerScope.Models.Zoo;
 using LayerScope.Progress;
 using LayerScope.Reduction;
 using LayerScope.Reduction.Tsne;
+using LayerScope.Runs;
 using LayerScope.Rendering;
 using LayerScope.Rendering.Figures;
 using LayerScope.Rendering.Html;
@@ -104,11 +105,27 @@ public static class CharRnnDemo
 
         // Files.
         AtomicFile.WriteAllText(output.File("passage.txt"), passage);
+        // The viewer's run: one point per character of the passage, its cell and hidden states per layer, all cells
+        // together with their t-SNE, its syntactic context, and the text around it.
+        var run = new RunManifestWriter(output.Path, $"Character LSTM on {corpusName}: the state after each character", "layerscope demo charrnn", passage.Length);
         for (int l = 0; l < layerCount; l++)
         {
-            NpyWriter.Write(output.File($"cells-{model.LayerNames[l]}.npy"), NpyArray.Create(stepped[l].Cells, passage.Length, model.HiddenSize));
-            NpyWriter.Write(output.File($"hidden-{model.LayerNames[l]}.npy"), NpyArray.Create(stepped[l].Hidden, passage.Length, model.HiddenSize));
+            var layer = model.LayerNames[l];
+            run.AddArray($"cells-{layer}", $"cells-{layer}.npy", stepped[l].Cells, passage.Length, model.HiddenSize);
+            run.AddArray($"hidden-{layer}", $"hidden-{layer}.npy", stepped[l].Hidden, passage.Length, model.HiddenSize);
+            run.AddLayer($"{layer}/c", model.HiddenSize);
+            run.AddLayer($"{layer}/h", model.HiddenSize);
+            run.AddActivations($"{layer}/c", $"cells-{layer}");
+            run.AddActivations($"{layer}/h", $"hidden-{layer}");
         }
+        const string allLayers = "all layers/c";
+        run.AddArray("cells-all", "cells-all.npy", allCells, passage.Length, layerCount * model.HiddenSize);
+        run.AddLayer(allLayers, layerCount * model.HiddenSize);
+        run.AddActivations(allLayers, "cells-all");
+        run.AddArray("tsne", "states-tsne.npy", NpyArray.Create(xy, passage.Length, 2));
+        run.AddEmbedding(allLayers, RunEmbedding.TsneMethod, "tsne", parameters: new Dictionary<string, double> { ["seed"] = options.Seed });
+        var (windows, highlights) = ContextWindows(passage, ContextRadius);
+        run.SetTextInputs("context.json", windows, "context-highlight.json", highlights);
         model.save(output.File("model.dat"));
 
         // Report.
@@ -184,6 +201,8 @@ public static class CharRnnDemo
         }
 
         var (labels, classNames) = ContextClasses(features);
+        run.AddCategoryColumn("context", "context-classes.npy", labels, classNames);
+        run.Write();
         var scatterPng = new ScatterFigure().RenderPng(new ScatterPlotData(
             Enumerable.Range(0, passage.Length).Select(i => xy[2 * i]).ToArray(), Enumerable.Range(0, passage.Length).Select(i => xy[2 * i + 1]).ToArray(), labels, classNames)
         {
@@ -259,6 +278,24 @@ public static class CharRnnDemo
             if (score > bestScore) (best, bestScore) = (start, score);
         }
         return heldOut.Substring(best, length);
+    }
+
+    /// <summary>Characters shown on each side of a character when the viewer hovers it.</summary>
+    private const int ContextRadius = 40;
+
+    /// <summary>For each character of <paramref name="passage"/>, the text around it and where in that text it is
+    /// (start, length 1).</summary>
+    private static (List<string> Windows, List<(int Start, int Length)> Highlights) ContextWindows(string passage, int radius)
+    {
+        var windows = new List<string>(passage.Length);
+        var highlights = new List<(int, int)>(passage.Length);
+        for (int i = 0; i < passage.Length; i++)
+        {
+            int start = Math.Max(0, i - radius), end = Math.Min(passage.Length, i + radius + 1);
+            windows.Add(passage[start..end]);
+            highlights.Add((i - start, 1));
+        }
+        return (windows, highlights);
     }
 
     private static (int[] Labels, IReadOnlyList<string> Names) ContextClasses(CharacterContextFeatures features)

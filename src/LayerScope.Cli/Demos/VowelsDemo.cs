@@ -9,6 +9,7 @@ using LayerScope.Models.Zoo;
 using LayerScope.Progress;
 using LayerScope.Reduction;
 using LayerScope.Reduction.Tsne;
+using LayerScope.Runs;
 using LayerScope.Rendering;
 using LayerScope.Rendering.Figures;
 using LayerScope.Rendering.Html;
@@ -84,7 +85,7 @@ public static class VowelsDemo
         var finalStates = states.FinalHidden();
         var embedding = EmbedFinalStates(finalStates, states.Count, states.Units, options.Seed, progress, cancellationToken);
 
-        WriteArrays(output, states, finalStates, embedding, test.Labels, predicted);
+        WriteRun(output, states, finalStates, embedding, test, predicted, options.Seed);
         AtomicFile.WriteAllText(output.File("layers.txt"), layers.ToText());
 
         var report = new ReportBuilder("Japanese Vowels: the hidden and cell states of an LSTM, step by step");
@@ -189,15 +190,38 @@ public static class VowelsDemo
         report.AddImage("Training curves (accuracy)", accuracyPng);
     }
 
-    private static void WriteArrays(StagedDirectory output, LstmStates states, float[] finalStates, double[] embedding, int[] labels, int[] predicted)
+    /// <summary>Writes the arrays and the viewer's run.json: the final hidden states h_T (neighbours, means) with their
+    /// t-SNE, the states h_t and c_t at every step, speaker, prediction and length per sequence, and the raw input
+    /// coefficients as sequences.</summary>
+    private static void WriteRun(StagedDirectory output, LstmStates states, float[] finalStates, double[] embedding, LabeledSequences test,
+        int[] predicted, int seed)
     {
-        NpyWriter.Write(output.File("hidden-states.npy"), NpyArray.Create(states.Hidden, states.Shape));
-        NpyWriter.Write(output.File("cell-states.npy"), NpyArray.Create(states.Cell, states.Shape));
-        NpyWriter.Write(output.File("sequence-lengths.npy"), NpyArray.Create(states.Lengths.Select(l => (long)l).ToArray(), states.Count));
-        NpyWriter.Write(output.File("final-hidden-states.npy"), NpyArray.Create(finalStates, states.Count, states.Units));
-        NpyWriter.Write(output.File("final-states-2d.npy"), NpyArray.Create(embedding, states.Count, 2));
-        NpyWriter.Write(output.File("test-labels.npy"), NpyArray.Create(labels.Select(l => (long)l).ToArray(), labels.Length));
-        NpyWriter.Write(output.File("predicted-labels.npy"), NpyArray.Create(predicted.Select(l => (long)l).ToArray(), predicted.Length));
+        var run = new RunManifestWriter(output.Path, $"Japanese Vowels: LSTM({states.Units}) states of {states.Count} test utterances",
+            "layerscope demo vowels", states.Count);
+        run.AddArray("h_t", "hidden-states.npy", states.Hidden, states.Shape);
+        run.AddArray("c_t", "cell-states.npy", states.Cell, states.Shape);
+        run.AddArray("lengths", "sequence-lengths.npy", NpyArray.Create(states.Lengths.Select(l => (long)l).ToArray(), states.Count));
+        run.AddArray("h_T", "final-hidden-states.npy", finalStates, states.Count, states.Units);
+        run.AddArray("tsne", "final-states-2d.npy", NpyArray.Create(embedding, states.Count, 2));
+        run.AddLayer("lstm/h_T", states.Units);
+        run.AddLayer("lstm/h_t", states.Units);
+        run.AddLayer("lstm/c_t", states.Units);
+        run.AddActivations("lstm/h_T", "h_T");
+        run.AddActivations("lstm/h_t", "h_t");
+        run.AddActivations("lstm/c_t", "c_t");
+        run.AddEmbedding("lstm/h_T", RunEmbedding.TsneMethod, "tsne", parameters: new Dictionary<string, double> { ["perplexity"] = new TsneOptions().Perplexity, ["seed"] = seed });
+        run.AddCategoryColumn("speaker", "test-labels.npy", test.Labels, test.ClassNames);
+        run.AddCategoryColumn("predicted", "predicted-labels.npy", predicted, test.ClassNames);
+        run.AddCategoryColumn("correct", "correct.npy", predicted.Select((p, i) => p == test.Labels[i] ? 1 : 0).ToList(), ["wrong", "right"]);
+        run.AddNumberColumn("length", "lengths");
+
+        // The coefficients as recorded (not standardised), padded with zeros after each utterance's length.
+        int steps = states.Steps, features = test.Features;
+        var inputs = new float[(long)test.Count * steps * features];
+        for (int i = 0; i < test.Count; i++) test.Sequences[i].AsSpan(0, Math.Min(test.Sequences[i].Length, steps * features)).CopyTo(inputs.AsSpan(i * steps * features));
+        run.AddArray("inputs", "test-inputs.npy", inputs, test.Count, steps, features);
+        run.SetSequenceInputs("inputs", "lengths", test.FeatureNames);
+        run.Write();
     }
 
     /// <summary>The name of the 2-D embedding of the final states, for titles and metrics.</summary>

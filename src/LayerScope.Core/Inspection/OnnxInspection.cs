@@ -12,6 +12,7 @@ using LayerScope.Rendering;
 using LayerScope.Rendering.Figures;
 using LayerScope.Rendering.Html;
 using LayerScope.Rendering.PlotData;
+using LayerScope.Runs;
 using LayerScope.Storage;
 using LayerScope.Storage.Npy;
 
@@ -70,7 +71,17 @@ public static class OnnxInspection
         var quality = EmbeddingQuality.Evaluate(reduced, embedding, labels, new QualityOptions { K = QualityNeighbors(x.Rows), KlDivergence = false, Seed = options.Seed });
 
         using var output = StagedDirectory.Create(options.OutputDirectory, "inspect.json");
-        NpyWriter.Write(output.File("embedding.npy"), NpyArray.Create(embedding.Values, embedding.Rows, embedding.Columns));
+        // The viewer's run: the captured layer (for neighbours and means), its embedding, labels and predictions.
+        var run = new RunManifestWriter(output.Path, $"{Path.GetFileName(options.ModelPath)}: layer {options.Layer}", "layerscope inspect", x.Rows);
+        run.AddLayer(options.Layer, x.Columns);
+        run.AddArray("activations", "activations.npy", x.Values, x.Rows, x.Columns);
+        run.AddActivations(options.Layer, "activations");
+        run.AddArray("embedding", "embedding.npy", embedding.Values, embedding.Rows, embedding.Columns);
+        run.AddEmbedding(options.Layer, methodText.StartsWith("PCA", StringComparison.Ordinal) ? RunEmbedding.PcaMethod
+            : methodText.StartsWith("UMAP", StringComparison.Ordinal) ? RunEmbedding.UmapMethod : RunEmbedding.TsneMethod, "embedding");
+        if (labels is not null) run.AddLabelColumn("label", "labels.npy", labels);
+        if (predicted is not null) run.AddLabelColumn("predicted", "predicted.npy", predicted);
+        run.Write();
         var report = new ReportBuilder($"{Path.GetFileName(options.ModelPath)}: layer {options.Layer}");
         report.AddKeyValues(new Dictionary<string, string>
         {

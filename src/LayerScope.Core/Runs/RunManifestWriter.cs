@@ -89,6 +89,16 @@ public sealed class RunManifestWriter
         return AddCategoryColumn(name, ColumnArrayName(name), categories);
     }
 
+    /// <summary>Adds a category column of integer class labels as a user gave them (any integers, not necessarily
+    /// 0..K−1): the distinct values, in increasing order, become the categories, named by their values.</summary>
+    public RunManifestWriter AddLabelColumn(string name, string file, IReadOnlyList<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var values = labels.Distinct().Order().ToList();
+        var codes = labels.Select(l => values.BinarySearch(l)).ToList();
+        return AddCategoryColumn(name, file, codes, values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList());
+    }
+
     /// <summary>Adds a category column over an array already added.</summary>
     public RunManifestWriter AddCategoryColumn(string name, string array, IReadOnlyList<string> categories)
     {

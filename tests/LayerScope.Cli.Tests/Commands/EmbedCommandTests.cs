@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LayerScope.Cli;
 using LayerScope.Cli.Terminal;
+using LayerScope.Runs;
 using LayerScope.Storage.Npy;
 using LayerScope.Testing;
 
@@ -39,6 +40,11 @@ public class EmbedCommandTests
         Assert.Contains("10-NN label accuracy", output);
         var embedding = NpyReader.Read(e);
         Assert.Equal(new long[] { 600, 2 }, embedding.Shape);
+        var manifest = RunManifestReader.Read(folder.File("e.run"));
+        Assert.Equal(600, manifest.Points);
+        Assert.Equal(method, Assert.Single(manifest.Embeddings).Method);
+        Assert.Equal(new long[] { 600, 20 }, manifest.Arrays[Assert.Single(manifest.Activations).Array].Shape);
+        Assert.Equal(["0", "1", "2", "3", "4", "5"], Assert.Single(manifest.Columns).Categories);
 
         (code, output, error) = Run("quality", e, "--high", x, "--labels", y);
         Assert.True(code == 0, error);

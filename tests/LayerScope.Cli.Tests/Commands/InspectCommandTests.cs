@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LayerScope.Runs;
 using LayerScope.Storage.Npy;
 using LayerScope.Testing;
 
@@ -28,6 +29,11 @@ public class InspectCommandTests
         using var bitmap = SkiaSharp.SKBitmap.Decode(folder.File("out/scatter-by-label.png"));
         Assert.NotNull(bitmap);
         Assert.Contains("colored by label", File.ReadAllText(folder.File("out/report.html")));
+        var manifest = RunManifestReader.Read(folder.File("out"));
+        Assert.Equal(100, manifest.Points);
+        Assert.Equal("act", Assert.Single(manifest.Activations).Layer);
+        Assert.Equal(RunEmbedding.TsneMethod, Assert.Single(manifest.Embeddings).Method);
+        Assert.Contains(manifest.Columns, c => c.Name == "label");
     }
 
     [OnnxFact("seq_lstm.onnx")]
@@ -38,6 +44,7 @@ public class InspectCommandTests
             "--method", "pca", "--out", folder.File("out"));
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.True(File.Exists(folder.File("out/scatter-by-predicted-class.png")));
+        Assert.Equal(["predicted"], RunManifestReader.Read(folder.File("out")).Columns.Select(c => c.Name));
         Assert.Contains("/lstm/Transpose_1_output_0", run.Output);
     }
 

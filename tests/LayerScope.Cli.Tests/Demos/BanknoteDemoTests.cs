@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LayerScope.Cli.Commands;
 using LayerScope.Cli.Demos;
+using LayerScope.Runs;
 using LayerScope.Storage.Npy;
 using LayerScope.Testing;
 
@@ -38,6 +39,22 @@ public class BanknoteDemoTests(BanknoteDemoRun run) : IClassFixture<BanknoteDemo
         Assert.True(accuracy >= 0.97, $"4→2→1 final test accuracy {accuracy:0.0000} is below 0.97");
         Assert.Equal(20, networks[0].GetProperty("history").GetArrayLength());
         Assert.Contains("mlp-4-2-1: final test accuracy", run.Cli.Output);
+    }
+
+    [DataFact(BanknoteDemoRun.DataFile)]
+    public void The_run_manifest_holds_every_hidden_layer_after_every_epoch_for_the_viewer()
+    {
+        var manifest = RunManifestReader.Read(run.Output);
+
+        Assert.Equal(412, manifest.Points);
+        Assert.Equal(["mlp-4-2-1/relu1", "mlp-4-3-2-1/relu1", "mlp-4-3-2-1/relu2"], manifest.Layers.Select(l => l.Name));
+        Assert.Equal(3 * 20, manifest.Activations.Count);
+        Assert.Equal(20, manifest.Embeddings.Count(e => e.Layer == "mlp-4-3-2-1/relu1" && e.Dims == 3 && e.Method == RunEmbedding.RawMethod));
+        Assert.Equal(20, manifest.Embeddings.Count(e => e.Layer == "mlp-4-2-1/relu1" && e.Dims == 2));
+        Assert.Equal(["class", "predicted (mlp-4-2-1)", "correct (mlp-4-2-1)", "predicted (mlp-4-3-2-1)", "correct (mlp-4-3-2-1)"], manifest.Columns.Select(c => c.Name));
+        Assert.Equal(["genuine", "forged"], manifest.Columns[0].Categories);
+        Assert.Equal(RunInputs.ValuesKind, manifest.Inputs!.Kind);
+        Assert.Equal(4, manifest.Inputs.Names!.Count);
     }
 
     [DataFact(BanknoteDemoRun.DataFile)]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LayerScope.Cli.Commands;
 using LayerScope.Cli.Demos;
+using LayerScope.Runs;
 using LayerScope.Storage.Npy;
 using LayerScope.Testing;
 
@@ -52,6 +53,14 @@ public class CharRnnDemoTests
         var cells = NpyReader.Read(Path.Combine(output, "cells-lstm2.npy"));
         Assert.Equal(File.ReadAllText(Path.Combine(output, "passage.txt")).Length, cells.Shape[0]);
         Assert.Equal(128, cells.Shape[1]);
+
+        var manifest = RunManifestReader.Read(output);
+        Assert.Equal(cells.Shape[0], manifest.Points);
+        Assert.Contains(manifest.Activations, a => a.Layer == "lstm2/c" && a.Array == "cells-lstm2");
+        Assert.Equal(RunEmbedding.TsneMethod, Assert.Single(manifest.Embeddings).Method);
+        Assert.Equal(["code", "string", "comment"], manifest.Columns.Single(c => c.Name == "context").Categories);
+        Assert.Equal(RunInputs.TextKind, manifest.Inputs!.Kind);
+        Assert.DoesNotContain("<script>", File.ReadAllText(Path.Combine(output, "context.json")), StringComparison.Ordinal);
     }
 
     [Fact]

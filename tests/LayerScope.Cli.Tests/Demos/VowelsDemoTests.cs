@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LayerScope.Cli.Demos;
+using LayerScope.Runs;
 using LayerScope.Storage.Npy;
 using LayerScope.Testing;
 
@@ -29,6 +30,22 @@ public class VowelsDemoTests(VowelsDemoRun run) : IClassFixture<VowelsDemoRun>
 {
     private static readonly string[] Figures =
         ["features.png", "hidden-units.png", "hidden-all.png", "cell-units.png", "cell-all.png", "final-states.png", "loss.png", "accuracy.png"];
+
+    [DataFact(VowelsDemoRun.DataFile)]
+    public void The_run_manifest_holds_final_and_per_step_states_the_tsne_speakers_and_input_sequences()
+    {
+        var manifest = RunManifestReader.Read(run.Output);
+
+        Assert.Equal(370, manifest.Points);
+        var final = manifest.Activations.Single(a => a.Layer == "lstm/h_T");
+        Assert.Equal(new long[] { 370, 100 }, manifest.Arrays[final.Array].Shape);
+        Assert.Equal(3, manifest.Arrays[manifest.Activations.Single(a => a.Layer == "lstm/h_t").Array].Shape!.Count);
+        Assert.Equal(RunEmbedding.TsneMethod, Assert.Single(manifest.Embeddings).Method);
+        var speaker = manifest.Columns.Single(c => c.Name == "speaker");
+        Assert.Equal(9, speaker.Categories!.Count);
+        Assert.Equal(RunInputs.SequenceKind, manifest.Inputs!.Kind);
+        Assert.Equal(12, manifest.Inputs.Names!.Count);
+    }
 
     [DataFact(VowelsDemoRun.DataFile)]
     public void Demo_reaches_0_90_test_accuracy_and_reports_it()
