@@ -170,7 +170,7 @@ public static class BanknoteDemo
     {
         foreach (var (layer, values) in captured.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
-            var array = $"{network}/{layer}-e{epoch:00}";
+            var array = RunManifest.ToArrayName($"{network}.{layer}-e{epoch:00}");
             run.AddArray(array, $"{network}/epochs/{layer}-e{epoch:00}.npy", values.Values, values.Shape);
             run.AddActivations($"{network}/{layer}", array, epoch);
             if (values.Shape[^1] is 2 or 3) run.AddEmbedding($"{network}/{layer}", RunEmbedding.RawMethod, array, epoch);

@@ -54,4 +54,18 @@ public sealed record RunManifest
 
     /// <summary>2-D or 3-D coordinates, [N, dims].</summary>
     public IReadOnlyList<RunEmbedding> Embeddings { get; init; } = [];
+
+    /// <summary>Whether <paramref name="name"/> may name an array: letters, digits, '.', '_' and '-' only, since the
+    /// name is a URL path segment of the viewer's API (<c>/api/runs/{id}/arrays/{name}</c>) and the server refuses
+    /// encoded separators.</summary>
+    public static bool IsArrayName(string name) =>
+        !string.IsNullOrEmpty(name) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') && name is not "." and not "..";
+
+    /// <summary>A valid array name made from any text: other characters become '-'.</summary>
+    public static string ToArrayName(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var name = new string(text.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-').ToArray());
+        return IsArrayName(name) ? name : "array-" + name;
+    }
 }

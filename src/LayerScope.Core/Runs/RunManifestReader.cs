@@ -58,6 +58,8 @@ public static class RunManifestReader
             foreach (var (name, array) in arrays)
             {
                 var field = $"arrays.{name}";
+                if (!RunManifest.IsArrayName(name))
+                    Fail(field, "an array name of letters, digits, '.', '_' and '-' (it travels in URLs)", Quote(name));
                 if (array is null) Fail(field, "an object with \"file\"", "null");
                 if (!array.File.EndsWith(".npy", StringComparison.Ordinal)) Fail(field + ".file", "an .npy file", Quote(array.File));
                 var path = RunPaths.Resolve(folder, array.File, file, field + ".file");

@@ -64,6 +64,8 @@ public sealed class RunManifestWriter
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(array);
+        if (!RunManifest.IsArrayName(name))
+            throw new ArgumentException($"'{name}' cannot name an array: use letters, digits, '.', '_' and '-' (the name travels in URLs; RunManifest.ToArrayName makes one).", nameof(name));
         if (_arrays.ContainsKey(name)) throw new ArgumentException($"The run already has an array named '{name}'.", nameof(name));
         if (!file.EndsWith(".npy", StringComparison.Ordinal)) throw new ArgumentException($"Array files are .npy files; '{file}' is not.", nameof(file));
         var shape = array.Shape;
@@ -305,5 +307,5 @@ public sealed class RunManifestWriter
         if (names.Count != features) throw new ArgumentException($"Array '{array}' has {features} features but {names.Count} names were given.", nameof(names));
     }
 
-    private static string ColumnArrayName(string column) => "column-" + column;
+    private static string ColumnArrayName(string column) => RunManifest.ToArrayName("column-" + column);
 }

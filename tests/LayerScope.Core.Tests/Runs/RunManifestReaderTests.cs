@@ -29,6 +29,23 @@ public class RunManifestReaderTests
         Assert.Contains("run.json", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_array_name_that_cannot_travel_in_a_url_is_refused()
+    {
+        using var folder = new TemporaryFolder();
+        WriteFixture(folder.Path, manifest =>
+        {
+            var arrays = manifest["arrays"]!.AsObject();
+            var hidden = arrays["hidden"]!.DeepClone();
+            arrays.Add("net/hidden", hidden);
+        });
+
+        var error = Assert.Throws<DataFormatException>(() => RunManifestReader.Read(folder.Path));
+
+        Assert.Equal("arrays.net/hidden", error.Field);
+        Assert.Contains("letters, digits", error.Expected, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("../outside.npy", "'..' segment")]
     [InlineData("/etc/passwd.npy", "absolute path")]

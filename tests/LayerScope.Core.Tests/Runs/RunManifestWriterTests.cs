@@ -87,6 +87,34 @@ public class RunManifestWriterTests
         Assert.Throws<ArgumentException>(() => writer.AddArray("x", file, new float[2], 2));
     }
 
+    [Theory]
+    [InlineData("net/hidden")]
+    [InlineData("two words")]
+    [InlineData("..")]
+    public void Array_names_that_cannot_travel_in_a_url_are_refused_and_can_be_made_safe(string name)
+    {
+        using var folder = new TemporaryFolder();
+        var writer = new RunManifestWriter(folder.Path, "t", "test", 2);
+
+        var error = Assert.Throws<ArgumentException>(() => writer.AddArray(name, "x.npy", new float[2], 2));
+
+        Assert.Contains("letters, digits", error.Message, StringComparison.Ordinal);
+        string safe = RunManifest.ToArrayName(name);
+        Assert.True(RunManifest.IsArrayName(safe), safe);
+        writer.AddArray(safe, "x.npy", new float[2], 2);
+    }
+
+    [Fact]
+    public void Category_columns_with_any_name_get_a_safe_array_name()
+    {
+        using var folder = new TemporaryFolder();
+        var writer = new RunManifestWriter(folder.Path, "t", "test", 2);
+
+        writer.AddCategoryColumn("predicted (net/a)", "p.npy", [0, 1], ["no", "yes"]);
+
+        Assert.All(writer.Build().Arrays.Keys, name => Assert.True(RunManifest.IsArrayName(name), name));
+    }
+
     [Fact]
     public void A_column_over_an_unknown_array_is_refused()
     {
