@@ -199,7 +199,8 @@ export class Scatter {
   private view() {
     return this.dims === 3
       ? new OrbitView({ id: "orbit", orbitAxis: "Y", controller: true })
-      : new OrthographicView({ id: "ortho", flipY: true, controller: true });
+      // y grows upwards, as in the PNG figures of the same embedding (deck.gl's default is screen-like, downwards).
+      : new OrthographicView({ id: "ortho", flipY: false, controller: true });
   }
 
   private viewport(): Viewport | null {
