@@ -19,6 +19,18 @@ export interface TestHook {
   screenPosition(i: number): [number, number] | null;
   selected: number[];
   neighbors: number[];
+  /** Dimensions of the embedding drawn: 2 (OrthographicView) or 3 (OrbitView). */
+  readonly dims: 2 | 3;
+  /** The id of the deck.gl view in use: "ortho" or "orbit" (null before the first frame). */
+  readonly view: string | null;
+  /** The number of points in the scatter's GPU buffers. */
+  readonly drawn: number;
+  /** Point i's fill color as drawn, [r, g, b, a] bytes, or null outside the data. */
+  color(i: number): [number, number, number, number] | null;
+  /** The points highlighted as search matches. */
+  readonly matches: number[];
+  /** The mean activation shown as a heatmap: its shape ([U] or [T, U]) and values (row-major), or null. */
+  heatmap: { shape: number[]; values: number[] } | null;
 }
 
 const SECONDS_PER_EPOCH = 0.8;
@@ -75,6 +87,23 @@ export class App {
       screenPosition: (i: number) => app.scatter.screenPosition(i),
       selected: [],
       neighbors: [],
+      get dims() {
+        return app.scatter.dimensions;
+      },
+      get view() {
+        return app.scatter.viewId;
+      },
+      get drawn() {
+        return app.scatter.pointCount;
+      },
+      color: (i: number) => {
+        const c = app.colors;
+        return Number.isInteger(i) && i >= 0 && 4 * i + 3 < c.length ? [c[4 * i], c[4 * i + 1], c[4 * i + 2], c[4 * i + 3]] : null;
+      },
+      get matches() {
+        return app.scatter.highlighted("match");
+      },
+      heatmap: null,
     };
     this.scatter = new Scatter(this.ui.scatter, {
       onHover: (index, x, y) => this.hover(index, x, y),
@@ -134,7 +163,11 @@ export class App {
   private async openRun(id: string): Promise<void> {
     const token = ++this.loadToken;
     this.stop();
-    Object.assign(this.hook, { ready: false, runId: id, pointCount: 0, selected: [], neighbors: [] });
+    Object.assign(this.hook, { ready: false, runId: id, pointCount: 0, selected: [], neighbors: [], heatmap: null });
+    // Highlights are point indices of the run shown so far: they mean nothing in the next one.
+    this.clicked = null;
+    this.hover(null, 0, 0);
+    for (const kind of ["clicked", "neighbor", "selected", "match"] as const) this.scatter.setHighlight(kind, []);
     this.details.clear();
     this.progress.clear();
     replaceChildren(this.ui.neighbors);
@@ -449,6 +482,7 @@ export class App {
       el("ol", { class: "selection-list" }, ...items),
     );
     replaceChildren(this.ui.heatmap);
+    this.hook.heatmap = null;
     const embedding = this.embedding;
     const activations = embedding ? run.activationsFor(embedding) : null;
     if (selected.length === 0 || !activations) return;
@@ -456,6 +490,7 @@ export class App {
       const mean = await getMean(run.id, activations.array, selected);
       if (this.hook.selected !== selected) return;
       replaceChildren(this.ui.heatmap, el("h2", {}, "Mean activation"), renderHeatmap(mean, `${selected.length} points, ${activations.array}`));
+      this.hook.heatmap = { shape: [...mean.shape], values: [...mean.mean] };
     } catch (error) {
       this.showError(error);
     }
