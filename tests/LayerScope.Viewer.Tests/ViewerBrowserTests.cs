@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LayerScope.Reduction;
 using LayerScope.Testing;
 using SkiaSharp;
 
@@ -61,6 +62,29 @@ public sealed class ViewerBrowserTests
         for (int i = 0; i < rows.Length; i++)
             Assert.Equal(expected[i].Distance, rows[i].GetProperty("distance").GetDouble(), 0.01);
         Assert.All(rows, r => Assert.StartsWith("point ", r.GetProperty("summary").GetString()));
+        AssertNoPageErrors(result);
+    }
+
+    [BrowserFact]
+    public async Task Switching_the_layer_lists_the_clicked_points_neighbours_in_that_layers_activations()
+    {
+        await using var viewer = await ViewerSession.StartAsync(stepsEmbedding: true);
+
+        var result = await viewer.RunScenarioAsync("neighbors", "--then-layer", "net/steps");
+
+        var index = result.GetProperty("index").GetInt32();
+        Assert.Equal(BruteForceNeighbors(viewer.Run, index, k: 10).Select(n => n.Index), result.GetProperty("neighbors").EnumerateArray().Select(e => e.GetInt32()));
+        var after = result.GetProperty("after");
+        Assert.Equal("net/steps", after.GetProperty("layer").GetString());
+        var width = ViewerFixtureRun.Steps * ViewerFixtureRun.StepUnits;
+        var steps = new DenseMatrix(viewer.Run.StepValues, viewer.Run.Points, width);
+        var expected = BruteForceNeighbors(steps, index, k: 10);
+        Assert.Equal(expected.Select(n => n.Index), after.GetProperty("neighbors").EnumerateArray().Select(e => e.GetInt32()));
+        var rows = after.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(expected.Select(n => n.Index), rows.Select(r => r.GetProperty("index").GetInt32()));
+        for (int i = 0; i < rows.Length; i++)
+            Assert.Equal(expected[i].Distance, rows[i].GetProperty("distance").GetDouble(), 0.01);
+        Assert.StartsWith("Euclidean distance in steps (net/steps", after.GetProperty("note").GetString());
         AssertNoPageErrors(result);
     }
 
@@ -208,12 +232,19 @@ public sealed class ViewerBrowserTests
         AssertNoPageErrors(result);
     }
 
-    [BrowserFact]
-    public async Task A_box_selection_on_a_per_step_layer_shows_its_mean_activation_over_time()
+    [BrowserTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_box_selection_on_a_per_step_layer_shows_its_mean_activation_over_time(bool selectBeforeSwitching)
     {
         await using var viewer = await ViewerSession.StartAsync(stepsEmbedding: true);
 
-        var result = await viewer.RunScenarioAsync("steps-mean", "--layer", "net/steps");
+        // Selecting on net/hidden and then switching to net/steps must show the selection's mean in net/steps.
+        var result = selectBeforeSwitching
+            ? await viewer.RunScenarioAsync("steps-mean", "--layer", "net/steps", "--select-first")
+            : await viewer.RunScenarioAsync("steps-mean", "--layer", "net/steps");
+        if (selectBeforeSwitching)
+            Assert.Equal([ViewerFixtureRun.HiddenUnits], result.GetProperty("before").GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
 
         const int T = ViewerFixtureRun.Steps, U = ViewerFixtureRun.StepUnits;
         Assert.Equal("net/steps", result.GetProperty("layer").GetString());
@@ -314,9 +345,11 @@ public sealed class ViewerBrowserTests
         return inside;
     }
 
-    private static (int Index, double Distance)[] BruteForceNeighbors(ViewerFixtureRun run, int point, int k)
+    private static (int Index, double Distance)[] BruteForceNeighbors(ViewerFixtureRun run, int point, int k) =>
+        BruteForceNeighbors(run.Hidden, point, k);
+
+    private static (int Index, double Distance)[] BruteForceNeighbors(DenseMatrix hidden, int point, int k)
     {
-        var hidden = run.Hidden;
         return Enumerable.Range(0, hidden.Rows)
             .Where(i => i != point)
             .Select(i =>

@@ -7,14 +7,19 @@ await scenario(async ({ url, outdir, rest }) => {
   const { browser, page, log } = await openViewer(url);
   const count = await page.evaluate(() => window.layerscope.pointCount);
   const layer = option(rest, "layer") ?? "net/steps";
-  const old = await screenPositions(page, count);
-  await page.selectOption("#layer", layer);
-  await page.waitForFunction(
-    (o) => o.some((p, i) => JSON.stringify(p) !== JSON.stringify(window.layerscope.screenPosition(i))),
-    old,
-    { timeout: 30_000, polling: 100 },
-  );
-  await settle(page);
+  // --select-first: draw the box on the layer shown at first and switch to --layer afterwards.
+  const selectFirst = rest.includes("--select-first");
+  const switchLayer = async () => {
+    const old = await screenPositions(page, count);
+    await page.selectOption("#layer", layer);
+    await page.waitForFunction(
+      (o) => o.some((p, i) => JSON.stringify(p) !== JSON.stringify(window.layerscope.screenPosition(i))),
+      old,
+      { timeout: 30_000, polling: 100 },
+    );
+    await settle(page);
+  };
+  if (!selectFirst) await switchLayer();
   const positions = await screenPositions(page, count);
   const shown = positions.filter((p) => p !== null);
   const xs = shown.map((p) => p[0]).sort((a, b) => a - b);
@@ -39,6 +44,15 @@ await scenario(async ({ url, outdir, rest }) => {
   await page.waitForFunction(() => window.layerscope.heatmap !== null, null, { timeout: 15_000 });
   await page.waitForSelector("#heatmap canvas.heatmap", { timeout: 15_000 });
   await settle(page);
+  const before = await page.evaluate(() => window.layerscope.heatmap);
+  if (selectFirst) {
+    await switchLayer();
+    await page
+      .waitForFunction((b) => JSON.stringify(window.layerscope.heatmap?.shape) !== JSON.stringify(b.shape), before, { timeout: 15_000, polling: 100 })
+      .catch(() => {});
+    await page.waitForSelector("#heatmap canvas.heatmap", { timeout: 15_000 }).catch(() => {});
+    await settle(page);
+  }
   const result = await page.evaluate(() => {
     const canvas = document.querySelector("#heatmap canvas.heatmap");
     const rows = Number(canvas.getAttribute("data-rows"));
@@ -62,5 +76,5 @@ await scenario(async ({ url, outdir, rest }) => {
       caption: document.querySelector("#heatmap figcaption")?.textContent ?? null,
     };
   });
-  await finish(browser, outdir, { box, positions, ...result, log });
+  await finish(browser, outdir, { box, positions, before, ...result, log });
 });
