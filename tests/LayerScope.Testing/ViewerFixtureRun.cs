@@ -62,7 +62,10 @@ public sealed record ViewerFixtureRun
     /// <param name="inputs">"text" (with highlights), "values", "sequence" or "image" (4 × 3 pixels).</param>
     /// <param name="title">The run's title.</param>
     /// <param name="seed">Seed of the random values.</param>
-    public static ViewerFixtureRun Write(string folder, int points = 120, string inputs = RunInputs.TextKind, string title = "Fixture run", int seed = 1)
+    /// <param name="stepsEmbedding">Also write a 2-D PCA-like embedding of layer "net/steps" (array "steps-2d": the
+    /// first two of each point's flattened [T·U] step values), so that the viewer can show that layer.</param>
+    public static ViewerFixtureRun Write(string folder, int points = 120, string inputs = RunInputs.TextKind, string title = "Fixture run", int seed = 1,
+        bool stepsEmbedding = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(points, 12);
         var random = new Random(seed);
@@ -95,6 +98,13 @@ public sealed record ViewerFixtureRun
         }
         writer.AddAlignedEmbedding("net/hidden", RunEmbedding.TsneMethod, "tsne-3d", "embeddings/tsne-3d.npy", FirstColumns(hidden, 3, 1),
             parameters: new Dictionary<string, double> { ["perplexity"] = 30 });
+        if (stepsEmbedding)
+        {
+            var flat = DenseMatrix.Zeros(points, Steps * StepUnits);
+            for (int i = 0; i < points; i++)
+                for (int j = 0; j < Steps * StepUnits; j++) flat[i, j] = steps[i * Steps * StepUnits + j];
+            writer.AddAlignedEmbedding("net/steps", RunEmbedding.PcaMethod, "steps-2d", "embeddings/steps-2d.npy", FirstColumns(flat, 2, 1));
+        }
 
         switch (inputs)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LayerScope.Reduction;
 using LayerScope.Testing;
 using SkiaSharp;
 
@@ -61,6 +62,29 @@ public sealed class ViewerBrowserTests
         for (int i = 0; i < rows.Length; i++)
             Assert.Equal(expected[i].Distance, rows[i].GetProperty("distance").GetDouble(), 0.01);
         Assert.All(rows, r => Assert.StartsWith("point ", r.GetProperty("summary").GetString()));
+        AssertNoPageErrors(result);
+    }
+
+    [BrowserFact]
+    public async Task Switching_the_layer_lists_the_clicked_points_neighbours_in_that_layers_activations()
+    {
+        await using var viewer = await ViewerSession.StartAsync(stepsEmbedding: true);
+
+        var result = await viewer.RunScenarioAsync("neighbors", "--then-layer", "net/steps");
+
+        var index = result.GetProperty("index").GetInt32();
+        Assert.Equal(BruteForceNeighbors(viewer.Run, index, k: 10).Select(n => n.Index), result.GetProperty("neighbors").EnumerateArray().Select(e => e.GetInt32()));
+        var after = result.GetProperty("after");
+        Assert.Equal("net/steps", after.GetProperty("layer").GetString());
+        var width = ViewerFixtureRun.Steps * ViewerFixtureRun.StepUnits;
+        var steps = new DenseMatrix(viewer.Run.StepValues, viewer.Run.Points, width);
+        var expected = BruteForceNeighbors(steps, index, k: 10);
+        Assert.Equal(expected.Select(n => n.Index), after.GetProperty("neighbors").EnumerateArray().Select(e => e.GetInt32()));
+        var rows = after.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(expected.Select(n => n.Index), rows.Select(r => r.GetProperty("index").GetInt32()));
+        for (int i = 0; i < rows.Length; i++)
+            Assert.Equal(expected[i].Distance, rows[i].GetProperty("distance").GetDouble(), 0.01);
+        Assert.StartsWith("Euclidean distance in steps (net/steps", after.GetProperty("note").GetString());
         AssertNoPageErrors(result);
     }
 
@@ -139,6 +163,156 @@ public sealed class ViewerBrowserTests
         AssertNoPageErrors(result);
     }
 
+    [BrowserFact]
+    public async Task The_3D_embedding_is_drawn_in_an_orbit_view_that_a_drag_rotates()
+    {
+        await using var viewer = await ViewerSession.StartAsync();
+
+        var result = await viewer.RunScenarioAsync("orbit", "--method", "tsne");
+
+        var points = viewer.Run.Points;
+        Assert.Equal(2, result.GetProperty("initial").GetProperty("dims").GetInt32());
+        Assert.Equal("ortho", result.GetProperty("initial").GetProperty("view").GetString());
+        foreach (var state in new[] { result.GetProperty("selected"), result.GetProperty("dragged") })
+        {
+            Assert.Equal(3, state.GetProperty("dims").GetInt32());
+            Assert.Equal("orbit", state.GetProperty("view").GetString());
+            Assert.Equal(points, state.GetProperty("drawn").GetInt32());
+        }
+        var before = result.GetProperty("before").EnumerateArray().ToArray();
+        var after = result.GetProperty("after").EnumerateArray().ToArray();
+        Assert.Equal(points, before.Length);
+        Assert.Equal(points, after.Length);
+        var onScreen = before.Count(p => p.ValueKind == JsonValueKind.Array);
+        Assert.True(onScreen > points * 9 / 10, $"only {onScreen} of {points} points are on screen in 3-D");
+        var moved = Moved(result.GetProperty("before"), result.GetProperty("after"), 5);
+        Assert.True(moved > points / 2, $"only {moved} of {points} points moved on screen after the orbit drag");
+        // A plain drag orbits: it must not start a lasso.
+        Assert.Equal(0, result.GetProperty("selection").GetInt32());
+        AssertNoPageErrors(result);
+    }
+
+    [BrowserFact]
+    public async Task Switching_layer_or_method_shows_another_embedding_with_the_same_legend_and_colors()
+    {
+        await using var viewer = await ViewerSession.StartAsync(stepsEmbedding: true);
+
+        var result = await viewer.RunScenarioAsync("switch", "--method", "tsne", "--layer", "net/steps");
+
+        var points = viewer.Run.Points;
+        var start = result.GetProperty("start");
+        var method = result.GetProperty("method");
+        var back = result.GetProperty("back");
+        var layer = result.GetProperty("layer");
+        Assert.Equal(("net/hidden", "pca"), (start.GetProperty("layer").GetString(), start.GetProperty("method").GetString()));
+        Assert.Equal(["pca", "tsne"], start.GetProperty("methods").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(("net/hidden", "tsne", 3), (method.GetProperty("layer").GetString(), method.GetProperty("method").GetString(), method.GetProperty("dims").GetInt32()));
+        Assert.Equal(("net/steps", "pca", 2), (layer.GetProperty("layer").GetString(), layer.GetProperty("method").GetString(), layer.GetProperty("dims").GetInt32()));
+        Assert.Equal(["pca"], layer.GetProperty("methods").EnumerateArray().Select(e => e.GetString()));
+
+        Assert.True(Moved(start, method) > points / 2, "switching the method did not change the embedding shown");
+        Assert.True(Moved(back, layer) > points / 2, "switching the layer did not change the embedding shown");
+        Assert.Equal(0, Moved(start, back));
+
+        // The legend (class, with its counts and swatches) and every point's color stay across the switches.
+        var classes = ViewerFixtureRun.Classes.Append("(missing)").ToArray();
+        Assert.Equal("class", start.GetProperty("colorBy").GetString());
+        Assert.Equal(classes, start.GetProperty("legend").EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+        foreach (var state in new[] { method, back, layer })
+        {
+            Assert.Equal("class", state.GetProperty("colorBy").GetString());
+            Assert.Equal(start.GetProperty("legend").GetRawText(), state.GetProperty("legend").GetRawText());
+            Assert.Equal(start.GetProperty("colors").GetRawText(), state.GetProperty("colors").GetRawText());
+        }
+        // The colors follow the class: points of one class share a color, different classes differ.
+        var colors = start.GetProperty("colors").EnumerateArray().Select(c => c.GetRawText()).ToArray();
+        var byClass = Enumerable.Range(0, points).GroupBy(i => viewer.Run.Labels[i]).ToDictionary(g => g.Key, g => g.Select(i => colors[i]).Distinct().ToArray());
+        Assert.All(byClass.Values, c => Assert.Single(c));
+        Assert.Equal(byClass.Count, byClass.Values.Select(c => c[0]).Distinct().Count());
+        AssertNoPageErrors(result);
+    }
+
+    [BrowserTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_box_selection_on_a_per_step_layer_shows_its_mean_activation_over_time(bool selectBeforeSwitching)
+    {
+        await using var viewer = await ViewerSession.StartAsync(stepsEmbedding: true);
+
+        // Selecting on net/hidden and then switching to net/steps must show the selection's mean in net/steps.
+        var result = selectBeforeSwitching
+            ? await viewer.RunScenarioAsync("steps-mean", "--layer", "net/steps", "--select-first")
+            : await viewer.RunScenarioAsync("steps-mean", "--layer", "net/steps");
+        if (selectBeforeSwitching)
+            Assert.Equal([ViewerFixtureRun.HiddenUnits], result.GetProperty("before").GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+
+        const int T = ViewerFixtureRun.Steps, U = ViewerFixtureRun.StepUnits;
+        Assert.Equal("net/steps", result.GetProperty("layer").GetString());
+        var selected = result.GetProperty("selected").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        Assert.InRange(selected.Length, 2, viewer.Run.Points - 1);
+        Assert.Equal(selected.Length, selected.Distinct().Count());
+
+        // The points inside the box on screen are the ones selected.
+        var box = result.GetProperty("box").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var positions = result.GetProperty("positions").EnumerateArray().ToArray();
+        var inside = Enumerable.Range(0, positions.Length)
+            .Where(i => positions[i].ValueKind == JsonValueKind.Array)
+            .Where(i => Point(positions[i]) is var (x, y) && x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3])
+            .ToArray();
+        Assert.Equal(inside, selected.Order());
+
+        var heatmap = result.GetProperty("heatmap");
+        Assert.Equal([T, U], heatmap.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal($"{T},{U}", result.GetProperty("dataShape").GetString());
+        Assert.Equal(U, result.GetProperty("rows").GetInt32());
+        Assert.Equal(T, result.GetProperty("columns").GetInt32());
+
+        var expected = new double[T * U];
+        foreach (var i in selected)
+            for (int j = 0; j < T * U; j++) expected[j] += viewer.Run.StepValues[i * T * U + j];
+        for (int j = 0; j < T * U; j++) expected[j] /= selected.Length;
+        var values = heatmap.GetProperty("values").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(T * U, values.Length);
+        for (int j = 0; j < T * U; j++) Assert.Equal(expected[j], values[j], 1e-5);
+
+        // Viridis: the largest mean is drawn yellow-green, the smallest dark purple, at cell (unit row, step column).
+        var cells = result.GetProperty("cells").EnumerateArray()
+            .ToDictionary(c => (c.GetProperty("row").GetInt32(), c.GetProperty("column").GetInt32()), c => c.GetProperty("rgb").EnumerateArray().Select(e => e.GetInt32()).ToArray());
+        int argMax = Array.IndexOf(expected, expected.Max()), argMin = Array.IndexOf(expected, expected.Min());
+        var high = cells[(argMax % U, argMax / U)];
+        var low = cells[(argMin % U, argMin / U)];
+        Assert.True(high[1] > 200 && high[2] < 80, $"the largest mean's cell is rgb({string.Join(',', high)}), not viridis yellow");
+        Assert.True(low[1] < 20 && low[2] > 60, $"the smallest mean's cell is rgb({string.Join(',', low)}), not viridis purple");
+        AssertNoPageErrors(result);
+    }
+
+    [BrowserFact]
+    public async Task Searching_highlights_exactly_the_points_whose_text_or_labels_match()
+    {
+        await using var viewer = await ViewerSession.StartAsync();
+        string[] terms = ["GoodBye", "needle 1", "dog"];
+
+        var result = await viewer.RunScenarioAsync("search", "--terms", string.Join(',', terms));
+
+        var run = viewer.Run;
+        var searches = result.GetProperty("searches").EnumerateArray().ToArray();
+        Assert.Equal(terms.Length, searches.Length);
+        for (int s = 0; s < terms.Length; s++)
+        {
+            var term = terms[s];
+            var expected = Enumerable.Range(0, run.Points).Where(i =>
+                    run.Texts[i].Contains(term, StringComparison.OrdinalIgnoreCase)
+                    || run.Notes[i].Contains(term, StringComparison.OrdinalIgnoreCase)
+                    || (run.Labels[i] >= 0 && ViewerFixtureRun.Classes[run.Labels[i]].Contains(term, StringComparison.OrdinalIgnoreCase)))
+                .ToArray();
+            Assert.InRange(expected.Length, 1, run.Points - 1);
+            Assert.Equal(term, searches[s].GetProperty("term").GetString());
+            Assert.Equal(expected, searches[s].GetProperty("matches").EnumerateArray().Select(e => e.GetInt32()).Order());
+            Assert.Equal($"{expected.Length} matches", searches[s].GetProperty("result").GetString());
+        }
+        AssertNoPageErrors(result);
+    }
+
     [Fact]
     public void A_missing_Chromium_is_reported_with_how_to_install_it()
     {
@@ -171,9 +345,11 @@ public sealed class ViewerBrowserTests
         return inside;
     }
 
-    private static (int Index, double Distance)[] BruteForceNeighbors(ViewerFixtureRun run, int point, int k)
+    private static (int Index, double Distance)[] BruteForceNeighbors(ViewerFixtureRun run, int point, int k) =>
+        BruteForceNeighbors(run.Hidden, point, k);
+
+    private static (int Index, double Distance)[] BruteForceNeighbors(DenseMatrix hidden, int point, int k)
     {
-        var hidden = run.Hidden;
         return Enumerable.Range(0, hidden.Rows)
             .Where(i => i != point)
             .Select(i =>
@@ -191,16 +367,20 @@ public sealed class ViewerBrowserTests
             .ToArray();
     }
 
-    private static int Moved(JsonElement a, JsonElement b)
+    private static int Moved(JsonElement a, JsonElement b) => Moved(a.GetProperty("positions"), b.GetProperty("positions"), 0.5);
+
+    /// <summary>How many points moved more than <paramref name="pixels"/> (Manhattan) between two position lists, or
+    /// went on or off screen.</summary>
+    private static int Moved(JsonElement positionsA, JsonElement positionsB, double pixels)
     {
-        var pa = a.GetProperty("positions").EnumerateArray().ToArray();
-        var pb = b.GetProperty("positions").EnumerateArray().ToArray();
+        var pa = positionsA.EnumerateArray().ToArray();
+        var pb = positionsB.EnumerateArray().ToArray();
         int moved = 0;
         for (int i = 0; i < pa.Length; i++)
         {
             if (pa[i].ValueKind != JsonValueKind.Array || pb[i].ValueKind != JsonValueKind.Array) { moved++; continue; }
             var (p, q) = (Point(pa[i]), Point(pb[i]));
-            if (Math.Abs(p.X - q.X) + Math.Abs(p.Y - q.Y) > 0.5) moved++;
+            if (Math.Abs(p.X - q.X) + Math.Abs(p.Y - q.Y) > pixels) moved++;
         }
         return moved;
     }

@@ -19,6 +19,18 @@ export interface TestHook {
   screenPosition(i: number): [number, number] | null;
   selected: number[];
   neighbors: number[];
+  /** Dimensions of the embedding drawn: 2 (OrthographicView) or 3 (OrbitView). */
+  readonly dims: 2 | 3;
+  /** The id of the deck.gl view in use: "ortho" or "orbit" (null before the first frame). */
+  readonly view: string | null;
+  /** The number of points in the scatter's GPU buffers. */
+  readonly drawn: number;
+  /** Point i's fill color as drawn, [r, g, b, a] bytes, or null outside the data. */
+  color(i: number): [number, number, number, number] | null;
+  /** The points highlighted as search matches. */
+  readonly matches: number[];
+  /** The mean activation shown as a heatmap: its shape ([U] or [T, U]) and values (row-major), or null. */
+  heatmap: { shape: number[]; values: number[] } | null;
 }
 
 const SECONDS_PER_EPOCH = 0.8;
@@ -37,6 +49,11 @@ export class App {
   private hoverAbort: AbortController | null = null;
   private readonly details = new Map<number, Promise<PointDetail>>();
   private loadToken = 0;
+  private searchToken = 0;
+  private neighborsToken = 0;
+  private meanToken = 0;
+  /** The activations array the heatmap shows the selection's mean of, null when none is shown. */
+  private meanArray: string | null = null;
   private readonly progress = new Map<string, [number, number]>();
 
   private readonly ui = {
@@ -75,6 +92,23 @@ export class App {
       screenPosition: (i: number) => app.scatter.screenPosition(i),
       selected: [],
       neighbors: [],
+      get dims() {
+        return app.scatter.dimensions;
+      },
+      get view() {
+        return app.scatter.viewId;
+      },
+      get drawn() {
+        return app.scatter.pointCount;
+      },
+      color: (i: number) => {
+        const c = app.colors;
+        return Number.isInteger(i) && i >= 0 && 4 * i + 3 < c.length ? [c[4 * i], c[4 * i + 1], c[4 * i + 2], c[4 * i + 3]] : null;
+      },
+      get matches() {
+        return app.scatter.highlighted("match");
+      },
+      heatmap: null,
     };
     this.scatter = new Scatter(this.ui.scatter, {
       onHover: (index, x, y) => this.hover(index, x, y),
@@ -134,7 +168,14 @@ export class App {
   private async openRun(id: string): Promise<void> {
     const token = ++this.loadToken;
     this.stop();
-    Object.assign(this.hook, { ready: false, runId: id, pointCount: 0, selected: [], neighbors: [] });
+    Object.assign(this.hook, { ready: false, runId: id, pointCount: 0, selected: [], neighbors: [], heatmap: null });
+    this.meanToken++;
+    this.searchToken++;
+    this.meanArray = null;
+    // Highlights are point indices of the run shown so far: they mean nothing in the next one.
+    this.clicked = null;
+    this.hover(null, 0, 0);
+    for (const kind of ["clicked", "neighbor", "selected", "match"] as const) this.scatter.setHighlight(kind, []);
     this.details.clear();
     this.progress.clear();
     replaceChildren(this.ui.neighbors);
@@ -202,13 +243,15 @@ export class App {
       this.updateEpochLabel(last);
       this.scatter.setData(positions, colors, series.entries[last].dims === 3 ? 3 : 2, refit);
       this.hideProgress();
+      // The clicked point and the selection stay; their neighbours and mean come from the layer now shown.
+      await Promise.all([this.refreshNeighbors(), this.showMean(true)]);
     } catch (error) {
       this.showError(error);
     }
   }
 
   private get embedding(): EmbeddingEntry | null {
-    return this.series ? this.series.entries[this.epochIndex] : null;
+    return this.series?.entries[this.epochIndex] ?? null;
   }
 
   private async showEpoch(index: number): Promise<void> {
@@ -222,7 +265,7 @@ export class App {
       this.updateEpochLabel(index);
       this.scatter.setPositions(positions);
       this.hideProgress();
-      await this.refreshNeighbors();
+      await Promise.all([this.refreshNeighbors(), this.showMean(true)]);
     } catch (error) {
       this.showError(error);
     }
@@ -371,6 +414,7 @@ export class App {
   }
 
   private async refreshNeighbors(): Promise<void> {
+    const token = ++this.neighborsToken;
     const run = this.run;
     const index = this.clicked;
     const embedding = this.embedding;
@@ -390,7 +434,7 @@ export class App {
     const k = Math.max(1, Math.min(100, Math.round(Number(this.ui.k.value) || 10)));
     try {
       const answer = await getNeighbors(run.id, activations.array, index, k);
-      if (this.clicked !== index || this.run !== run) return;
+      if (token !== this.neighborsToken || this.clicked !== index || this.run !== run) return;
       const indices = answer.neighbors.map((n) => n.index);
       this.hook.neighbors = indices;
       this.scatter.setHighlight("neighbor", indices);
@@ -448,16 +492,32 @@ export class App {
       selected.length > LIST_LIMIT ? el("p", { class: "note" }, `showing the first ${LIST_LIMIT}`) : null,
       el("ol", { class: "selection-list" }, ...items),
     );
-    replaceChildren(this.ui.heatmap);
+    await this.showMean(false);
+  }
+
+  /**
+   * Shows the mean activation of the selection in the activations behind the embedding shown. After a layer, method
+   * or epoch switch (`onlyIfChanged`) it is fetched again only when those activations are another array.
+   */
+  private async showMean(onlyIfChanged: boolean): Promise<void> {
+    const run = this.run;
+    const selected = this.hook.selected;
     const embedding = this.embedding;
-    const activations = embedding ? run.activationsFor(embedding) : null;
-    if (selected.length === 0 || !activations) return;
+    const activations = run && embedding ? run.activationsFor(embedding) : null;
+    const array = selected.length > 0 && activations ? activations.array : null;
+    if (onlyIfChanged && array === this.meanArray) return;
+    const token = ++this.meanToken;
+    this.meanArray = array;
+    replaceChildren(this.ui.heatmap);
+    this.hook.heatmap = null;
+    if (!run || array === null) return;
     try {
-      const mean = await getMean(run.id, activations.array, selected);
-      if (this.hook.selected !== selected) return;
-      replaceChildren(this.ui.heatmap, el("h2", {}, "Mean activation"), renderHeatmap(mean, `${selected.length} points, ${activations.array}`));
+      const mean = await getMean(run.id, array, selected);
+      if (token !== this.meanToken || this.run !== run) return;
+      replaceChildren(this.ui.heatmap, el("h2", {}, "Mean activation"), renderHeatmap(mean, `${selected.length} points, ${array}`));
+      this.hook.heatmap = { shape: [...mean.shape], values: [...mean.mean] };
     } catch (error) {
-      this.showError(error);
+      if (token === this.meanToken) this.showError(error);
     }
   }
 
@@ -466,6 +526,8 @@ export class App {
   private async search(query: string): Promise<void> {
     const run = this.run;
     if (!run) return;
+    // Only the latest search shows: an earlier answer arriving late must not replace it.
+    const token = ++this.searchToken;
     if (query === "") {
       this.scatter.setHighlight("match", []);
       replaceChildren(this.ui.searchResult);
@@ -473,6 +535,7 @@ export class App {
     }
     try {
       const result = await search(run.id, query);
+      if (token !== this.searchToken || this.run !== run) return;
       this.scatter.setHighlight("match", result.matches);
       this.ui.searchResult.textContent =
         result.total > result.matches.length

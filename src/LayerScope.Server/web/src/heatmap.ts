@@ -27,6 +27,8 @@ export function renderHeatmap(mean: MeanActivation, caption: string): HTMLElemen
     width: String(columns * cellWidth),
     height: String(rows * cellHeight),
     "data-shape": mean.shape.join(","),
+    "data-rows": String(rows),
+    "data-columns": String(columns),
   });
   const context = canvas.getContext("2d");
   if (context) {

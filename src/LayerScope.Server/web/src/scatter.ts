@@ -131,6 +131,16 @@ export class Scatter {
     this.render();
   }
 
+  /** The points highlighted as `kind`. */
+  highlighted(kind: HighlightKind): number[] {
+    return [...(this.highlights.get(kind) ?? [])];
+  }
+
+  /** The id of the view drawn ("ortho" or "orbit"), null before there is a viewport. */
+  get viewId(): string | null {
+    return this.viewport()?.id ?? null;
+  }
+
   setHighlight(kind: HighlightKind, indices: number[]): void {
     this.highlights.set(kind, indices);
     this.render();
