@@ -41,7 +41,7 @@ public static class ComparisonTable
             if (methods.Contains("tsne"))
             {
                 var watch = Stopwatch.StartNew();
-                var embedding = Tsne.Fit(x, new TsneOptions { Threads = threads, FftThreshold = fftThreshold }, progress);
+                var embedding = TsneReducer.Fit(x, new TsneOptions { Threads = threads, FftThreshold = fftThreshold }, progress);
                 double seconds = watch.Elapsed.TotalSeconds;
                 var report = EmbeddingQuality.Evaluate(x, embedding.Positions, labels, quality);
                 Print($"LayerScope t-SNE ({new TsneOptions { FftThreshold = fftThreshold }.RepulsionFor(n)})", n, seconds, report);
@@ -49,7 +49,7 @@ public static class ComparisonTable
             if (methods.Contains("umap"))
             {
                 var watch = Stopwatch.StartNew();
-                var embedding = Umap.Fit(x, new UmapOptions { Threads = threads }, progress);
+                var embedding = UmapReducer.Fit(x, new UmapOptions { Threads = threads }, progress);
                 double seconds = watch.Elapsed.TotalSeconds;
                 var report = EmbeddingQuality.Evaluate(x, embedding.Positions, labels, quality);
                 Print("LayerScope UMAP", n, seconds, report);

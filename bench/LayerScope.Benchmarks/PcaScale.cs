@@ -23,7 +23,7 @@ public static class PcaScale
         var x = new DenseMatrix(values, n, d);
         Console.WriteLine($"matrix {n} × {d}: {values.LongLength * 4 / 1e9:0.00} GB; working set {Environment.WorkingSet / 1e9:0.00} GB");
         var watch = Stopwatch.StartNew();
-        var pca = Pca.Fit(x, new PcaOptions { Components = 50, Threads = 2 });
+        var pca = PcaReducer.Fit(x, new PcaOptions { Components = 50, Threads = 2 });
         Console.WriteLine($"{pca.Method} PCA to 50 components: {watch.Elapsed.TotalSeconds:0.0} s; explained variance ratio of the first: {pca.ExplainedVarianceRatio[0]:0.0000}");
         watch.Restart();
         var scores = pca.Transform(x, 2);

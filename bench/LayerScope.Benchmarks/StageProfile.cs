@@ -15,7 +15,7 @@ public static class StageProfile
         var (x, _) = ClusterData.Create(n);
         var watch = Stopwatch.StartNew();
         void Lap(string what) { Console.WriteLine($"{what,-32} {watch.Elapsed.TotalMilliseconds,9:0.0} ms"); watch.Restart(); }
-        _ = LayerScope.Reduction.Pca.Pca.Fit(LayerScope.Reduction.DenseMatrix.Zeros(4, 2), new LayerScope.Reduction.Pca.PcaOptions { Components = 1, Threads = threads });
+        _ = PcaReducer.Fit(LayerScope.Reduction.DenseMatrix.Zeros(4, 2), new LayerScope.Reduction.Pca.PcaOptions { Components = 1, Threads = threads });
         Lap("torch start");
         var index = new ExactKnnIndex(x, threads: threads);
         var graph = index.QueryIndexed(90);
@@ -33,7 +33,7 @@ public static class StageProfile
         var options = new TsneOptions { Threads = threads, Iterations = 1000 };
         foreach (var method in new[] { TsneRepulsionMethod.Fft })
         {
-            var embedding = Tsne.Fit(p, start, options with { Repulsion = method });
+            var embedding = TsneReducer.Fit(p, start, options with { Repulsion = method });
             Lap($"300 iterations {method}");
             var y = embedding.RawPositions;
             var forces = new double[y.Length];

@@ -17,5 +17,5 @@ public class TsneBenchmarks
     public void Setup() => _x = ClusterData.Create(N).X;
 
     [Benchmark]
-    public TsneEmbedding Tsne() => LayerScope.Reduction.Tsne.Tsne.Fit(_x, new TsneOptions());
+    public TsneEmbedding Tsne() => TsneReducer.Fit(_x, new TsneOptions());
 }

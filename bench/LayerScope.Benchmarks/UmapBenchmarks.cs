@@ -17,5 +17,5 @@ public class UmapBenchmarks
     public void Setup() => _x = ClusterData.Create(N).X;
 
     [Benchmark]
-    public UmapEmbedding Umap() => LayerScope.Reduction.Umap.Umap.Fit(_x, new UmapOptions());
+    public UmapEmbedding Umap() => UmapReducer.Fit(_x, new UmapOptions());
 }

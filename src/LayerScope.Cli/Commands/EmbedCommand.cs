@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LayerScope.Cli.Terminal;
+using LayerScope.Errors;
 using LayerScope.Reduction;
 using LayerScope.Rendering;
 using LayerScope.Rendering.Figures;
@@ -23,7 +24,7 @@ public static class EmbedCommand
         var tsne = new TsneOptions();
         var umap = new UmapOptions();
         var input = new Argument<string>("X") { Description = "The points: a 2-D .npy array (points × dimensions), float32 or float64." };
-        var method = new Option<EmbeddingMethod>("--method") { Description = "pca, tsne or umap.", DefaultValueFactory = _ => EmbeddingMethod.Tsne };
+        var method = new Option<ReductionMethod>("--method") { Description = "pca, tsne or umap.", DefaultValueFactory = _ => ReductionMethod.Tsne };
         var dims = new Option<int>("--dims") { Description = "Embedding dimensions (2 or 3).", DefaultValueFactory = _ => tsne.Dimensions };
         var pca = new Option<int>("--pca") { Description = "t-SNE: first reduce to this many principal components (0: no PCA).", DefaultValueFactory = _ => tsne.PcaComponents };
         var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity (below N/3).", DefaultValueFactory = _ => tsne.Perplexity };
@@ -46,15 +47,18 @@ public static class EmbedCommand
             int[]? y = parseResult.GetValue(labels) is { } labelPath ? NpyMatrices.ReadLabels(labelPath, x.Rows) : null;
             int d = parseResult.GetValue(dims);
             int? steps = parseResult.GetValue(iterations);
-            var embedding = ProgressDisplay.Run(terminal, progress => parseResult.GetValue(method) switch
+            var chosen = parseResult.GetValue(method);
+            if (chosen == ReductionMethod.Raw)
+                throw new InvalidSettingsException(["--method raw draws points as they are; embed reduces them: use pca, tsne or umap."]);
+            var embedding = ProgressDisplay.Run(terminal, progress => chosen switch
             {
-                EmbeddingMethod.Pca => LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions
+                ReductionMethod.Pca => PcaReducer.Fit(x, new PcaOptions
                 {
                     Components = d,
                     Seed = parseResult.GetValue(seed),
                     Threads = parseResult.GetValue(threads),
                 }, progress).Transform(x, parseResult.GetValue(threads)),
-                EmbeddingMethod.Umap => Umap.Fit(x, new UmapOptions
+                ReductionMethod.Umap => UmapReducer.Fit(x, new UmapOptions
                 {
                     Dimensions = d,
                     Neighbors = parseResult.GetValue(neighbors),
@@ -63,7 +67,7 @@ public static class EmbedCommand
                     Seed = parseResult.GetValue(seed),
                     Threads = parseResult.GetValue(threads),
                 }, progress).Positions,
-                _ => Tsne.Fit(x, new TsneOptions
+                _ => TsneReducer.Fit(x, new TsneOptions
                 {
                     Dimensions = d,
                     PcaComponents = parseResult.GetValue(pca),
@@ -75,11 +79,11 @@ public static class EmbedCommand
             });
             NpyMatrices.Write(parseResult.GetValue(output)!, embedding);
             terminal.Out.WriteLine($"wrote {embedding.Rows} × {embedding.Columns} embedding to {parseResult.GetValue(output)}");
-            var runFolder = WriteRun(parseResult.GetValue(input)!, parseResult.GetValue(output)!, parseResult.GetValue(method), x, embedding, y);
+            var runFolder = WriteRun(parseResult.GetValue(input)!, parseResult.GetValue(output)!, chosen, x, embedding, y);
             terminal.Out.WriteLine($"viewer run: {runFolder} (layerscope serve {Path.GetDirectoryName(runFolder)})");
             if (parseResult.GetValue(plot) is { } plotPath)
             {
-                var name = parseResult.GetValue(method).ToString().ToUpperInvariant() switch { "TSNE" => "t-SNE", var other => other };
+                var name = chosen.DisplayName();
                 var data = EmbeddingScatter.Create(embedding, y, title: $"{Path.GetFileName(parseResult.GetValue(input))}: {name} of {embedding.Rows:N0} points", axisName: name);
                 new ScatterFigure().SavePng(data, plotPath, new FigureSize(760, 600));
                 terminal.Out.WriteLine($"wrote the scatter to {plotPath}");
@@ -99,9 +103,9 @@ public static class EmbedCommand
 
     /// <summary>Writes the viewer run of an embedding: X as the activations (for neighbours and means), the
     /// embedding, and the labels when given. Staged, so the run appears complete or not at all.</summary>
-    private static string WriteRun(string inputPath, string embeddingPath, EmbeddingMethod method, DenseMatrix x, DenseMatrix embedding, int[]? labels)
+    private static string WriteRun(string inputPath, string embeddingPath, ReductionMethod method, DenseMatrix x, DenseMatrix embedding, int[]? labels)
     {
-        var methodName = method.ToString().ToLowerInvariant();
+        var methodName = method.Name();
         using var output = StagedDirectory.Create(RunFolderFor(embeddingPath), RunManifest.FileName);
         var run = new RunManifestWriter(output.Path, $"{Path.GetFileName(inputPath)}: {methodName}", "layerscope embed", x.Rows);
         const string layer = "X";

@@ -3,6 +3,7 @@ using System.Globalization;
 using LayerScope.Cli.Terminal;
 using LayerScope.Errors;
 using LayerScope.Inspection;
+using LayerScope.Reduction;
 
 namespace LayerScope.Cli.Commands;
 
@@ -26,14 +27,7 @@ internal static class InspectCommand
         foreach (var option in new Option[] { model, layer, input, inputName, labels, method, seed, batch, output }) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
-            var methodText = parse.GetValue(method)!;
-            var chosen = methodText.ToLowerInvariant() switch
-            {
-                "tsne" or "t-sne" => InspectMethod.Tsne,
-                "pca" => InspectMethod.Pca,
-                "umap" => InspectMethod.Umap,
-                _ => throw new InvalidSettingsException([$"--method '{methodText}' is unknown; use tsne, umap or pca."]),
-            };
+            var chosen = ReductionMethods.Parse(parse.GetValue(method), "--method");
             var options = new InspectOptions
             {
                 ModelPath = parse.GetValue(model)!,

@@ -223,11 +223,11 @@ public static class CharRnnDemo
     }
 
     /// <summary>Projects the states (rows x columns, row-major) to 2-D: rows x 2, row-major (x0, y0, x1, y1, ...).</summary>
-    /// <summary>t-SNE of every character's cell states (PCA to 50 dimensions first, inside Tsne.Fit).</summary>
+    /// <summary>t-SNE of every character's cell states (PCA to 50 dimensions first, inside TsneReducer.Fit).</summary>
     private static double[] EmbedStates(float[] states, int rows, int columns, int seed, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         var options = new TsneOptions { Seed = seed, Perplexity = Math.Min(30, (rows - 1) / 3.0 - 1) };
-        return Tsne.Fit(new DenseMatrix(states, rows, columns), options, progress, cancellationToken).Positions.ToDoubles();
+        return TsneReducer.Fit(new DenseMatrix(states, rows, columns), options, progress, cancellationToken).Positions.ToDoubles();
     }
 
     private static (string Name, string Text) LoadText(CharRnnDemoOptions options)

@@ -231,7 +231,7 @@ public static class VowelsDemo
     private static double[] EmbedFinalStates(float[] states, int rows, int columns, int seed, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         // 370 points: perplexity 30 is well below N/3.
-        var embedding = Tsne.Fit(new DenseMatrix(states, rows, columns), new TsneOptions { Seed = seed }, progress, cancellationToken);
+        var embedding = TsneReducer.Fit(new DenseMatrix(states, rows, columns), new TsneOptions { Seed = seed }, progress, cancellationToken);
         return embedding.Positions.ToDoubles();
     }
 

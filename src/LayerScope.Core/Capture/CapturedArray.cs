@@ -13,6 +13,9 @@ public sealed record CapturedArray(string Layer, float[] Values, long[] Shape)
     /// <summary>Values per example (the product of the trailing dimensions).</summary>
     public long FeaturesPerExample => Shape.Skip(1).Aggregate(1L, (a, b) => a * b);
 
+    /// <summary>The values as a matrix, one row per example (the trailing axes flattened); not a copy.</summary>
+    public Reduction.DenseMatrix ToMatrix() => new(Values, checked((int)Count), checked((int)FeaturesPerExample));
+
     /// <summary>Example <paramref name="index"/>'s values, flattened.</summary>
     public ReadOnlySpan<float> Example(long index) =>
         Values.AsSpan(checked((int)(index * FeaturesPerExample)), checked((int)FeaturesPerExample));

@@ -1,10 +1,22 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace LayerScope.Evaluation;
 
-/// <summary>Precision, recall and F1 of one class. <see cref="Support"/> is the number of examples truly in it.</summary>
-public sealed record ClassScores(string Class, double Precision, double Recall, double F1, int Support);
+/// <summary>Precision, recall and F1 of one class. <see cref="Support"/> is the number of examples truly in it.
+/// Serialized as metrics.json's per-class entry (name, precision, recall, f1, support).</summary>
+public sealed record ClassScores(
+    [property: JsonPropertyName("name")] string Class,
+    [property: JsonPropertyName("precision")] double Precision,
+    [property: JsonPropertyName("recall")] double Recall,
+    [property: JsonPropertyName("f1")] double F1,
+    [property: JsonPropertyName("support")] int Support);
+
+/// <summary>The classification report as metrics.json holds it: accuracy, then every class and the two averages.</summary>
+public sealed record ClassificationSummary(
+    [property: JsonPropertyName("accuracy")] double Accuracy,
+    [property: JsonPropertyName("classes")] IReadOnlyList<ClassScores> Classes);
 
 /// <summary>
 /// Per-class precision, recall and F1, overall accuracy, and macro and support-weighted averages, as in
@@ -45,6 +57,12 @@ public sealed record ClassificationReport(
         var weighted = new ClassScores("weighted avg", Weighted(s => s.Precision), Weighted(s => s.Recall), Weighted(s => s.F1), total);
         return new ClassificationReport(scores, total == 0 ? 0 : (double)correct / total, macro, weighted);
     }
+
+    /// <summary>Every class, then the macro and the weighted average: the rows of a report table.</summary>
+    public IReadOnlyList<ClassScores> AllRows => [.. Classes, MacroAverage, WeightedAverage];
+
+    /// <summary>The form metrics.json stores.</summary>
+    public ClassificationSummary ToSummary() => new(Accuracy, AllRows);
 
     /// <summary>The report as aligned text, like scikit-learn prints it.</summary>
     public string ToText()

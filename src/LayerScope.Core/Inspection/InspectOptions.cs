@@ -1,19 +1,7 @@
 using LayerScope.Errors;
+using LayerScope.Reduction;
 
 namespace LayerScope.Inspection;
-
-/// <summary>The embedding method of <see cref="OnnxInspection"/>.</summary>
-public enum InspectMethod
-{
-    /// <summary>t-SNE (van der Maaten and Hinton 2008) after PCA to at most 50 dimensions.</summary>
-    Tsne,
-
-    /// <summary>The first two principal components.</summary>
-    Pca,
-
-    /// <summary>UMAP (McInnes, Healy and Melville 2018) after PCA to at most 50 dimensions.</summary>
-    Umap,
-}
 
 /// <summary>What <c>layerscope inspect</c> looks at and how.</summary>
 public sealed record InspectOptions
@@ -36,8 +24,9 @@ public sealed record InspectOptions
     /// <summary>Where the report, the embedding and inspect.json go.</summary>
     public required string OutputDirectory { get; init; }
 
-    /// <summary>The embedding method.</summary>
-    public InspectMethod Method { get; init; } = InspectMethod.Tsne;
+    /// <summary>The embedding method: t-SNE or UMAP after PCA to at most 50 dimensions, or the first two principal
+    /// components.</summary>
+    public ReductionMethod Method { get; init; } = ReductionMethod.Tsne;
 
     /// <summary>Rows per ONNX Runtime call.</summary>
     public int BatchSize { get; init; } = 256;
@@ -49,8 +38,9 @@ public sealed record InspectOptions
     public void Validate()
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(Layer)) problems.Add("--layer is empty; name a tensor, node or module scope.");
-        if (BatchSize < 1) problems.Add($"batch size {BatchSize} is invalid; it must be at least 1.");
+        if (string.IsNullOrWhiteSpace(Layer)) problems.Add($"{nameof(InspectOptions)}.{nameof(Layer)} is empty; name a tensor, node or module scope.");
+        if (Method == ReductionMethod.Raw) problems.Add($"{nameof(InspectOptions)}.{nameof(Method)} raw draws a layer as it is; inspect reduces it: use pca, tsne or umap.");
+        if (BatchSize < 1) problems.Add($"{nameof(InspectOptions)}.{nameof(BatchSize)} {BatchSize} is invalid; it must be at least 1.");
         InvalidSettingsException.ThrowIfAny(problems);
     }
 }

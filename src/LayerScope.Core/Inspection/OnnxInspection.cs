@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using LayerScope.Errors;
 using LayerScope.Onnx;
 using LayerScope.Progress;
@@ -15,6 +14,7 @@ using LayerScope.Rendering.PlotData;
 using LayerScope.Runs;
 using LayerScope.Storage;
 using LayerScope.Storage.Npy;
+using LayerScope.Workflows;
 
 namespace LayerScope.Inspection;
 
@@ -25,7 +25,6 @@ namespace LayerScope.Inspection;
 public static class OnnxInspection
 {
     private static readonly FigureSize Size = new(760, 600);
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     public static InspectResult Run(InspectOptions options, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -46,28 +45,13 @@ public static class OnnxInspection
         var labels = options.LabelsPath is null ? null : ReadLabels(options.LabelsPath, x.Rows);
         int[]? predicted = captured.Layers.Count > 1 ? Predictions(captured.Layers[1]) : null;
 
-        var pca = Pca.Fit(x, new PcaOptions { Components = Math.Min(50, Math.Min(x.Columns, x.Rows)), Seed = options.Seed }, progress);
+        var pca = PcaReducer.Fit(x, new PcaOptions { Components = Math.Min(50, Math.Min(x.Columns, x.Rows)), Seed = options.Seed }, progress);
         var reduced = pca.Transform(x);
-        DenseMatrix embedding;
-        string methodText;
-        if (options.Method == InspectMethod.Pca || x.Rows < 4)
-        {
-            embedding = FirstColumns(reduced, 2);
-            methodText = "PCA";
-        }
-        else if (options.Method == InspectMethod.Umap)
-        {
-            var umap = Umap.Fit(reduced, new UmapOptions { Seed = options.Seed, Neighbors = Math.Min(15, x.Rows - 1) }, progress, cancellationToken);
-            embedding = umap.Positions;
-            methodText = "UMAP";
-        }
-        else
-        {
-            double perplexity = Math.Min(30, (x.Rows - 1) / 3.0 - 1);
-            var tsne = Tsne.Fit(reduced, new TsneOptions { Perplexity = perplexity, Seed = options.Seed, PcaComponents = reduced.Columns }, progress, cancellationToken);
-            embedding = tsne.Positions;
-            methodText = string.Create(CultureInfo.InvariantCulture, $"t-SNE (perplexity {perplexity:0.#}, KL {tsne.KlDivergence:0.000})");
-        }
+        // The PCA scores are the PCA picture; t-SNE and UMAP start from them (fewer than 4 rows: PCA is all there is).
+        var method = x.Rows < 4 ? ReductionMethod.Pca : options.Method;
+        var (embedding, methodText) = method == ReductionMethod.Pca
+            ? (FirstColumns(reduced, 2), "PCA")
+            : Reducers.Create(method, x.Rows, options.Seed).Reduce(reduced, progress, cancellationToken) is var r ? (r.Positions, r.Description) : default;
         var quality = EmbeddingQuality.Evaluate(reduced, embedding, labels, new QualityOptions { K = QualityNeighbors(x.Rows), KlDivergence = false, Seed = options.Seed });
 
         using var output = StagedDirectory.Create(options.OutputDirectory, "inspect.json");
@@ -77,8 +61,7 @@ public static class OnnxInspection
         run.AddArray("activations", "activations.npy", x.Values, x.Rows, x.Columns);
         run.AddActivations(options.Layer, "activations");
         run.AddArray("embedding", "embedding.npy", embedding.Values, embedding.Rows, embedding.Columns);
-        run.AddEmbedding(options.Layer, methodText.StartsWith("PCA", StringComparison.Ordinal) ? RunEmbedding.PcaMethod
-            : methodText.StartsWith("UMAP", StringComparison.Ordinal) ? RunEmbedding.UmapMethod : RunEmbedding.TsneMethod, "embedding");
+        run.AddEmbedding(options.Layer, method.Name(), "embedding");
         if (labels is not null) run.AddLabelColumn("label", "labels.npy", labels);
         if (predicted is not null) run.AddLabelColumn("predicted", "predicted.npy", predicted);
         run.Write();
@@ -104,16 +87,16 @@ public static class OnnxInspection
             var classNames = Enumerable.Range(0, classes.Length == 0 ? 1 : classes.Max() + 1).Select(c => colorings.Count == 1 && name == "all points" ? "input row" : c.ToString(CultureInfo.InvariantCulture)).ToList();
             var data = new ScatterPlotData(Column(embedding, 0), Column(embedding, 1), classes, classNames)
             {
-                Title = $"{options.Layer}: {methodText.Split(' ')[0]}, colored by {name}",
-                XLabel = $"{methodText.Split(' ')[0]} 1",
-                YLabel = $"{methodText.Split(' ')[0]} 2",
+                Title = $"{options.Layer}: {method.DisplayName()}, colored by {name}",
+                XLabel = $"{method.DisplayName()} 1",
+                YLabel = $"{method.DisplayName()} 2",
                 PointSize = EmbeddingScatter.PointSizeFor(x.Rows),
             };
             var png = scatter.RenderPng(data, Size);
             AtomicFile.WriteAllBytes(output.File($"scatter-by-{name.Replace(' ', '-')}.png"), png);
             report.AddImage($"colored by {name}", png);
         }
-        AtomicFile.WriteAllText(output.File("inspect.json"), JsonSerializer.Serialize(new
+        MetricsFile.Write(output.File("inspect.json"), new
         {
             model = options.ModelPath,
             layer = options.Layer,
@@ -126,7 +109,7 @@ public static class OnnxInspection
             neighborRecall = quality.NeighborRecall,
             labelAccuracy = quality.LabelAccuracy,
             subsampled = quality.Subsampled,
-        }, JsonOptions));
+        });
         report.Save(output.File("report.html"));
         output.Commit();
         return new InspectResult(output.Target, layer.Reference.TensorName, x.Rows, x.Columns, pca.ExplainedVarianceRatio, quality, predicted is not null);

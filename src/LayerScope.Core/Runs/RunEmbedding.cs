@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LayerScope.Reduction;
 
 namespace LayerScope.Runs;
 
@@ -7,6 +8,9 @@ public sealed record RunEmbedding
 {
     /// <summary>The layer itself has 2 or 3 units, drawn as they are.</summary>
     public const string RawMethod = "raw";
+
+    // The four names below are ReductionMethods.Name of each method (a test holds them equal); constants, so they can
+    // appear in switch cases and attributes.
 
     /// <summary>Principal components.</summary>
     public const string PcaMethod = "pca";
@@ -18,7 +22,7 @@ public sealed record RunEmbedding
     public const string UmapMethod = "umap";
 
     /// <summary>Every method a manifest may name.</summary>
-    public static IReadOnlyList<string> Methods { get; } = [RawMethod, PcaMethod, TsneMethod, UmapMethod];
+    public static IReadOnlyList<string> Methods { get; } = [.. ReductionMethods.All.Select(m => m.Name())];
 
     /// <summary>The layer's name.</summary>
     public required string Layer { get; init; }

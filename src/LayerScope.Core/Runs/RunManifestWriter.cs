@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LayerScope.Capture;
 using LayerScope.Reduction;
 using LayerScope.Storage;
 using LayerScope.Storage.Npy;
@@ -225,6 +226,24 @@ public sealed class RunManifestWriter
         AddEmbedding(layer, method, name, epoch, parameters);
         _previousEmbeddings[key] = aligned;
         return aligned;
+    }
+
+    /// <summary>Puts a captured layer into the run in one call: its values as array <paramref name="arrayName"/>
+    /// (file <paramref name="file"/>), the layer <paramref name="layer"/> (recorded the first time, its units the
+    /// array's last axis), its activations (after <paramref name="epoch"/> when per epoch) and, when the layer has 2 or
+    /// 3 units, the same array as its raw embedding: such a layer is its own picture, and its units are the axes, so
+    /// it is not aligned between epochs.</summary>
+    /// <returns>Whether a raw embedding was recorded.</returns>
+    public bool AddCapturedLayer(string layer, string arrayName, string file, CapturedArray values, int? epoch = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        int units = checked((int)values.Shape[^1]);
+        AddArray(arrayName, file, values.Values, values.Shape);
+        if (!_layers.Any(l => l.Name == layer)) AddLayer(layer, units);
+        AddActivations(layer, arrayName, epoch);
+        if (values.Shape.Length != 2 || !RawReducer.Fits(units)) return false;
+        AddEmbedding(layer, RunEmbedding.RawMethod, arrayName, epoch);
+        return true;
     }
 
     /// <summary>The manifest as it stands.</summary>

@@ -1,6 +1,6 @@
 namespace LayerScope.Reduction.Pca;
 
-/// <summary>How <see cref="Pca"/> finds the principal components.</summary>
+/// <summary>How <see cref="PcaReducer"/> finds the principal components.</summary>
 public enum PcaMethod
 {
     /// <summary>Exact when the data has few columns (at most 512) or many components are asked for, randomized

@@ -1,6 +1,6 @@
 namespace LayerScope.Reduction.Pca;
 
-/// <summary>Settings of <see cref="Pca.Fit"/>. Defaults are defined here once.</summary>
+/// <summary>Settings of <see cref="PcaReducer.Fit"/>. Defaults are defined here once.</summary>
 public sealed record PcaOptions
 {
     /// <summary>The number of components to keep.</summary>

@@ -95,19 +95,19 @@ public static class EmbeddingQuality
         return correct / (double)sample.Length;
     }
 
-    /// <summary>KL(P ‖ Q) of t-SNE: P from the input as <see cref="Tsne.Tsne"/> computes it, Q from the embedding
+    /// <summary>KL(P ‖ Q) of t-SNE: P from the input as <see cref="TsneReducer"/> computes it, Q from the embedding
     /// with Z by Barnes–Hut or FFT interpolation.</summary>
     private static double KlDivergence(DenseMatrix input, DenseMatrix embedding, QualityOptions options)
     {
         var data = input;
         if (options.PcaComponents > 0 && input.Columns > options.PcaComponents && input.Rows > options.PcaComponents)
-            data = LayerScope.Reduction.Pca.Pca.Fit(input, new PcaOptions { Components = options.PcaComponents, Threads = options.Threads }).Transform(input, options.Threads);
+            data = PcaReducer.Fit(input, new PcaOptions { Components = options.PcaComponents, Threads = options.Threads }).Transform(input, options.Threads);
         var tsne = new TsneOptions { Perplexity = options.Perplexity, Dimensions = Math.Clamp(embedding.Columns, 2, 3), Threads = options.Threads };
         var graph = KnnSearch.CreateIndex(data, KnnMethod.Auto, threads: options.Threads).QueryIndexed(tsne.NeighborCountFor(input.Rows));
         var p = PerplexityAffinities.FromGraph(graph, options.Perplexity, options.Threads);
         var y = embedding.ToDoubles();
         var repulsion = embedding.Columns is 2 or 3
-            ? Tsne.Tsne.CreateRepulsion(tsne with { Dimensions = embedding.Columns }, input.Rows)
+            ? TsneReducer.CreateRepulsion(tsne with { Dimensions = embedding.Columns }, input.Rows)
             : new ExactRepulsion(embedding.Columns, options.Threads);
         double z = repulsion.Compute(y, input.Rows, new double[y.Length]);
         return TsneGradient.KlDivergence(p, y, embedding.Columns, z, options.Threads);

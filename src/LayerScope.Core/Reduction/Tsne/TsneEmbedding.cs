@@ -73,7 +73,7 @@ public sealed class TsneEmbedding
     {
         ArgumentOutOfRangeException.ThrowIfNegative(iterations);
         var optimizer = new TsneOptimizer(Affinities, (double[])_positions.Clone(), Options.Dimensions,
-            Tsne.CreateRepulsion(Options, Affinities.Count), Options.Threads, (double[])_update.Clone(), (double[])_gains.Clone());
+            TsneReducer.CreateRepulsion(Options, Affinities.Count), Options.Threads, (double[])_update.Clone(), (double[])_gains.Clone());
         var reports = Reports.ToList();
         ReductionThreads.ApplyToTorch(Options.Threads);
         int done = optimizer.Run(iterations, exaggeration ?? Options.Exaggeration, momentum ?? Options.FinalMomentum,

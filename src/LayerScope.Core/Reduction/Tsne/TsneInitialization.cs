@@ -16,7 +16,7 @@ public static class TsneInitialization
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Columns < dims) return Random(x.Rows, dims, seed);
-        var pca = LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions { Components = dims, Seed = seed, Threads = threads });
+        var pca = PcaReducer.Fit(x, new PcaOptions { Components = dims, Seed = seed, Threads = threads });
         return FromScores(pca.Transform(x, threads), dims);
     }
 

@@ -3,7 +3,7 @@ using LayerScope.Reduction.Neighbors;
 namespace LayerScope.Reduction.Tsne;
 
 /// <summary>
-/// Settings of <c>Tsne.Fit</c>, each default defined here once (the command line reads them from here).
+/// Settings of <c>TsneReducer.Fit</c>, each default defined here once (the command line reads them from here).
 /// </summary>
 /// <remarks>
 /// Schedule as in scikit-learn and openTSNE: early exaggeration 12 for 250 iterations with momentum 0.5, then
@@ -74,6 +74,10 @@ public sealed record TsneOptions
 
     /// <summary>The KL divergence is computed and reported every this many iterations.</summary>
     public int ReportEvery { get; init; } = 50;
+
+    /// <summary>The perplexity for <paramref name="points"/> points: <paramref name="preferred"/> when it fits,
+    /// else the largest that stays clear of the N/3 limit <see cref="Validate"/> enforces (small data sets).</summary>
+    public static double PerplexityFor(int points, double preferred = 30) => Math.Min(preferred, (points - 1) / 3.0 - 1);
 
     /// <summary>The learning rate used for <paramref name="n"/> points.</summary>
     public double LearningRateFor(int n) => LearningRate ?? Math.Max(n / 12.0, 200.0);

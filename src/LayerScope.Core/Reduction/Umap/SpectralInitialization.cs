@@ -53,7 +53,7 @@ public static class SpectralInitialization
         var places = new double[count, dims];
         if (count > dims + 1 && d >= dims)
         {
-            var projected = LayerScope.Reduction.Pca.Pca.Fit(new DenseMatrix(centroids, count, d), new PcaOptions { Components = dims, Seed = seed, Threads = threads })
+            var projected = PcaReducer.Fit(new DenseMatrix(centroids, count, d), new PcaOptions { Components = dims, Seed = seed, Threads = threads })
                 .Transform(new DenseMatrix(centroids, count, d), threads);
             for (int c = 0; c < count; c++) for (int a = 0; a < dims; a++) places[c, a] = projected[c, a];
         }
@@ -159,7 +159,7 @@ public static class SpectralInitialization
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Columns < dims) return Random(x.Rows, dims, seed);
-        var pca = LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions { Components = dims, Seed = seed, Threads = threads });
+        var pca = PcaReducer.Fit(x, new PcaOptions { Components = dims, Seed = seed, Threads = threads });
         var result = pca.Transform(x, threads);
         AddNoiseAndScale(result, seed);
         return result;

@@ -3,7 +3,7 @@ namespace LayerScope.Reduction.Umap;
 /// <summary>Where UMAP starts.</summary>
 public enum UmapInitializationMethod
 {
-    /// <summary>Eigenvectors of the graph's normalised Laplacian; falls back to <see cref="Pca"/> when the graph is
+    /// <summary>Eigenvectors of the graph's normalised Laplacian; falls back to <see cref="Pca.PcaReducer"/> when the graph is
     /// disconnected or the eigenvectors do not converge.</summary>
     Spectral,
 

@@ -2,7 +2,7 @@ using LayerScope.Reduction.Neighbors;
 
 namespace LayerScope.Reduction.Umap;
 
-/// <summary>Settings of <c>Umap.Fit</c>, each default defined once (umap-learn's defaults).</summary>
+/// <summary>Settings of <c>UmapReducer.Fit</c>, each default defined once (umap-learn's defaults).</summary>
 public sealed record UmapOptions
 {
     /// <summary>Embedding dimensions.</summary>

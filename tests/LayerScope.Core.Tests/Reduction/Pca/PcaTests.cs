@@ -45,7 +45,7 @@ public class PcaTests
     public void Components_and_variances_equal_a_full_svd_up_to_sign(PcaMethod method)
     {
         var x = Decaying(400, 30, seed: 3);
-        var pca = LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions { Components = 5, Method = method, PowerIterations = 6 });
+        var pca = PcaReducer.Fit(x, new PcaOptions { Components = 5, Method = method, PowerIterations = 6 });
         var (reference, variance) = FullSvd(x);
 
         Assert.Equal(method, pca.Method);
@@ -64,8 +64,8 @@ public class PcaTests
     public void Signs_are_deterministic_and_exact_equals_randomized()
     {
         var x = Decaying(300, 20, seed: 4);
-        var exact = LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions { Components = 3, Method = PcaMethod.Exact });
-        var randomized = LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions { Components = 3, Method = PcaMethod.Randomized, Seed = 9 });
+        var exact = PcaReducer.Fit(x, new PcaOptions { Components = 3, Method = PcaMethod.Exact });
+        var randomized = PcaReducer.Fit(x, new PcaOptions { Components = 3, Method = PcaMethod.Randomized, Seed = 9 });
         for (int c = 0; c < 3; c++)
             for (int j = 0; j < 20; j++)
                 Assert.True(Math.Abs(exact.Components[c, j] - randomized.Components[c, j]) < 1e-3, $"component {c}, entry {j}");
@@ -75,7 +75,7 @@ public class PcaTests
     public void Transform_centres_projects_and_whitens()
     {
         var x = Decaying(500, 10, seed: 5);
-        var pca = LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions { Components = 4, Whiten = true });
+        var pca = PcaReducer.Fit(x, new PcaOptions { Components = 4, Whiten = true });
         var scores = pca.Transform(x);
         Assert.Equal(500, scores.Rows);
         Assert.Equal(4, scores.Columns);
@@ -94,7 +94,7 @@ public class PcaTests
     {
         var x = SyntheticClusters.Uniform(10, 3);
         var error = Assert.Throws<InvalidSettingsException>(() =>
-            LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions { Components = 4, Threads = -1 }));
+            PcaReducer.Fit(x, new PcaOptions { Components = 4, Threads = -1 }));
         Assert.Equal(2, error.Problems.Count);
         Assert.Contains("components 4 is too large", error.Message);
     }
@@ -104,7 +104,7 @@ public class PcaTests
     {
         var x = SyntheticClusters.Uniform(10, 3);
         x[7, 2] = float.NaN;
-        var error = Assert.Throws<DataFormatException>(() => LayerScope.Reduction.Pca.Pca.Fit(x, new PcaOptions { Components = 2 }));
+        var error = Assert.Throws<DataFormatException>(() => PcaReducer.Fit(x, new PcaOptions { Components = 2 }));
         Assert.Contains("row 7, column 2", error.Message);
     }
 }
@@ -117,7 +117,7 @@ public class PcaReproducibilityTests
         // MKL's GEMM may take a different path (and round differently) for operands at different alignments; a CI run
         // saw two equal t-SNE runs diverge from their PCA start. Copies of one matrix land at varied addresses.
         var x = LayerScope.Testing.SyntheticClusters.Gaussian(400, 10, seed: 2).X;
-        var pca = LayerScope.Reduction.Pca.Pca.Fit(x, new LayerScope.Reduction.Pca.PcaOptions { Components = 2, Threads = 2 });
+        var pca = PcaReducer.Fit(x, new LayerScope.Reduction.Pca.PcaOptions { Components = 2, Threads = 2 });
         var reference = pca.Transform(x, threads: 2).Values;
         Assert.Equal(reference, pca.Transform(x, threads: 1).Values);
         var keep = new List<object>();
@@ -127,7 +127,7 @@ public class PcaReproducibilityTests
             var values = (float[])x.Values.Clone();
             var moved = new LayerScope.Reduction.DenseMatrix(values, x.Rows, x.Columns);
             Assert.Equal(reference, pca.Transform(moved, threads: 2).Values);
-            var refit = LayerScope.Reduction.Pca.Pca.Fit(moved, new LayerScope.Reduction.Pca.PcaOptions { Components = 2, Threads = 2 });
+            var refit = PcaReducer.Fit(moved, new LayerScope.Reduction.Pca.PcaOptions { Components = 2, Threads = 2 });
             Assert.Equal(pca.Components.Values, refit.Components.Values);
         }
         GC.KeepAlive(keep);

@@ -33,7 +33,7 @@ public class EmbeddingQualityTests
     public void Trustworthiness_equals_the_definition_and_is_one_for_an_isometry()
     {
         var high = SyntheticClusters.Gaussian(150, 6, clusters: 3, separation: 2, seed: 1).X;
-        var low = LayerScope.Reduction.Pca.Pca.Fit(high, new LayerScope.Reduction.Pca.PcaOptions { Components = 2 }).Transform(high);
+        var low = PcaReducer.Fit(high, new LayerScope.Reduction.Pca.PcaOptions { Components = 2 }).Transform(high);
         var report = EmbeddingQuality.Evaluate(high, low, options: new QualityOptions { K = 5, KlDivergence = false });
         double expected = NaiveTrustworthiness(high, low, 5);
         Assert.True(Math.Abs(report.Trustworthiness - expected) < 1e-9, $"trustworthiness {report.Trustworthiness}, definition {expected}");
@@ -59,7 +59,7 @@ public class EmbeddingQualityTests
     public void Kl_divergence_of_a_tsne_embedding_matches_the_optimizer_report()
     {
         var x = SyntheticClusters.Gaussian(500, 10, clusters: 5, separation: 3, seed: 3).X;
-        var embedding = LayerScope.Reduction.Tsne.Tsne.Fit(x, new LayerScope.Reduction.Tsne.TsneOptions { Iterations = 300, Perplexity = 20 });
+        var embedding = TsneReducer.Fit(x, new LayerScope.Reduction.Tsne.TsneOptions { Iterations = 300, Perplexity = 20 });
         var report = EmbeddingQuality.Evaluate(x, embedding.Positions, options: new QualityOptions { Perplexity = 20 });
         Assert.NotNull(report.KlDivergence);
         Assert.True(Math.Abs(report.KlDivergence!.Value - embedding.KlDivergence) < 0.05,

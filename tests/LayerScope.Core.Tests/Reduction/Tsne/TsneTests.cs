@@ -23,7 +23,7 @@ public class TsneTests
         var start = TsneInitialization.Random(1000, dims, 3);
         Assert.True(Accuracy(start) < 0.5, $"10-NN accuracy at the random start is {Accuracy(start)}");
 
-        var embedding = LayerScope.Reduction.Tsne.Tsne.Fit(Clusters.X, options);
+        var embedding = TsneReducer.Fit(Clusters.X, options);
         double accuracy = Accuracy(embedding.Positions);
         Assert.True(accuracy >= 0.99, $"10-NN label accuracy {accuracy} after t-SNE ({method}, {dims}-D)");
         Assert.Equal(500, embedding.Iterations);
@@ -37,15 +37,15 @@ public class TsneTests
         // so bit equality is promised only at equal settings.
         var options = new TsneOptions { Iterations = 120, Seed = 11, Initialization = TsneInitializationMethod.Random, Threads = 2 };
         var x = SyntheticClusters.Gaussian(400, 10, seed: 2).X;
-        var one = LayerScope.Reduction.Tsne.Tsne.Fit(x, options);
-        var two = LayerScope.Reduction.Tsne.Tsne.Fit(x, options);
-        var other = LayerScope.Reduction.Tsne.Tsne.Fit(x, options with { Seed = 12 });
+        var one = TsneReducer.Fit(x, options);
+        var two = TsneReducer.Fit(x, options);
+        var other = TsneReducer.Fit(x, options with { Seed = 12 });
         Assert.Equal(one.Positions.Values, two.Positions.Values);
         Assert.NotEqual(one.Positions.Values, other.Positions.Values);
         // The default PCA start goes through libtorch's GEMM, whose rounding may change with the thread count; at equal
         // settings the whole run is reproducible.
         var defaults = new TsneOptions { Iterations = 120, Seed = 11, Threads = 2 };
-        Assert.Equal(LayerScope.Reduction.Tsne.Tsne.Fit(x, defaults).Positions.Values, LayerScope.Reduction.Tsne.Tsne.Fit(x, defaults).Positions.Values);
+        Assert.Equal(TsneReducer.Fit(x, defaults).Positions.Values, TsneReducer.Fit(x, defaults).Positions.Values);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class TsneTests
         var reports = new List<StepProgress>();
         var progress = new SynchronousProgress<StepProgress>(reports.Add);
         var x = SyntheticClusters.Gaussian(300, 10, seed: 2).X;
-        var embedding = LayerScope.Reduction.Tsne.Tsne.Fit(x, new TsneOptions { Iterations = 300, Perplexity = 20 }, progress);
+        var embedding = TsneReducer.Fit(x, new TsneOptions { Iterations = 300, Perplexity = 20 }, progress);
         var tsne = reports.Where(r => r.Step == "t-SNE").ToList();
         Assert.Equal([50, 100, 150, 200, 250, 300], tsne.Select(r => (int)r.Done));
         Assert.All(tsne, r => Assert.StartsWith("KL ", r.Detail));
@@ -66,7 +66,7 @@ public class TsneTests
     public void Optimize_continues_and_leaves_the_original_as_it_was()
     {
         var x = SyntheticClusters.Gaussian(300, 10, seed: 4).X;
-        var first = LayerScope.Reduction.Tsne.Tsne.Fit(x, new TsneOptions { Iterations = 300, Perplexity = 20 });
+        var first = TsneReducer.Fit(x, new TsneOptions { Iterations = 300, Perplexity = 20 });
         var before = (float[])first.Positions.Values.Clone();
         var more = first.Optimize(100);
         Assert.Equal(400, more.Iterations);
@@ -81,7 +81,7 @@ public class TsneTests
         using var source = new CancellationTokenSource();
         var progress = new SynchronousProgress<StepProgress>(r => { if (r.Step == "t-SNE" && r.Done >= 100) source.Cancel(); });
         var x = SyntheticClusters.Gaussian(300, 10, seed: 4).X;
-        var embedding = LayerScope.Reduction.Tsne.Tsne.Fit(x, new TsneOptions { Iterations = 1000, Perplexity = 20 }, progress, source.Token);
+        var embedding = TsneReducer.Fit(x, new TsneOptions { Iterations = 1000, Perplexity = 20 }, progress, source.Token);
         Assert.True(embedding.Cancelled);
         Assert.Equal(100, embedding.Iterations);
     }
@@ -92,7 +92,7 @@ public class TsneTests
         var train = SyntheticClusters.Gaussian(1200, 50, clusters: 10, separation: 2, seed: 7);
         var trainRows = Enumerable.Range(0, 1000).ToArray();
         var newRows = Enumerable.Range(1000, 200).ToArray();
-        var embedding = LayerScope.Reduction.Tsne.Tsne.Fit(train.X.SelectRows(trainRows), new TsneOptions { Iterations = 500, Seed = 1 });
+        var embedding = TsneReducer.Fit(train.X.SelectRows(trainRows), new TsneOptions { Iterations = 500, Seed = 1 });
         var placed = embedding.Transform(train.X.SelectRows(newRows));
         Assert.Equal(200, placed.Rows);
         int correct = 0;
@@ -115,7 +115,7 @@ public class TsneTests
     {
         var x = SyntheticClusters.Uniform(60, 5);
         var error = Assert.Throws<InvalidSettingsException>(() =>
-            LayerScope.Reduction.Tsne.Tsne.Fit(x, new TsneOptions { Perplexity = 20, Dimensions = 4, Theta = 0 }));
+            TsneReducer.Fit(x, new TsneOptions { Perplexity = 20, Dimensions = 4, Theta = 0 }));
         Assert.Equal(3, error.Problems.Count);
         Assert.Contains("perplexity 20 is too large for 60 points; it must be below N/3 = 20", error.Message);
     }
@@ -124,10 +124,10 @@ public class TsneTests
     public void Fewer_than_two_points_and_nan_are_rejected()
     {
         Assert.Contains("at least 2 points", Assert.Throws<InvalidSettingsException>(() =>
-            LayerScope.Reduction.Tsne.Tsne.Fit(SyntheticClusters.Uniform(1, 5), new TsneOptions { Perplexity = 0.1 })).Message);
+            TsneReducer.Fit(SyntheticClusters.Uniform(1, 5), new TsneOptions { Perplexity = 0.1 })).Message);
         var x = SyntheticClusters.Uniform(50, 5);
         x[3, 4] = float.PositiveInfinity;
         Assert.Contains("row 3, column 4", Assert.Throws<DataFormatException>(() =>
-            LayerScope.Reduction.Tsne.Tsne.Fit(x, new TsneOptions { Perplexity = 5 })).Message);
+            TsneReducer.Fit(x, new TsneOptions { Perplexity = 5 })).Message);
     }
 }

@@ -18,7 +18,7 @@ public class UmapTests
     {
         var start = SpectralInitialization.Random(1000, 2, 3);
         Assert.True(EmbeddingQuality.KnnLabelAccuracy(start, Clusters.Labels) < 0.5);
-        var embedding = LayerScope.Reduction.Umap.Umap.Fit(Clusters.X, new UmapOptions { Initialization = initialization, Epochs = 200, Seed = 3 });
+        var embedding = UmapReducer.Fit(Clusters.X, new UmapOptions { Initialization = initialization, Epochs = 200, Seed = 3 });
         double accuracy = EmbeddingQuality.KnnLabelAccuracy(embedding.Positions, Clusters.Labels);
         Assert.True(accuracy >= 0.99, $"10-NN label accuracy {accuracy} after UMAP ({initialization} start)");
         var report = EmbeddingQuality.Evaluate(Clusters.X, embedding.Positions, options: new QualityOptions { KlDivergence = false });
@@ -31,7 +31,7 @@ public class UmapTests
         // One elongated cloud: connected, one spectral layout.
         var line = SyntheticClusters.Uniform(500, 3, seed: 2);
         for (int i = 0; i < 500; i++) line[i, 0] *= 10;
-        var connected = LayerScope.Reduction.Umap.Umap.Fit(line, new UmapOptions { Epochs = 20 });
+        var connected = UmapReducer.Fit(line, new UmapOptions { Epochs = 20 });
         Assert.True(connected.UsedSpectralInitialization);
 
         // Five far clusters: five components, each laid out by itself and kept apart in the start.
@@ -43,7 +43,7 @@ public class UmapTests
         Assert.NotNull(start);
         double accuracy = EmbeddingQuality.KnnLabelAccuracy(start, labels);
         Assert.True(accuracy >= 0.99, $"10-NN label accuracy of the multi-component start is {accuracy}");
-        var disconnected = LayerScope.Reduction.Umap.Umap.Fit(far, new UmapOptions { Epochs = 20 });
+        var disconnected = UmapReducer.Fit(far, new UmapOptions { Epochs = 20 });
         Assert.True(disconnected.UsedSpectralInitialization);
         Assert.True(EmbeddingQuality.KnnLabelAccuracy(disconnected.Positions, labels) >= 0.99);
     }
@@ -70,12 +70,12 @@ public class UmapTests
         // The kNN distances and a PCA start go through libtorch's GEMM, whose rounding may change with the thread count
         // (the t-SNE twin of this test failed across thread counts in a CI run), so equality is checked at equal settings.
         var options = new UmapOptions { Epochs = 50, Seed = 5, Initialization = UmapInitializationMethod.Random, Threads = 2 };
-        var one = LayerScope.Reduction.Umap.Umap.Fit(x, options);
-        var two = LayerScope.Reduction.Umap.Umap.Fit(x, options);
+        var one = UmapReducer.Fit(x, options);
+        var two = UmapReducer.Fit(x, options);
         Assert.Equal(one.Positions.Values, two.Positions.Values);
-        Assert.NotEqual(one.Positions.Values, LayerScope.Reduction.Umap.Umap.Fit(x, options with { Seed = 6 }).Positions.Values);
+        Assert.NotEqual(one.Positions.Values, UmapReducer.Fit(x, options with { Seed = 6 }).Positions.Values);
         var defaults = new UmapOptions { Epochs = 50, Seed = 5, Threads = 2 };
-        Assert.Equal(LayerScope.Reduction.Umap.Umap.Fit(x, defaults).Positions.Values, LayerScope.Reduction.Umap.Umap.Fit(x, defaults).Positions.Values);
+        Assert.Equal(UmapReducer.Fit(x, defaults).Positions.Values, UmapReducer.Fit(x, defaults).Positions.Values);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public class UmapTests
     {
         var data = SyntheticClusters.Gaussian(1100, 20, clusters: 5, separation: 3, seed: 9);
         var train = data.X.SelectRows(Enumerable.Range(0, 1000).ToArray());
-        var embedding = LayerScope.Reduction.Umap.Umap.Fit(train, new UmapOptions { Epochs = 200 });
+        var embedding = UmapReducer.Fit(train, new UmapOptions { Epochs = 200 });
         var placed = embedding.Transform(data.X.SelectRows(Enumerable.Range(1000, 100).ToArray()));
         var nearest = new ExactKnnIndex(embedding.Positions).Query(placed, 1);
         int correct = Enumerable.Range(0, 100).Count(q => data.Labels[nearest.Indices[q]] == data.Labels[1000 + q]);
@@ -127,7 +127,7 @@ public class UmapTests
     public void Invalid_settings_are_reported_together()
     {
         var error = Assert.Throws<InvalidSettingsException>(() =>
-            LayerScope.Reduction.Umap.Umap.Fit(SyntheticClusters.Uniform(10, 3), new UmapOptions { Neighbors = 20, MinDist = 2 }));
+            UmapReducer.Fit(SyntheticClusters.Uniform(10, 3), new UmapOptions { Neighbors = 20, MinDist = 2 }));
         Assert.Equal(2, error.Problems.Count);
         Assert.Contains("neighbors 20 is too large for 10 points", error.Message);
         Assert.Contains("min-dist 2 must be less than or equal to spread 1", error.Message);

@@ -11,8 +11,23 @@ namespace LayerScope.Reduction.Umap;
 /// </summary>
 /// <remarks>L. McInnes, J. Healy and J. Melville, "UMAP: Uniform Manifold Approximation and Projection for Dimension
 /// Reduction", arXiv:1802.03426, 2018; the defaults and stages follow umap-learn.</remarks>
-public static class Umap
+public sealed class UmapReducer(UmapOptions? options = null) : IReducer
 {
+    /// <summary>The settings <see cref="Reduce"/> uses.</summary>
+    public UmapOptions Options { get; } = options ?? new UmapOptions();
+
+    /// <inheritdoc/>
+    public ReductionMethod Method => ReductionMethod.Umap;
+
+    /// <inheritdoc/>
+    public ReducedPoints Reduce(DenseMatrix x, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var embedding = Fit(x, Options, progress, cancellationToken);
+        return new ReducedPoints(Method, embedding.Positions,
+            new Dictionary<string, double> { ["neighbors"] = Options.Neighbors, ["minDist"] = Options.MinDist, ["seed"] = Options.Seed },
+            "UMAP");
+    }
+
     /// <summary>Embeds the rows of <paramref name="x"/>.</summary>
     /// <exception cref="InvalidSettingsException">Settings that do not fit the data; every problem is listed.</exception>
     /// <exception cref="DataFormatException">NaN or infinite values in <paramref name="x"/>.</exception>
@@ -24,7 +39,7 @@ public static class Umap
         InvalidSettingsException.ThrowIfAny(options.Validate(x.Rows));
         x.EnsureFinite("X");
         ReductionThreads.ApplyToTorch(options.Threads);
-        var (pca, data) = LayerScope.Reduction.Pca.Pca.ReduceIfWider(x, options.PcaComponents, options.Seed, options.Threads, progress);
+        var (pca, data) = PcaReducer.ReduceIfWider(x, options.PcaComponents, options.Seed, options.Threads, progress);
         int k = Math.Min(x.Rows - 1, options.Neighbors - 1);
         progress?.Report(new StepProgress("neighbours", 0, 1, $"k = {k}"));
         var index = KnnSearch.CreateIndex(data, options.KnnMethodFor(x.Rows), options.Metric, options.Seed, options.Threads);

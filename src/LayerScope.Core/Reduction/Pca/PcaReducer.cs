@@ -15,8 +15,24 @@ namespace LayerScope.Reduction.Pca;
 /// algorithms for constructing approximate matrix decompositions", SIAM Review 53(2), 2011 (Algorithm 4.4, randomized
 /// subspace iteration, followed by the SVD of the small matrix B = Qᵀ A).
 /// </remarks>
-public static class Pca
+public sealed class PcaReducer(PcaOptions? options = null) : IReducer
 {
+    /// <summary>The settings <see cref="Reduce"/> uses; <see cref="PcaOptions.Components"/> is the output's dimensions.</summary>
+    public PcaOptions Options { get; } = options ?? new PcaOptions { Components = 2 };
+
+    /// <inheritdoc/>
+    public ReductionMethod Method => ReductionMethod.Pca;
+
+    /// <inheritdoc/>
+    public ReducedPoints Reduce(DenseMatrix x, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var pca = Fit(x, Options, progress);
+        var ratio = pca.ExplainedVarianceRatio.Sum();
+        return new ReducedPoints(Method, pca.Transform(x, Options.Threads),
+            new Dictionary<string, double> { ["components"] = Options.Components, ["explainedVariance"] = ratio },
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"PCA ({Options.Components} components, {ratio:P1} of the variance)"));
+    }
+
     /// <summary>Columns up to which <see cref="PcaMethod.Auto"/> uses the exact method.</summary>
     public const int ExactColumnLimit = 512;
 

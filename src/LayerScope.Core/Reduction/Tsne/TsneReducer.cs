@@ -14,8 +14,23 @@ namespace LayerScope.Reduction.Tsne;
 /// "Accelerating t-SNE using tree-based algorithms", JMLR 15, 2014; G. C. Linderman et al., "Fast
 /// interpolation-based t-SNE for improved visualization of single-cell RNA-seq data", Nature Methods 16, 2019;
 /// P. G. Poličar, M. Stražar and B. Zupan, "openTSNE", bioRxiv 2019 (the structure of stages).</remarks>
-public static class Tsne
+public sealed class TsneReducer(TsneOptions? options = null) : IReducer
 {
+    /// <summary>The settings <see cref="Reduce"/> uses.</summary>
+    public TsneOptions Options { get; } = options ?? new TsneOptions();
+
+    /// <inheritdoc/>
+    public ReductionMethod Method => ReductionMethod.Tsne;
+
+    /// <inheritdoc/>
+    public ReducedPoints Reduce(DenseMatrix x, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var embedding = Fit(x, Options, progress, cancellationToken);
+        return new ReducedPoints(Method, embedding.Positions,
+            new Dictionary<string, double> { ["perplexity"] = Options.Perplexity, ["seed"] = Options.Seed },
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"t-SNE (perplexity {Options.Perplexity:0.#}, KL {embedding.KlDivergence:0.000})"));
+    }
+
     /// <summary>Embeds the rows of <paramref name="x"/>.</summary>
     /// <exception cref="InvalidSettingsException">Settings that do not fit the data; every problem is listed.</exception>
     /// <exception cref="DataFormatException">NaN or infinite values in <paramref name="x"/>.</exception>
@@ -28,7 +43,7 @@ public static class Tsne
         x.EnsureFinite("X");
         ReductionThreads.ApplyToTorch(options.Threads);
 
-        var (pca, data) = LayerScope.Reduction.Pca.Pca.ReduceIfWider(x, options.PcaComponents, options.Seed, options.Threads, progress);
+        var (pca, data) = PcaReducer.ReduceIfWider(x, options.PcaComponents, options.Seed, options.Threads, progress);
 
         int k = options.NeighborCountFor(x.Rows);
         progress?.Report(new StepProgress("neighbours", 0, 1, $"k = {k}"));
