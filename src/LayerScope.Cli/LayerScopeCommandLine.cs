@@ -16,6 +16,11 @@ public static class LayerScopeCommandLine
     {
         var root = BuildRoot(terminal);
         var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && DemoCommand.ExplainForeignOption(parsed) is { } foreign)
+        {
+            terminal.Error.WriteLine($"error: {foreign}");
+            return ErrorPresenter.UserError;
+        }
         try
         {
             return parsed.Invoke(new InvocationConfiguration

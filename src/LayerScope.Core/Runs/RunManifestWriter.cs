@@ -228,6 +228,21 @@ public sealed class RunManifestWriter
         return aligned;
     }
 
+    /// <summary>The categories of a correctness column: 0 wrong, 1 right.</summary>
+    public static IReadOnlyList<string> CorrectnessCategories { get; } = ["wrong", "right"];
+
+    /// <summary>Adds a column of predicted classes and one of correctness (<see cref="CorrectnessCategories"/>) against
+    /// <paramref name="actual"/>: the two columns every classifier's run carries.</summary>
+    public RunManifestWriter AddPredictionColumns(string predictedColumn, string predictedFile, string correctColumn, string correctFile,
+        IReadOnlyList<int> predicted, IReadOnlyList<int> actual, IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(predicted);
+        ArgumentNullException.ThrowIfNull(actual);
+        if (predicted.Count != actual.Count) throw new ArgumentException($"{predicted.Count} predictions for {actual.Count} labels.", nameof(predicted));
+        AddCategoryColumn(predictedColumn, predictedFile, predicted, classNames);
+        return AddCategoryColumn(correctColumn, correctFile, predicted.Select((p, i) => p == actual[i] ? 1 : 0).ToList(), CorrectnessCategories);
+    }
+
     /// <summary>Puts a captured layer into the run in one call: its values as array <paramref name="arrayName"/>
     /// (file <paramref name="file"/>), the layer <paramref name="layer"/> (recorded the first time, its units the
     /// array's last axis), its activations (after <paramref name="epoch"/> when per epoch) and, when the layer has 2 or

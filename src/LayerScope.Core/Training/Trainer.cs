@@ -68,6 +68,26 @@ public static class Trainer
         return (loss, accuracy);
     }
 
+    /// <summary>The class <paramref name="model"/> predicts for each row of <paramref name="inputs"/>, without
+    /// gradients and in evaluation mode.</summary>
+    public static int[] PredictClasses(nn.Module<Tensor, Tensor> model, Tensor inputs, ClassificationObjective objective)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputs);
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            return Predict(model.call(inputs), objective).data<long>().ToArray().Select(p => (int)p).ToArray();
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+    }
+
     /// <summary>Predicted class per example from the model's output.</summary>
     public static Tensor Predict(Tensor output, ClassificationObjective objective) => objective switch
     {

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using LayerScope.Capture;
 using LayerScope.Errors;
 using LayerScope.Interpretation;
@@ -18,6 +16,8 @@ using LayerScope.Storage;
 using LayerScope.Storage.Npy;
 using LayerScope.Text;
 using LayerScope.Training;
+using LayerScope.Workflows;
+using LayerScope.Workflows.Sections;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -86,22 +86,16 @@ public static class CharRnnDemo
         progress?.Report(new StepProgress("capture", 1, layerCount + 1, $"{passage.Length} characters"));
         var stepped = model.CellStates(passageOneHot);
         progress?.Report(new StepProgress("capture", layerCount + 1, layerCount + 1, $"{passage.Length} characters"));
-        double stepCheck = 0;
-        for (int l = 0; l < layerCount; l++)
-        {
-            var hooked = captured[model.LayerNames[l]].Values;
-            for (int i = 0; i < hooked.Length; i++) stepCheck = Math.Max(stepCheck, Math.Abs(hooked[i] - stepped[l].Hidden[i]));
-        }
+        double stepCheck = StateAgreement.MaxDifference([.. model.LayerNames.Select(l => captured[l].Values)], [.. stepped.Select(s => s.Hidden)]);
         var cells = model.LayerNames.Select((name, l) => new LayerStates(name, stepped[l].Cells, passage.Length, model.HiddenSize)).ToList();
 
         var features = CharacterContextFeatures.Compute(passage);
         var discovered = CellDiscovery.Rank(cells, features.All(), options.TopCells);
 
-        var allCells = new float[passage.Length * layerCount * model.HiddenSize];
-        for (int t = 0; t < passage.Length; t++)
-            for (int l = 0; l < layerCount; l++)
-                Array.Copy(cells[l].Values, t * model.HiddenSize, allCells, (t * layerCount + l) * model.HiddenSize, model.HiddenSize);
-        var xy = EmbedStates(allCells, passage.Length, layerCount * model.HiddenSize, options.Seed, progress, cancellationToken);
+        var allCells = LayerConcatenation.Concatenate(cells, "all layers").Values;
+        var tsne = new TsneReducer(new TsneOptions { Seed = options.Seed, Perplexity = TsneOptions.PerplexityFor(passage.Length) })
+            .Reduce(new DenseMatrix(allCells, passage.Length, layerCount * model.HiddenSize), progress, cancellationToken);
+        var xy = tsne.Positions.ToDoubles();
 
         // Files.
         AtomicFile.WriteAllText(output.File("passage.txt"), passage);
@@ -123,9 +117,9 @@ public static class CharRnnDemo
         run.AddLayer(allLayers, layerCount * model.HiddenSize);
         run.AddActivations(allLayers, "cells-all");
         run.AddArray("tsne", "states-tsne.npy", NpyArray.Create(xy, passage.Length, 2));
-        run.AddEmbedding(allLayers, RunEmbedding.TsneMethod, "tsne", parameters: new Dictionary<string, double> { ["seed"] = options.Seed });
-        var (windows, highlights) = ContextWindows(passage, ContextRadius);
-        run.SetTextInputs("context.json", windows, "context-highlight.json", highlights);
+        run.AddEmbedding(allLayers, tsne.Method.Name(), "tsne", parameters: new Dictionary<string, double> { ["seed"] = options.Seed });
+        var windows = ContextWindows.Around(passage, ContextRadius);
+        run.SetTextInputs("context.json", [.. windows.Select(w => w.Text)], "context-highlight.json", [.. windows.Select(w => (w.Start, w.Length))]);
         model.save(output.File("model.dat"));
 
         // Report.
@@ -184,7 +178,8 @@ public static class CharRnnDemo
             report.AddHeading("The passage, colored by a cell");
             report.AddParagraph("Each character's background is the chosen cell's state after reading it: blue negative, white 0, red positive "
                 + "(scaled by the cell's largest |value| in the passage). Hover a character for the model's top 5 guesses of the next one.");
-            report.AddTextView("Held-out passage colored by", passage, traces, TopPredictions(logits.Values, passage, vocabulary));
+            var guesses = NextCharacterPredictions.Top(logits.Values, passage.Length, vocabulary);
+            report.AddTextView("Held-out passage colored by", passage, traces, [.. guesses.Select(g => NextCharacterPredictions.HoverText(g, Visible))]);
 
             var heatCells = discovered.Select(f => f.Top[0]).DistinctBy(c => (c.Layer, c.Cell)).ToList();
             int columns = Math.Min(HeatmapCharacters, passage.Length);
@@ -213,21 +208,12 @@ public static class CharRnnDemo
         AtomicFile.WriteAllBytes(output.File("states-tsne.png"), scatterPng);
         report.AddHeading("All cells at once");
         report.AddImage("The cell states of all layers after each character of the passage, embedded in 2-D with t-SNE, colored by syntactic context", scatterPng);
-        report.AddTable(["layer", "type", "output shape", "parameters", "settings"],
-            layers.Layers.Select(l => (IReadOnlyList<string>)[l.Name, l.Type, l.OutputShapeText, l.ParameterCount.ToString(CultureInfo.InvariantCulture), l.ConfigText]).ToList());
+        new LayerTableSection(layers).AddTo(report);
 
         WriteMetrics(output.File("metrics.json"), options, corpusName, text.Length, vocabulary, steps, heldOutLoss, samples, discovered, stepCheck);
         report.Save(output.File("report.html"));
         output.Commit();
         return new CharRnnDemoResult(corpusName, text.Length, steps, heldOutLoss, samples, discovered, output.Target);
-    }
-
-    /// <summary>Projects the states (rows x columns, row-major) to 2-D: rows x 2, row-major (x0, y0, x1, y1, ...).</summary>
-    /// <summary>t-SNE of every character's cell states (PCA to 50 dimensions first, inside TsneReducer.Fit).</summary>
-    private static double[] EmbedStates(float[] states, int rows, int columns, int seed, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
-    {
-        var options = new TsneOptions { Seed = seed, Perplexity = Math.Min(30, (rows - 1) / 3.0 - 1) };
-        return TsneReducer.Fit(new DenseMatrix(states, rows, columns), options, progress, cancellationToken).Positions.ToDoubles();
     }
 
     private static (string Name, string Text) LoadText(CharRnnDemoOptions options)
@@ -283,48 +269,11 @@ public static class CharRnnDemo
     /// <summary>Characters shown on each side of a character when the viewer hovers it.</summary>
     private const int ContextRadius = 40;
 
-    /// <summary>For each character of <paramref name="passage"/>, the text around it and where in that text it is
-    /// (start, length 1).</summary>
-    private static (List<string> Windows, List<(int Start, int Length)> Highlights) ContextWindows(string passage, int radius)
-    {
-        var windows = new List<string>(passage.Length);
-        var highlights = new List<(int, int)>(passage.Length);
-        for (int i = 0; i < passage.Length; i++)
-        {
-            int start = Math.Max(0, i - radius), end = Math.Min(passage.Length, i + radius + 1);
-            windows.Add(passage[start..end]);
-            highlights.Add((i - start, 1));
-        }
-        return (windows, highlights);
-    }
-
     private static (int[] Labels, IReadOnlyList<string> Names) ContextClasses(CharacterContextFeatures features)
     {
         bool code = features.Context.Contains(CharacterContext.Comment) || features.BraceDepth.Any(d => d > 0);
         if (code) return (features.Context.Select(c => (int)c).ToArray(), ["code", "string", "comment"]);
         return (features.Context.Select(c => c == CharacterContext.StringLiteral ? 1 : 0).ToArray(), ["outside quotes", "inside quotes"]);
-    }
-
-    private static List<string> TopPredictions(float[] logits, string passage, CharVocabulary vocabulary)
-    {
-        int size = vocabulary.Size;
-        var result = new List<string>(passage.Length);
-        var text = new StringBuilder();
-        for (int t = 0; t < passage.Length; t++)
-        {
-            var row = logits.AsSpan(t * size, size);
-            float max = float.NegativeInfinity;
-            foreach (var v in row) max = Math.Max(max, v);
-            double sum = 0;
-            foreach (var v in row) sum += Math.Exp(v - max);
-            var top = Enumerable.Range(0, size).OrderByDescending(k => logits[t * size + k]).Take(5);
-            text.Clear();
-            text.Append("next: ");
-            foreach (var k in top)
-                text.Append(CultureInfo.InvariantCulture, $"{Visible(vocabulary.CharAt(k))} {Math.Exp(logits[t * size + k] - max) / sum:0%}  ");
-            result.Add(text.ToString().TrimEnd());
-        }
-        return result;
     }
 
     private static string Visible(char c) => c switch
@@ -379,8 +328,6 @@ public static class CharRnnDemo
             }),
             loss = steps.Select(s => s.Loss),
         };
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(metrics, JsonOptions));
+        MetricsFile.Write(path, metrics);
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 }

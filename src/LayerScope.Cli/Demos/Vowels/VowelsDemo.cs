@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using LayerScope.Capture;
 using LayerScope.Data;
 using LayerScope.Data.Loaders;
@@ -17,6 +16,8 @@ using LayerScope.Rendering.PlotData;
 using LayerScope.Storage;
 using LayerScope.Storage.Npy;
 using LayerScope.Training;
+using LayerScope.Workflows;
+using LayerScope.Workflows.Sections;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,6 +45,9 @@ public static class VowelsDemo
     private static readonly FigureSize SmallHeatmapSize = new(800, 420);
     private static readonly FigureSize LargeHeatmapSize = new(800, 1000);
     private static readonly FigureSize ScatterSize = new(760, 620);
+
+    /// <summary>The name of the 2-D embedding of the final states, for titles.</summary>
+    private static readonly string EmbeddingMethod = ReductionMethod.Tsne.DisplayName();
 
     /// <summary>Runs the demo and writes report.html, metrics.json, layers.txt, the figures and the state arrays to
     /// <see cref="VowelsDemoOptions.OutputDirectory"/> (all or nothing).</summary>
@@ -83,9 +87,10 @@ public static class VowelsDemo
             states = LstmStepper.Run(model.Lstm, batch.Inputs, Enumerable.Range(0, test.Count).Select(test.Length).ToArray());
         }
         var finalStates = states.FinalHidden();
-        var embedding = EmbedFinalStates(finalStates, states.Count, states.Units, options.Seed, progress, cancellationToken);
+        // 370 points: perplexity 30 is well below N/3.
+        var embedding = new TsneReducer(new TsneOptions { Seed = options.Seed }).Reduce(new DenseMatrix(finalStates, states.Count, states.Units), progress, cancellationToken);
 
-        WriteRun(output, states, finalStates, embedding, test, predicted, options.Seed);
+        WriteRun(output, states, finalStates, embedding, test, predicted);
         AtomicFile.WriteAllText(output.File("layers.txt"), layers.ToText());
 
         var report = new ReportBuilder("Japanese Vowels: the hidden and cell states of an LSTM, step by step");
@@ -105,24 +110,37 @@ public static class VowelsDemo
                 + $"{test.Length(options.Observation)} time steps, predicted {test.ClassNames[predicted[options.Observation]]})"),
         ]);
 
-        AddFigures(report, output, options, test, states, embedding);
-        AddTraining(report, output, epochs);
+        AddFigures(report, output, options, test, states, embedding.Positions);
+        new TrainingCurvesSection(epochs, "cross-entropy") { Heading = "Training", Size = LineSize }.AddTo(report, output);
+        new LayerTableSection(layers) { Heading = "Layers" }.AddTo(report);
+        new ClassificationSection(classification) { Heading = "Test set, per speaker" }.AddTo(report);
 
-        report.AddHeading("Layers");
-        report.AddTable(["layer", "type", "output shape", "parameters", "settings"],
-            layers.Layers.Select(l => (IReadOnlyList<string>)[l.Name, l.Type, l.OutputShapeText, l.ParameterCount.ToString(CultureInfo.InvariantCulture), l.ConfigText]).ToList());
-        report.AddHeading("Test set, per speaker");
-        report.AddTable(["class", "precision", "recall", "F1", "support"],
-            classification.Classes.Append(classification.MacroAverage).Append(classification.WeightedAverage)
-                .Select(c => (IReadOnlyList<string>)[c.Class, $"{c.Precision:0.0000}", $"{c.Recall:0.0000}", $"{c.F1:0.0000}", $"{c.Support}"]).ToList());
-
-        WriteMetrics(output.File("metrics.json"), options, train, test, states, epochs, classification);
+        MetricsFile.Write(output.File("metrics.json"), new
+        {
+            dataset = "japanese-vowels",
+            trainSequences = train.Count,
+            testSequences = test.Count,
+            features = train.Features,
+            classes = train.ClassNames,
+            seed = options.Seed,
+            epochs = options.Epochs,
+            learningRate = options.LearningRate,
+            batchSize = options.BatchSize,
+            hiddenUnits = options.HiddenUnits,
+            observation = options.Observation,
+            units = options.Units,
+            testAccuracy = classification.Accuracy,
+            stateShape = states.Shape,
+            finalStatesEmbedding = embedding.Method.DisplayName(),
+            history = epochs,
+            classification = classification.ToSummary(),
+        });
         report.Save(output.File("report.html"));
         output.Commit();
         return new VowelsDemoResult(epochs, classification, layers, output.Target);
     }
 
-    private static void AddFigures(ReportBuilder report, StagedDirectory output, VowelsDemoOptions options, LabeledSequences test, LstmStates states, double[] embedding)
+    private static void AddFigures(ReportBuilder report, StagedDirectory output, VowelsDemoOptions options, LabeledSequences test, LstmStates states, DenseMatrix embedding)
     {
         int observation = options.Observation;
         string speaker = test.ClassNames[test.Labels[observation]];
@@ -139,15 +157,7 @@ public static class VowelsDemo
             states.UnitsOverTime(observation, units, cell),
             $"Test sequence {observation} ({speaker}): {(cell ? "cell state c_t" : "hidden state h_t")}, {(units.Count == states.Units ? "all" : units.Count.ToString(CultureInfo.InvariantCulture))} units",
             "unit", "time step", cell ? "cell state c_t" : "hidden state h_t", unitLabels(units), steps);
-        var scatter = new ScatterPlotData(
-            Enumerable.Range(0, states.Count).Select(i => embedding[2 * i]).ToArray(),
-            Enumerable.Range(0, states.Count).Select(i => embedding[2 * i + 1]).ToArray(),
-            test.Labels, test.ClassNames)
-        {
-            Title = $"{EmbeddingMethod} of the final hidden states ({states.Count} test sequences)",
-            XLabel = $"{EmbeddingMethod} 1",
-            YLabel = $"{EmbeddingMethod} 2",
-        };
+        var scatter = EmbeddingScatter.Create(embedding, test.Labels, test.ClassNames, $"{EmbeddingMethod} of the final hidden states ({states.Count} test sequences)", EmbeddingMethod);
 
         var figures = new (string File, string Caption, byte[] Png)[]
         {
@@ -173,28 +183,11 @@ public static class VowelsDemo
         }
     }
 
-    private static void AddTraining(ReportBuilder report, StagedDirectory output, IReadOnlyList<EpochReport> epochs)
-    {
-        var x = epochs.Select(e => (double)e.Epoch).ToArray();
-        var loss = new LinePlotData("Training curves: loss", "epoch", "cross-entropy",
-            [new LineSeries("train", x, epochs.Select(e => e.TrainLoss).ToArray()), new LineSeries("test", x, epochs.Select(e => e.TestLoss).ToArray())]);
-        var accuracy = new LinePlotData("Training curves: accuracy", "epoch", "accuracy",
-            [new LineSeries("train", x, epochs.Select(e => e.TrainAccuracy).ToArray()), new LineSeries("test", x, epochs.Select(e => e.TestAccuracy).ToArray())]);
-        var lines = new LinePlotFigure();
-        var lossPng = lines.RenderPng(loss, LineSize);
-        var accuracyPng = lines.RenderPng(accuracy, LineSize);
-        AtomicFile.WriteAllBytes(output.File("loss.png"), lossPng);
-        AtomicFile.WriteAllBytes(output.File("accuracy.png"), accuracyPng);
-        report.AddHeading("Training");
-        report.AddImage("Training curves (loss)", lossPng);
-        report.AddImage("Training curves (accuracy)", accuracyPng);
-    }
-
     /// <summary>Writes the arrays and the viewer's run.json: the final hidden states h_T (neighbours, means) with their
     /// t-SNE, the states h_t and c_t at every step, speaker, prediction and length per sequence, and the raw input
     /// coefficients as sequences.</summary>
-    private static void WriteRun(StagedDirectory output, LstmStates states, float[] finalStates, double[] embedding, LabeledSequences test,
-        int[] predicted, int seed)
+    private static void WriteRun(StagedDirectory output, LstmStates states, float[] finalStates, ReducedPoints embedding, LabeledSequences test,
+        int[] predicted)
     {
         var run = new RunManifestWriter(output.Path, $"Japanese Vowels: LSTM({states.Units}) states of {states.Count} test utterances",
             "layerscope demo vowels", states.Count);
@@ -202,17 +195,16 @@ public static class VowelsDemo
         run.AddArray("c_t", "cell-states.npy", states.Cell, states.Shape);
         run.AddArray("lengths", "sequence-lengths.npy", NpyArray.Create(states.Lengths.Select(l => (long)l).ToArray(), states.Count));
         run.AddArray("h_T", "final-hidden-states.npy", finalStates, states.Count, states.Units);
-        run.AddArray("tsne", "final-states-2d.npy", NpyArray.Create(embedding, states.Count, 2));
+        run.AddArray("tsne", "final-states-2d.npy", NpyArray.Create(embedding.Positions.ToDoubles(), states.Count, 2));
         run.AddLayer("lstm/h_T", states.Units);
         run.AddLayer("lstm/h_t", states.Units);
         run.AddLayer("lstm/c_t", states.Units);
         run.AddActivations("lstm/h_T", "h_T");
         run.AddActivations("lstm/h_t", "h_t");
         run.AddActivations("lstm/c_t", "c_t");
-        run.AddEmbedding("lstm/h_T", RunEmbedding.TsneMethod, "tsne", parameters: new Dictionary<string, double> { ["perplexity"] = new TsneOptions().Perplexity, ["seed"] = seed });
+        run.AddEmbedding("lstm/h_T", embedding.Method.Name(), "tsne", parameters: embedding.Parameters);
         run.AddCategoryColumn("speaker", "test-labels.npy", test.Labels, test.ClassNames);
-        run.AddCategoryColumn("predicted", "predicted-labels.npy", predicted, test.ClassNames);
-        run.AddCategoryColumn("correct", "correct.npy", predicted.Select((p, i) => p == test.Labels[i] ? 1 : 0).ToList(), ["wrong", "right"]);
+        run.AddPredictionColumns("predicted", "predicted-labels.npy", "correct", "correct.npy", predicted, test.Labels, test.ClassNames);
         run.AddNumberColumn("length", "lengths");
 
         // The coefficients as recorded (not standardised), padded with zeros after each utterance's length.
@@ -223,48 +215,4 @@ public static class VowelsDemo
         run.SetSequenceInputs("inputs", "lengths", test.FeatureNames);
         run.Write();
     }
-
-    /// <summary>The name of the 2-D embedding of the final states, for titles and metrics.</summary>
-    private const string EmbeddingMethod = "t-SNE";
-
-    /// <summary>Embeds the row-major [rows, columns] final hidden states in two dimensions; returns x0, y0, x1, y1, ....</summary>
-    private static double[] EmbedFinalStates(float[] states, int rows, int columns, int seed, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
-    {
-        // 370 points: perplexity 30 is well below N/3.
-        var embedding = TsneReducer.Fit(new DenseMatrix(states, rows, columns), new TsneOptions { Seed = seed }, progress, cancellationToken);
-        return embedding.Positions.ToDoubles();
-    }
-
-    private static void WriteMetrics(string path, VowelsDemoOptions options, LabeledSequences train, LabeledSequences test, LstmStates states,
-        IReadOnlyList<EpochReport> epochs, ClassificationReport classification)
-    {
-        var metrics = new
-        {
-            dataset = "japanese-vowels",
-            trainSequences = train.Count,
-            testSequences = test.Count,
-            features = train.Features,
-            classes = train.ClassNames,
-            seed = options.Seed,
-            epochs = options.Epochs,
-            learningRate = options.LearningRate,
-            batchSize = options.BatchSize,
-            hiddenUnits = options.HiddenUnits,
-            observation = options.Observation,
-            units = options.Units,
-            testAccuracy = classification.Accuracy,
-            stateShape = states.Shape,
-            finalStatesEmbedding = EmbeddingMethod,
-            history = epochs.Select(e => new { epoch = e.Epoch, trainLoss = e.TrainLoss, trainAccuracy = e.TrainAccuracy, testLoss = e.TestLoss, testAccuracy = e.TestAccuracy }),
-            classification = new
-            {
-                accuracy = classification.Accuracy,
-                classes = classification.Classes.Append(classification.MacroAverage).Append(classification.WeightedAverage)
-                    .Select(c => new { name = c.Class, precision = c.Precision, recall = c.Recall, f1 = c.F1, support = c.Support }),
-            },
-        };
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(metrics, JsonOptions));
-    }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 }

@@ -1,0 +1,137 @@
+using LayerScope.Capture;
+using LayerScope.Data;
+using LayerScope.Data.Loaders;
+using LayerScope.Evaluation;
+using LayerScope.Models;
+using LayerScope.Models.Zoo;
+using LayerScope.Progress;
+using LayerScope.Rendering;
+using LayerScope.Rendering.Figures;
+using LayerScope.Rendering.Html;
+using LayerScope.Rendering.PlotData;
+using LayerScope.Runs;
+using LayerScope.Storage;
+using LayerScope.Storage.Npy;
+using LayerScope.Training;
+using LayerScope.Workflows;
+using LayerScope.Workflows.Sections;
+using TorchSharp;
+
+namespace LayerScope.Cli.Demos;
+
+/// <summary>What one network of the banknote demo reached.</summary>
+public sealed record BanknoteNetworkResult(
+    string Name,
+    string Layer,
+    IReadOnlyList<EpochReport> Epochs,
+    ClassificationReport TestReport,
+    LayerTable Layers)
+{
+    public double FinalTestAccuracy => Epochs[^1].TestAccuracy;
+}
+
+/// <summary>The banknote demo's outcome: one result per network and where the report is.</summary>
+public sealed record BanknoteDemoResult(IReadOnlyList<BanknoteNetworkResult> Networks, string OutputDirectory)
+{
+    public string ReportPath => Path.Combine(OutputDirectory, "report.html");
+}
+
+/// <summary>
+/// Trains small MLPs on the banknote data and watches their 2-unit hidden layer separate the classes, epoch by epoch:
+/// after each epoch the layer is captured for the test set and drawn as it is (two units, two axes, no reduction).
+/// </summary>
+public static class BanknoteDemo
+{
+    private static readonly FigureSize FrameSize = new(640, 520);
+
+    public static BanknoteDemoResult Run(BanknoteDemoOptions options, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var table = BanknoteLoader.Load(DataDirectory.Choose(options.DataDirectory));
+        var (trainTable, testTable) = table.Split(options.TestFraction, options.Seed);
+
+        // Standardise with training-set statistics: the raw features differ in scale by an order of magnitude.
+        var standardizer = Standardizer.Fit(trainTable.Features, trainTable.Columns);
+        var train = LabeledTensors.FromArrays(standardizer.Transform(trainTable.Features), [trainTable.Columns], trainTable.Labels);
+        var test = LabeledTensors.FromArrays(standardizer.Transform(testTable.Features), [testTable.Columns], testTable.Labels);
+
+        using var output = StagedDirectory.Create(options.OutputDirectory, "metrics.json");
+        var report = new ReportBuilder("Banknote authentication: watching a 2-unit hidden layer learn");
+        report.AddParagraph($"Data: {table.Rows} banknotes (UCI, Lohweg 2012), {table.Columns} wavelet features each "
+            + $"({string.Join(", ", table.FeatureNames)}); {trainTable.Rows} for training, {testTable.Rows} held out for testing "
+            + $"(seed {options.Seed}). Each network is trained with Adam (learning rate {options.LearningRate}, batch {options.BatchSize}) "
+            + $"for {options.Epochs} epochs; after every epoch its 2-unit hidden layer is captured for the test set and drawn directly.");
+
+        // The viewer's run: the test set, its raw features and labels, and every hidden layer after every epoch.
+        var run = new RunManifestWriter(output.Path, $"Banknote authentication: MLP {string.Join(" and ", options.Networks.Select(w => $"4→{string.Join("→", w)}→1"))}",
+            "layerscope demo banknote", testTable.Rows);
+        run.AddArray("x", "test-inputs.npy", testTable.Features, testTable.Rows, testTable.Columns);
+        run.SetValuesInputs("x", table.FeatureNames);
+        run.AddCategoryColumn("class", "test-labels.npy", testTable.Labels, table.ClassNames);
+
+        var results = options.Networks
+            .Select(widths => TrainOne(widths, train, test, testTable.Labels, table.ClassNames, options, output, report, run, progress, cancellationToken))
+            .ToList();
+        run.Write();
+
+        MetricsFile.Write(output.File("metrics.json"), new
+        {
+            dataset = "banknote",
+            examples = table.Rows,
+            trainExamples = trainTable.Rows,
+            testExamples = testTable.Rows,
+            seed = options.Seed,
+            epochs = options.Epochs,
+            learningRate = options.LearningRate,
+            batchSize = options.BatchSize,
+            networks = results.Select(r => new
+            {
+                name = r.Name, layer = r.Layer, finalTestAccuracy = r.FinalTestAccuracy, history = r.Epochs, classification = r.TestReport.ToSummary(),
+            }),
+        });
+        report.Save(output.File("report.html"));
+        output.Commit();
+        return new BanknoteDemoResult(results, output.Target);
+    }
+
+    private static BanknoteNetworkResult TrainOne(
+        IReadOnlyList<int> widths, LabeledTensors train, LabeledTensors test, int[] testLabels, IReadOnlyList<string> classNames,
+        BanknoteDemoOptions options, StagedDirectory output, ReportBuilder report, RunManifestWriter run, IProgress<StepProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        torch.manual_seed(options.Seed);
+        using var model = new BanknoteMlp(widths, inputs: (int)train.Features.shape[1]);
+        string name = model.GetName();
+        string layer = model.LastHiddenLayer;
+        var layers = LayerTable.Describe(model, torch.zeros(1, train.Features.shape[1]));
+        var recorder = new EpochRecorder(model, test.Features, run, new EpochRecorderOptions
+        {
+            Layers = [.. Enumerable.Range(1, widths.Count).Select(i => $"relu{i}")],
+            Network = name,
+        });
+        var epochs = Trainer.Fit(model, train, test, new TrainingOptions
+        {
+            Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = options.Seed,
+        }, afterEpoch: epoch => recorder.Record(epoch.Epoch, cancellationToken: cancellationToken), progress, cancellationToken);
+
+        // One frame for all epochs, so the animation shows the points moving rather than the axes.
+        var frames = recorder.Epochs.Select((e, i) => EmbeddingScatter.Create(e.Layers[layer].ToMatrix(), testLabels, classNames,
+            $"{name}, epoch {e.Epoch}: test accuracy {epochs[i].TestAccuracy:0.000}", $"{layer} unit")).ToList();
+        var limits = PlotLimits.Enclosing(frames);
+        var pngs = frames.Select((frame, i) => ($"epoch {i + 1}", new ScatterFigure().RenderPng(frame with { Limits = limits }, FrameSize))).ToList();
+        for (int i = 0; i < pngs.Count; i++) AtomicFile.WriteAllBytes(output.File(name, $"epoch-{i + 1:00}.png"), pngs[i].Item2);
+
+        var final = recorder.Epochs[^1].Layers[layer];
+        NpyWriter.Write(output.File(name, "hidden-activations.npy"), NpyArray.Create(final.Values, final.Shape));
+        NpyWriter.Write(output.File(name, "test-labels.npy"), NpyArray.Create(testLabels.Select(l => (long)l).ToArray(), testLabels.Length));
+        var predicted = Trainer.PredictClasses(model, test.Features, ClassificationObjective.Binary);
+        var classification = ClassificationReport.From(testLabels, predicted, classNames);
+        run.AddPredictionColumns($"predicted ({name})", $"{name}/test-predicted.npy", $"correct ({name})", $"{name}/test-correct.npy", predicted, testLabels, classNames);
+
+        report.AddHeading($"{name}: hidden layer '{layer}'");
+        report.AddImageSequence($"{name}: the test set in the 2-unit layer '{layer}' after each epoch", pngs);
+        new LayerTableSection(layers).AddTo(report);
+        new TrainingCurvesSection(epochs, "binary cross-entropy") { Subject = name, Folder = name, Size = FrameSize }.AddTo(report, output);
+        new ClassificationSection(classification) { Summary = $"Test set after {epochs.Count} epochs: accuracy {classification.Accuracy:0.0000}." }.AddTo(report);
+        return new BanknoteNetworkResult(name, layer, epochs, classification, layers);
+    }
+}

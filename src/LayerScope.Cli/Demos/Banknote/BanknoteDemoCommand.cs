@@ -1,0 +1,37 @@
+using System.CommandLine;
+using LayerScope.Cli.Terminal;
+
+namespace LayerScope.Cli.Demos;
+
+/// <summary><c>layerscope demo banknote</c>: its options are <see cref="BanknoteDemoOptions"/>' settings.</summary>
+internal sealed class BanknoteDemoCommand : IDemo
+{
+    public string Name => "banknote";
+
+    public string Description => "MLPs 4→2→1 and 4→3→2→1 on the banknote data: the 2-unit layer after every epoch.";
+
+    public void Configure(Command command, CliTerminal terminal)
+    {
+        var defaults = new BanknoteDemoOptions();
+        var data = DemoOptionsCommon.Data();
+        var output = DemoOptionsCommon.Output(defaults.OutputDirectory);
+        var seed = DemoOptionsCommon.Seed(defaults.Seed);
+        var epochs = DemoOptionsCommon.Epochs(defaults.Epochs);
+        foreach (var option in new Option[] { data, output, seed, epochs }) command.Options.Add(option);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var options = defaults with
+            {
+                DataDirectory = parse.GetValue(data),
+                OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
+                Seed = parse.GetValue(seed),
+                Epochs = parse.GetValue(epochs),
+            };
+            var result = ProgressDisplay.Run(terminal, progress => BanknoteDemo.Run(options, progress, cancellationToken));
+            foreach (var network in result.Networks)
+                terminal.Out.WriteLine($"{network.Name}: final test accuracy {network.FinalTestAccuracy:0.0000} (layer '{network.Layer}')");
+            terminal.Out.WriteLine($"report: {result.ReportPath}");
+            return Task.FromResult(0);
+        });
+    }
+}
