@@ -91,7 +91,7 @@ public class CharRnnDemoTests
     public void The_project_sources_are_embedded_in_the_tool()
     {
         Assert.Contains("LayerScope.Core/Models/Zoo/CharRnn.cs", EmbeddedSources.Paths);
-        Assert.Contains("LayerScope.Cli/Demos/CharRnnDemo.cs", EmbeddedSources.Paths);
+        Assert.Contains("LayerScope.Cli/Demos/CharRnn/CharRnnDemo.cs", EmbeddedSources.Paths);
         Assert.DoesNotContain(EmbeddedSources.Paths, p => p.Contains("/obj/", StringComparison.Ordinal) || p.Contains("/bin/", StringComparison.Ordinal));
         Assert.Contains("public sealed class CharRnn", EmbeddedSources.Read("LayerScope.Core/Models/Zoo/CharRnn.cs"));
         Assert.True(EmbeddedSources.ReadAll().Length > 100_000);
@@ -126,6 +126,7 @@ public class CharRnnDemoTests
         var demo = LayerScopeCommandLine.BuildRoot(Terminal.CliTerminal.Recording(new StringWriter(), new StringWriter()))
             .Subcommands.Single(c => c.Name == "demo");
         var parse = demo.Parse("");
+        Assert.Equal(parse.GetValue<int>("--steps"), demo.Parse("charrnn").GetValue<int>("--steps"));
         Assert.Equal("charrnn", DemoCommand.DefaultDemo);
         Assert.Equal(defaults.Steps, parse.GetValue<int>("--steps"));
         Assert.Null(parse.GetValue<string?>("--text"));
