@@ -1,7 +1,8 @@
 // "Latest answer wins", written once. The viewer asks the server again whenever the user acts (a search, a click,
 // a lasso, a layer or epoch switch), and answers can arrive out of order: an earlier, slower answer must never
 // replace a newer one. Each kind of request owns one LatestRequest; starting a request supersedes the one before
-// (its signal is aborted, and its answer, or its error, is dropped).
+// (its signal is aborted, and its answer, or its error, is dropped). A request for its own answer (search, neighbours,
+// mean) passes the signal to fetch; one that shares a cached download with others (Run.array) ignores it.
 
 /** What a request came to: its value when it is still the latest, else only the fact that it was superseded. */
 export type Answer<T> = { latest: true; value: T } | { latest: false };
