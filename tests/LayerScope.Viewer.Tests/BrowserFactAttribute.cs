@@ -26,6 +26,17 @@ public sealed class BrowserTheoryAttribute : TheoryAttribute
     }
 }
 
+/// <summary>A test that runs Node.js on the front end's sources (no browser). Skipped, with the reason, when Node.js or
+/// the front end's npm packages are missing, except in CI (<c>CI=true</c>), where it runs and fails.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class NodeFactAttribute : FactAttribute
+{
+    public NodeFactAttribute()
+    {
+        if (!TestData.InCi && Browser.NodeMissing() is { } reason) Skip = reason;
+    }
+}
+
 /// <summary>Where the browser tests find Chromium, Node.js and the scenarios.</summary>
 public static class Browser
 {
@@ -40,10 +51,19 @@ public static class Browser
     {
         if (!File.Exists(Chromium))
             return $"Chromium not found at {Chromium}: install it (Debian: `apt-get install -y chromium`) or set LAYERSCOPE_CHROMIUM.";
-        if (FindOnPath("node") is null)
-            return "Node.js not found on PATH: install Node.js 20 or later.";
+        if (NodeMissing() is { } node) return node;
         if (!Directory.Exists(Path.Combine(WebDirectory, "node_modules", "playwright-core")))
             return $"playwright-core is not installed in {WebDirectory}: build LayerScope.Server (its build runs npm ci).";
+        return null;
+    }
+
+    /// <summary>What is missing for the front end's unit tests (Node.js, and TypeScript from npm ci), or null.</summary>
+    public static string? NodeMissing()
+    {
+        if (FindOnPath("node") is null)
+            return "Node.js not found on PATH: install Node.js 20 or later.";
+        if (!Directory.Exists(Path.Combine(WebDirectory, "node_modules", "typescript")))
+            return $"typescript is not installed in {WebDirectory}: build LayerScope.Server (its build runs npm ci).";
         return null;
     }
 

@@ -117,20 +117,22 @@ export const getManifest = (id: string) => json<Manifest>(runUrl(id));
 export const getPoint = (id: string, index: number, signal?: AbortSignal) =>
   json<PointDetail>(`${runUrl(id)}/points/${index}`, { signal });
 
-export const getNeighbors = (id: string, activations: string, point: number, k: number) =>
+export const getNeighbors = (id: string, activations: string, point: number, k: number, signal?: AbortSignal) =>
   json<{ point: number; activations: string; neighbors: Neighbor[] }>(
     `${runUrl(id)}/neighbors?activations=${encodeURIComponent(activations)}&point=${point}&k=${k}`,
+    { signal },
   );
 
-export const getMean = (id: string, activations: string, points: ArrayLike<number>) =>
+export const getMean = (id: string, activations: string, points: ArrayLike<number>, signal?: AbortSignal) =>
   json<MeanActivation>(`${runUrl(id)}/mean`, {
+    signal,
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ activations, points: Array.from(points) }),
   });
 
-export const search = (id: string, q: string, limit = 1000) =>
-  json<{ matches: number[]; total: number }>(`${runUrl(id)}/search?q=${encodeURIComponent(q)}&limit=${limit}`);
+export const search = (id: string, q: string, signal?: AbortSignal, limit = 1000) =>
+  json<{ matches: number[]; total: number }>(`${runUrl(id)}/search?q=${encodeURIComponent(q)}&limit=${limit}`, { signal });
 
 export const getJsonFile = <T>(id: string, name: string) =>
   json<T>(`${runUrl(id)}/files/${encodeURIComponent(name)}`);

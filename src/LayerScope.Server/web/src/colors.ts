@@ -1,16 +1,26 @@
-// Colors per point: a category palette for category columns, a perceptual colormap for numeric columns, and the
-// legend that explains either.
-import { el, formatNumber, replaceChildren } from "./dom";
+// Colors per point: a category palette for category columns, a perceptual colormap for numeric columns. Pure, so it
+// is unit-tested under Node; legend.ts draws the legend that explains them.
 
 export type Rgb = [number, number, number];
 
-/** Tableau 10 followed by its lighter companions: 20 distinguishable category colors. */
-const CATEGORY_PALETTE: Rgb[] = [
-  [31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
-  [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207],
-  [174, 199, 232], [255, 187, 120], [152, 223, 138], [255, 152, 150], [197, 176, 213],
-  [196, 156, 148], [247, 182, 210], [199, 199, 199], [219, 219, 141], [158, 218, 229],
+/**
+ * Category10 (D3's and Matplotlib's "tab10"): class k gets color k mod 10. The PNG figures use the same list in the
+ * same order (src/LayerScope.Core/Rendering/Colormaps/Category10Palette.cs), so a class has one color in the viewer
+ * and in the report; a test in tests/LayerScope.Viewer.Tests reads both lists and fails when they drift.
+ */
+export const CATEGORY_PALETTE_HEX: readonly string[] = [
+  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
 ];
+
+/** "#rrggbb" as [r, g, b] bytes. */
+export function hexToRgb(hex: string): Rgb {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) throw new Error(`not a #rrggbb color: ${hex}`);
+  return [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)];
+}
+
+const CATEGORY_PALETTE: readonly Rgb[] = CATEGORY_PALETTE_HEX.map(hexToRgb);
 export const MISSING_COLOR: Rgb = [90, 90, 90];
 export const PLAIN_COLOR: Rgb = [78, 121, 167];
 
@@ -20,6 +30,7 @@ const VIRIDIS: Rgb[] = [
   [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
 ];
 
+/** The color of category `code` (a class index, 0 or more): the palette cycles, as the PNG figures' palette does. */
 export function categoryColor(code: number): Rgb {
   return CATEGORY_PALETTE[code % CATEGORY_PALETTE.length];
 }
@@ -106,47 +117,4 @@ function setRgb(out: Uint8Array, i: number, [r, g, b]: Rgb): void {
   out[i * 4 + 1] = g;
   out[i * 4 + 2] = b;
   out[i * 4 + 3] = 255;
-}
-
-/** Draws the legend: one swatch and name per category (with counts), or a colormap bar with its range. */
-export function renderLegend(container: HTMLElement, coloring: Coloring): void {
-  if (coloring.kind === "plain") {
-    replaceChildren(container);
-    return;
-  }
-  const title = el("div", { class: "legend-title" }, coloring.name);
-  if (coloring.kind === "category") {
-    const counts = new Array<number>(coloring.categories.length + 1).fill(0);
-    for (const code of coloring.codes) {
-      const c = Number.isInteger(code) && code >= 0 && code < coloring.categories.length ? code : coloring.categories.length;
-      counts[c]++;
-    }
-    const items = coloring.categories.map((name, c) =>
-      legendItem(cssColor(categoryColor(c)), name, counts[c]),
-    );
-    if (counts[coloring.categories.length] > 0)
-      items.push(legendItem(cssColor(MISSING_COLOR), "(missing)", counts[coloring.categories.length]));
-    replaceChildren(container, title, el("ul", { class: "legend-items" }, ...items));
-    return;
-  }
-  const bar = el("div", { class: "legend-bar" });
-  const stops = Array.from({ length: 9 }, (_, s) => cssColor(colormap(s / 8)));
-  bar.style.background = `linear-gradient(to right, ${stops.join(", ")})`;
-  replaceChildren(
-    container,
-    title,
-    bar,
-    el(
-      "div",
-      { class: "legend-range" },
-      el("span", {}, formatNumber(coloring.min)),
-      el("span", {}, formatNumber(coloring.max)),
-    ),
-  );
-}
-
-function legendItem(color: string, name: string, count: number): HTMLLIElement {
-  const swatch = el("span", { class: "swatch" });
-  swatch.style.background = color;
-  return el("li", {}, swatch, el("span", { class: "legend-name" }, name), el("span", { class: "legend-count" }, String(count)));
 }

@@ -1,62 +1,40 @@
-// Shift-drag draws a free-hand lasso, Alt-drag a box, over the scatter. The finished polygon, in pixels relative to
-// the scatter's top-left corner, goes to `onSelect`. Pointer events are taken in the capture phase so that the
-// scatter's pan and orbit controller never sees a selection drag.
-const SVG = "http://www.w3.org/2000/svg";
+// The geometry of a selection drawn over the scatter: the box an Alt-drag spans, the free-hand path a Shift-drag
+// traces, and which projected points fall inside. Pure, unit-tested under Node; lasso-overlay.ts draws it.
 
-export function attachLasso(container: HTMLElement, onSelect: (polygon: [number, number][]) => void): void {
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("class", "lasso");
-  const shape = document.createElementNS(SVG, "polygon");
-  svg.appendChild(shape);
-  container.appendChild(svg);
+export type Pixel = [number, number];
 
-  let polygon: [number, number][] | null = null;
-  let box = false;
-  let origin: [number, number] = [0, 0];
+/** The rectangle from the drag's origin to the pointer, as a 4-corner polygon. */
+export function boxPolygon([x0, y0]: Pixel, [x1, y1]: Pixel): Pixel[] {
+  return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+}
 
-  const local = (e: PointerEvent): [number, number] => {
-    const rect = container.getBoundingClientRect();
-    return [e.clientX - rect.left, e.clientY - rect.top];
-  };
-  const draw = () => shape.setAttribute("points", (polygon ?? []).map(([x, y]) => `${x},${y}`).join(" "));
+/** The smallest step a free-hand path takes, in pixels: finer steps add vertices and no shape. */
+export const MIN_STEP = 2;
 
-  container.addEventListener(
-    "pointerdown",
-    (e) => {
-      if (e.button !== 0 || !(e.shiftKey || e.altKey)) return;
-      e.stopPropagation();
-      e.preventDefault();
-      box = e.altKey && !e.shiftKey;
-      origin = local(e);
-      polygon = [origin];
-      draw();
-      window.addEventListener("pointermove", move, true);
-      window.addEventListener("pointerup", up, true);
-    },
-    true,
-  );
+/** Appends the pointer to a free-hand path unless it is within MIN_STEP of the last vertex; returns the path. */
+export function extendPath(path: Pixel[], p: Pixel): Pixel[] {
+  const last = path[path.length - 1];
+  if (!last || Math.hypot(p[0] - last[0], p[1] - last[1]) >= MIN_STEP) path.push(p);
+  return path;
+}
 
-  function move(e: PointerEvent): void {
-    if (!polygon) return;
-    e.stopPropagation();
-    const p = local(e);
-    if (box) {
-      const [x0, y0] = origin;
-      polygon = [[x0, y0], [p[0], y0], [p[0], p[1]], [x0, p[1]]];
-    } else {
-      const last = polygon[polygon.length - 1];
-      if (Math.hypot(p[0] - last[0], p[1] - last[1]) >= 2) polygon.push(p);
-    }
-    draw();
+/** Even–odd ray casting: whether (x, y) is inside the polygon. */
+export function pointInPolygon(x: number, y: number, polygon: readonly Pixel[]): boolean {
+  let inside = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const [xi, yi] = polygon[i];
+    const [xj, yj] = polygon[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
+  return inside;
+}
 
-  function up(e: PointerEvent): void {
-    e.stopPropagation();
-    window.removeEventListener("pointermove", move, true);
-    window.removeEventListener("pointerup", up, true);
-    const finished = polygon;
-    polygon = null;
-    draw();
-    if (finished && finished.length >= 3) onSelect(finished);
+/** The polygon's bounding box, [minX, minY, maxX, maxY]: a cheap test before the ray cast. */
+export function bounds(polygon: readonly Pixel[]): [number, number, number, number] {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const [x, y] of polygon) {
+    minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y); maxY = Math.max(maxY, y);
   }
+  return [minX, minY, maxX, maxY];
 }

@@ -1,6 +1,6 @@
 import "./style.css";
 import { App } from "./app";
-import type { TestHook } from "./app";
+import type { TestHook } from "./state";
 
 declare global {
   interface Window {

@@ -4,6 +4,8 @@
 import { COORDINATE_SYSTEM, Deck, OrbitView, OrthographicView } from "@deck.gl/core";
 import type { PickingInfo, Viewport } from "@deck.gl/core";
 import { ScatterplotLayer } from "@deck.gl/layers";
+import { bounds, pointInPolygon } from "./lasso";
+import type { Pixel } from "./lasso";
 import { PointsLayer } from "./points-layer";
 
 export type HighlightKind = "clicked" | "neighbor" | "selected" | "match";
@@ -161,14 +163,10 @@ export class Scatter {
    * The points whose projection falls inside a polygon given in pixels relative to the scatter's top-left corner.
    * Projects every point with the viewport's pixel projection matrix (inline, no allocation per point).
    */
-  pointsInPolygon(polygon: [number, number][]): number[] {
+  pointsInPolygon(polygon: readonly Pixel[]): number[] {
     const viewport = this.viewport();
     if (!viewport || polygon.length < 3) return [];
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    for (const [x, y] of polygon) {
-      minX = Math.min(minX, x); maxX = Math.max(maxX, x);
-      minY = Math.min(minY, y); maxY = Math.max(maxY, y);
-    }
+    const [minX, minY, maxX, maxY] = bounds(polygon);
     const m = viewport.pixelProjectionMatrix;
     const p = this.positions;
     const inside: number[] = [];
@@ -259,15 +257,4 @@ export class Scatter {
     });
     this.deck.setProps({ layers: [points, overlay] });
   }
-}
-
-/** Even–odd ray casting. */
-export function pointInPolygon(x: number, y: number, polygon: [number, number][]): boolean {
-  let inside = false;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const [xi, yi] = polygon[i];
-    const [xj, yj] = polygon[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
