@@ -1,3 +1,4 @@
+using LayerScope.Reduction.Pca;
 using System.Diagnostics;
 using System.Globalization;
 using LayerScope.Reduction.Neighbors;

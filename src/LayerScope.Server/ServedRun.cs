@@ -1,3 +1,4 @@
+using LayerScope.Arrays;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using LayerScope.Reduction;
@@ -49,9 +50,7 @@ public sealed class ServedRun
         return _arrays.GetOrAdd(name, _ => new Lazy<LoadedArray>(() =>
         {
             var path = RunPaths.Resolve(Folder, entry.File, ManifestPath, $"arrays.{name}.file");
-            var array = NpyReader.Read(path);
-            var values = array.ElementType == NpyElementType.Float32 ? array.GetData<float>() : array.ToFloat32();
-            return new LoadedArray(array.Shape, values);
+            return new LoadedArray(NpyReader.Read(path).ToFloat32Array(name));
         })).Value;
     }
 
@@ -98,11 +97,17 @@ public sealed class ServedRun
     }
 }
 
-/// <summary>An array of a run converted to float32: its shape and its values in row-major order.</summary>
-internal sealed record LoadedArray(long[] Shape, float[] Values)
+/// <summary>An array of a run converted to float32 (<see cref="Float32Array"/>), with the figures the endpoints ask of it.</summary>
+internal sealed record LoadedArray(Float32Array Array)
 {
+    /// <summary>The array's shape.</summary>
+    public long[] Shape => Array.Shape;
+
+    /// <summary>Its values in row-major order.</summary>
+    public float[] Values => Array.Values;
+
     /// <summary>The number of values per point (the product of the axes after the first).</summary>
-    public long RowLength => Shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+    public long RowLength => Array.FeaturesPerExample;
 
     /// <summary>The largest value (0 for an empty array), for scaling grey levels.</summary>
     public float Max => _max ??= Values.Length == 0 ? 0 : Values.Max();

@@ -19,7 +19,7 @@ public static class ErrorPresenter
         switch (error)
         {
             case LayerScopeException known:
-                terminal.Error.WriteLine($"error: {known.Message}");
+                terminal.Error.WriteLine($"error: {SettingFlags.Translate(known.Message)}");
                 return UserError;
             case FileNotFoundException missing:
                 terminal.Error.WriteLine($"error: {missing.FileName ?? "a file"}: file not found. {missing.Message}");

@@ -1,3 +1,4 @@
+using LayerScope.Arrays;
 using LayerScope.Errors;
 using LayerScope.Progress;
 using TorchSharp;
@@ -66,8 +67,8 @@ public sealed class ActivationCapture : IDisposable
 
     /// <summary>Runs <paramref name="model"/> over <paramref name="inputs"/> (first dimension = examples) in batches,
     /// without gradients and in evaluation mode, and returns every requested layer's output for all examples.</summary>
-    /// <returns>One <see cref="CapturedArray"/> per layer, keyed by layer name, shaped [examples, ...layer output].</returns>
-    public static IReadOnlyDictionary<string, CapturedArray> Run(
+    /// <returns>One <see cref="Float32Array"/> per layer, keyed by layer name, shaped [examples, ...layer output].</returns>
+    public static IReadOnlyDictionary<string, Float32Array> Run(
         nn.Module<Tensor, Tensor> model,
         Tensor inputs,
         IEnumerable<string> layers,
@@ -127,14 +128,14 @@ public sealed class ActivationCapture : IDisposable
     }
 
     /// <summary>Everything recorded so far, concatenated along the example dimension.</summary>
-    public IReadOnlyDictionary<string, CapturedArray> Collect()
+    public IReadOnlyDictionary<string, Float32Array> Collect()
     {
-        var result = new Dictionary<string, CapturedArray>(StringComparer.Ordinal);
+        var result = new Dictionary<string, Float32Array>(StringComparer.Ordinal);
         foreach (var layer in Layers)
         {
             var batches = _batches[layer];
             var exampleShape = _exampleShapes.TryGetValue(layer, out var s) ? s : [];
-            long perExample = exampleShape.Aggregate(1L, (a, b) => a * b);
+            long perExample = Shapes.Product(exampleShape);
             long total = batches.Sum(b => b.LongLength);
             var values = new float[total];
             long offset = 0;
@@ -144,7 +145,7 @@ public sealed class ActivationCapture : IDisposable
                 offset += batch.LongLength;
             }
             long examples = perExample == 0 ? 0 : total / perExample;
-            result[layer] = new CapturedArray(layer, values, [examples, .. exampleShape]);
+            result[layer] = new Float32Array(layer, values, [examples, .. exampleShape]);
         }
         return result;
     }
@@ -157,7 +158,7 @@ public sealed class ActivationCapture : IDisposable
     }
 
     private long ExampleSize(string layer) =>
-        _exampleShapes.TryGetValue(layer, out var shape) ? shape.Aggregate(1L, (a, b) => a * b) : 1;
+        _exampleShapes.TryGetValue(layer, out var shape) ? Shapes.Product(shape) : 1;
 
     private Action Hook(string name, nn.Module module)
     {

@@ -1,4 +1,4 @@
-using LayerScope.Text;
+using LayerScope.Errors;
 using static TorchSharp.torch;
 
 namespace LayerScope.Capture;

@@ -49,7 +49,7 @@ public static class DataDirectory
         if (string.IsNullOrWhiteSpace(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         if (string.IsNullOrWhiteSpace(home))
             throw new LayerScopeException(
-                $"No data directory: HOME is not set, so there is no per-user cache folder. Pass --data DIR or set {EnvironmentVariable}.");
+                $"No data directory: HOME is not set, so there is no per-user cache folder. Choose a folder (DataDirectory setting) or set {EnvironmentVariable}.");
         return Path.Combine(home, ".cache", "layerscope", "data");
     }
 }

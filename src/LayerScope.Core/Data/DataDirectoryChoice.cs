@@ -10,9 +10,9 @@ public sealed record DataDirectoryChoice(string Path, DataDirectorySource Source
     /// per-user cache folder with a hint at the two settings.</summary>
     public string Reason => Source switch
     {
-        DataDirectorySource.CommandLine => "given with --data",
+        DataDirectorySource.CommandLine => "given as the DataDirectory setting",
         DataDirectorySource.EnvironmentVariable => $"set by the {DataDirectory.EnvironmentVariable} environment variable",
-        _ => $"the per-user cache folder, used because neither --data nor {DataDirectory.EnvironmentVariable} is set",
+        _ => $"the per-user cache folder, used because neither the DataDirectory setting nor {DataDirectory.EnvironmentVariable} is set",
     };
 
     /// <summary>"PATH (REASON)", for messages.</summary>

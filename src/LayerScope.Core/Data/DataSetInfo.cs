@@ -38,6 +38,6 @@ public sealed record DataSetInfo(string Name, string Title, string License, IRea
         throw new LayerScopeException(
             $"{Folder}/{file.FileName} of the {Title} data set is not in the data directory {dataDirectory.Describe()}. "
             + $"Download it with `{DownloadCommand}`, or fetch {file.Url} and save it as {path}. "
-            + $"To use another folder, pass --data DIR or set {DataDirectory.EnvironmentVariable}.");
+            + $"To use another folder, choose it (DataDirectory setting) or set {DataDirectory.EnvironmentVariable}.");
     }
 }

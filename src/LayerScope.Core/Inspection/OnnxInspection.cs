@@ -40,7 +40,7 @@ public static class OnnxInspection
         }, progress, cancellationToken);
 
         var layer = captured.Layers[0];
-        var x = Flatten(layer.Values!, layer.Shape);
+        var x = layer.ToFloat32Array().ToMatrix();
         x.EnsureFinite($"layer '{options.Layer}'");
         var labels = options.LabelsPath is null ? null : ReadLabels(options.LabelsPath, x.Rows);
         int[]? predicted = captured.Layers.Count > 1 ? Predictions(captured.Layers[1]) : null;
@@ -117,13 +117,6 @@ public static class OnnxInspection
 
     /// <summary>Trustworthiness (Venna and Kaski 2001) is normalised for k &lt; N/2; small inputs use fewer neighbours than 10.</summary>
     private static int QualityNeighbors(int rows) => Math.Clamp((rows - 1) / 2, 1, 10);
-
-    private static DenseMatrix Flatten(NpyArray values, IReadOnlyList<long> shape)
-    {
-        int rows = checked((int)shape[0]);
-        int columns = checked((int)shape.Skip(1).Aggregate(1L, (a, b) => a * b));
-        return new DenseMatrix(values.ToFloat32(), rows, columns);
-    }
 
     private static int[] ReadLabels(string path, int rows)
     {

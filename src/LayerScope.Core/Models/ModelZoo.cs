@@ -1,6 +1,5 @@
 using LayerScope.Errors;
 using LayerScope.Models.Zoo;
-using LayerScope.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 

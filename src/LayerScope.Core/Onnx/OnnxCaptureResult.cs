@@ -22,4 +22,11 @@ public sealed record OnnxCaptureResult(IReadOnlyList<OnnxCapturedLayer> Layers, 
 /// <param name="ModelBatchAxis">Where the batch axis is in the tensor ONNX Runtime computes (moved first when not 0).</param>
 /// <param name="Values">The values, when the capture was kept in memory.</param>
 public sealed record OnnxCapturedLayer(string Layer, OnnxLayerReference Reference, string Key, NpyElementType ElementType,
-    IReadOnlyList<long> Shape, int ModelBatchAxis, NpyArray? Values);
+    IReadOnlyList<long> Shape, int ModelBatchAxis, NpyArray? Values)
+{
+    /// <summary>The captured values as LayerScope's one array type (float32, converted when the tensor holds another
+    /// numeric type), named after the layer as requested.</summary>
+    /// <exception cref="InvalidOperationException">The capture was written to a file, not kept in memory.</exception>
+    public Arrays.Float32Array ToFloat32Array() =>
+        (Values ?? throw new InvalidOperationException($"Layer '{Layer}' was written to a file, not kept in memory; read it back with NpyReader.")).ToFloat32Array(Layer);
+}

@@ -38,7 +38,7 @@ internal sealed class OnnxInputBinding : IDisposable
             if (source.InputName is null)
             {
                 if (modelInputs.Count == 1 && sources.Count == 1) chosen.Add((modelInputs[0], source));
-                else problems.Add($"{source.SourceName}: the model has {modelInputs.Count} inputs ({Listing()}); name the one this file feeds (--input-name).");
+                else problems.Add($"{source.SourceName}: the model has {modelInputs.Count} inputs ({Listing()}); name the one this file feeds (OnnxInputSource.InputName).");
                 continue;
             }
             var match = modelInputs.FirstOrDefault(i => i.Name == source.InputName);
@@ -49,7 +49,7 @@ internal sealed class OnnxInputBinding : IDisposable
             problems.Add($"input '{group.Key}' is fed by {group.Count()} sources; give one.");
         if (problems.Count == 0)
             foreach (var missing in modelInputs.Where(i => chosen.All(c => c.Input.Name != i.Name)))
-                problems.Add($"model input '{missing.Name}' ({missing.Describe()}) is not fed; add --input FILE --input-name {missing.Name}.");
+                problems.Add($"model input '{missing.Name}' ({missing.Describe()}) is not fed; add an OnnxCaptureOptions.Inputs source with InputName {missing.Name}.");
         InvalidSettingsException.ThrowIfAny(problems);
 
         var bound = new List<BoundInput>();

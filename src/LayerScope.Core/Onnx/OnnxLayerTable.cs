@@ -1,4 +1,4 @@
-using LayerScope.Text;
+using LayerScope.Errors;
 using LayerScope.Onnx.Proto;
 
 namespace LayerScope.Onnx;

@@ -23,5 +23,5 @@ public sealed class UnknownOnnxLayerException : LayerScopeException
     private static string BuildMessage(string layer, string model, IReadOnlyList<string> closest) =>
         $"{model}: no tensor, node or module scope named '{layer}'."
         + (closest.Count == 0 ? "" : " Did you mean: " + string.Join(", ", closest.Select(c => $"'{c}'")) + "?")
-        + $" `layerscope layers --model {model}` lists them all.";
+        + " OnnxModel.Layers lists them all.";
 }

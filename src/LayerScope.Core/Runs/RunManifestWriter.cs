@@ -1,5 +1,5 @@
+using LayerScope.Arrays;
 using System.Text.Json;
-using LayerScope.Capture;
 using LayerScope.Reduction;
 using LayerScope.Storage;
 using LayerScope.Storage.Npy;
@@ -78,7 +78,11 @@ public sealed class RunManifestWriter
         return this;
     }
 
-    /// <summary>Writes float32 <paramref name="values"/> (row-major, shape <paramref name="shape"/>) as an array.</summary>
+    /// <summary>Writes <paramref name="array"/> as array <paramref name="name"/> (file <paramref name="file"/>).</summary>
+    public RunManifestWriter AddArray(string name, string file, Float32Array array) =>
+        AddArray(name, file, NpyArray.From(array));
+
+    /// <summary>Writes float32 <paramref name="values"/> of <paramref name="shape"/> as array <paramref name="name"/>.</summary>
     public RunManifestWriter AddArray(string name, string file, float[] values, params long[] shape) =>
         AddArray(name, file, NpyArray.Create(values, shape));
 
@@ -249,11 +253,11 @@ public sealed class RunManifestWriter
     /// 3 units, the same array as its raw embedding: such a layer is its own picture, and its units are the axes, so
     /// it is not aligned between epochs.</summary>
     /// <returns>Whether a raw embedding was recorded.</returns>
-    public bool AddCapturedLayer(string layer, string arrayName, string file, CapturedArray values, int? epoch = null)
+    public bool AddCapturedLayer(string layer, string arrayName, string file, Float32Array values, int? epoch = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         int units = checked((int)values.Shape[^1]);
-        AddArray(arrayName, file, values.Values, values.Shape);
+        AddArray(arrayName, file, values);
         if (!_layers.Any(l => l.Name == layer)) AddLayer(layer, units);
         AddActivations(layer, arrayName, epoch);
         if (values.Shape.Length != 2 || !RawReducer.Fits(units)) return false;

@@ -32,7 +32,7 @@ public sealed class StagedDirectory : IDisposable
         if (System.IO.File.Exists(full)) throw new LayerScopeException($"{full}: the output path is a file; give a folder.");
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !System.IO.File.Exists(System.IO.Path.Combine(full, markerFile)))
             throw new LayerScopeException($"{full}: the output folder is not empty and was not written by LayerScope (no {markerFile}); "
-                + "choose another --out or empty it.");
+                + "choose another target folder (StagedDirectory target) or empty it.");
         var parent = System.IO.Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(parent);
         var staging = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(full)}.staging-{Guid.NewGuid():N}");

@@ -1,3 +1,4 @@
+using LayerScope.Models;
 using LayerScope.Data;
 using LayerScope.Progress;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using LayerScope.Arrays;
 using LayerScope.Capture;
 using LayerScope.Progress;
 using LayerScope.Reduction;
@@ -27,7 +28,7 @@ public sealed record EpochRecorderOptions
 }
 
 /// <summary>One epoch as recorded: the captured layers and, when a reducer was given, their aligned embeddings.</summary>
-public sealed record EpochCapture(int Epoch, IReadOnlyDictionary<string, CapturedArray> Layers, IReadOnlyDictionary<string, DenseMatrix> Embeddings);
+public sealed record EpochCapture(int Epoch, IReadOnlyDictionary<string, Float32Array> Layers, IReadOnlyDictionary<string, DenseMatrix> Embeddings);
 
 /// <summary>
 /// The per-epoch recording stage: call <see cref="Record"/> from a trainer's after-epoch callback, and each chosen

@@ -1,3 +1,4 @@
+using LayerScope.Arrays;
 using LayerScope.Capture;
 using LayerScope.Models;
 using LayerScope.Models.Zoo;
@@ -105,7 +106,7 @@ public class ActivationCaptureTests
         Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
-    private static void AssertClose(Tensor expected, CapturedArray actual)
+    private static void AssertClose(Tensor expected, Float32Array actual)
     {
         var values = expected.contiguous().data<float>().ToArray();
         Assert.Equal(expected.shape, actual.Shape);

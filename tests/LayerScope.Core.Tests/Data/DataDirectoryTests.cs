@@ -14,7 +14,7 @@ public class DataDirectoryTests
 
         Assert.Equal(Path.GetFullPath("/srv/data"), choice.Path);
         Assert.Equal(DataDirectorySource.CommandLine, choice.Source);
-        Assert.Contains("--data", choice.Reason);
+        Assert.Contains("DataDirectory setting", choice.Reason);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public class DataDirectoryTests
 
         Assert.Equal("/home/u/.cache/layerscope/data", choice.Path);
         Assert.Equal(DataDirectorySource.UserCache, choice.Source);
-        Assert.Contains("--data", choice.Reason);
+        Assert.Contains("DataDirectory setting", choice.Reason);
         Assert.Contains("LAYERSCOPE_DATA", choice.Reason);
     }
 

@@ -1,4 +1,4 @@
-using LayerScope.Text;
+using LayerScope.Errors;
 using LayerScope.Onnx;
 using LayerScope.Onnx.Proto;
 using LayerScope.Testing;

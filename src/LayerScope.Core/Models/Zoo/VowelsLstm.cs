@@ -1,4 +1,4 @@
-using LayerScope.Training;
+using LayerScope.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

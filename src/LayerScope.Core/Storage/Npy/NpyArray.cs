@@ -75,6 +75,18 @@ public sealed class NpyArray
     /// nearest float).</summary>
     public float[] ToFloat32() => ConvertTo<float>();
 
+    /// <summary>The array as LayerScope's one array type, named <paramref name="name"/>: the float32 values themselves
+    /// when the file holds float32 (not copied), else converted as <see cref="ToFloat32"/> does.</summary>
+    public Arrays.Float32Array ToFloat32Array(string name) =>
+        new(name, ElementType == NpyElementType.Float32 ? (float[])Data : ToFloat32(), Shape);
+
+    /// <summary>Wraps <paramref name="array"/>'s values (not copied) for writing as float32.</summary>
+    public static NpyArray From(Arrays.Float32Array array)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        return new NpyArray(NpyElementType.Float32, (long[])array.Shape.Clone(), array.Values);
+    }
+
     /// <summary>A new double[] with every element converted (bool: 0 or 1).</summary>
     public double[] ToFloat64() => ConvertTo<double>();
 

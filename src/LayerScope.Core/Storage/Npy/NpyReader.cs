@@ -25,6 +25,11 @@ public static class NpyReader
         return Read(stream, path);
     }
 
+    /// <summary>Reads <paramref name="path"/> as float32 (converting other numeric types), named <paramref name="name"/>
+    /// or after the file.</summary>
+    public static Arrays.Float32Array ReadFloat32(string path, string? name = null) =>
+        Read(path).ToFloat32Array(name ?? Path.GetFileNameWithoutExtension(path));
+
     /// <summary>Reads one array from <paramref name="stream"/>, starting at its current position.</summary>
     /// <param name="stream">The .npy content; it need not be seekable.</param>
     /// <param name="sourceName">The file name to show in error messages.</param>

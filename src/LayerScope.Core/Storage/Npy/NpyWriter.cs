@@ -12,6 +12,9 @@ public static class NpyWriter
         AtomicFile.Write(path, stream => Write(stream, array));
     }
 
+    /// <summary>Writes <paramref name="array"/> to <paramref name="path"/> as float32, atomically.</summary>
+    public static void Write(string path, Arrays.Float32Array array) => Write(path, NpyArray.From(array));
+
     /// <summary>Writes <paramref name="array"/> as .npy content at the stream's current position.</summary>
     public static void Write(Stream stream, NpyArray array)
     {

@@ -1,3 +1,5 @@
+using LayerScope.Reduction.Tsne;
+using LayerScope.Reduction.Pca;
 using LayerScope.Errors;
 using LayerScope.Reduction;
 using LayerScope.Reduction.Quality;

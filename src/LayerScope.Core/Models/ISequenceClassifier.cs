@@ -1,8 +1,8 @@
 using static TorchSharp.torch;
 
-namespace LayerScope.Training;
+namespace LayerScope.Models;
 
-/// <summary>A classifier of variable-length sequences, trained by <see cref="SequenceTrainer"/>.</summary>
+/// <summary>A classifier of variable-length sequences, trained by <c>Training.SequenceTrainer</c>.</summary>
 public interface ISequenceClassifier
 {
     /// <summary>One logit per class, [N, classes], for zero-padded sequences <paramref name="padded"/> [N, T, features]

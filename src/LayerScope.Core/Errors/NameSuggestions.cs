@@ -1,4 +1,4 @@
-namespace LayerScope.Text;
+namespace LayerScope.Errors;
 
 /// <summary>Finds the names closest to a misspelt one: Levenshtein distance, ignoring case, with names that contain
 /// the query (or are contained in it) kept even when far ("Relu" finds "/act/Relu"). Used for every "did you mean"

@@ -1,0 +1,34 @@
+namespace LayerScope.Cli.Terminal;
+
+/// <summary>
+/// The one place where the library's setting names become this tool's flags. Core's errors name settings
+/// (<c>InspectOptions.Layer</c>, the <c>StagedDirectory</c> target), because a library user never typed a flag;
+/// <see cref="ErrorPresenter"/> rewrites them here for the person at the command line.
+/// </summary>
+public static class SettingFlags
+{
+    /// <summary>Each setting phrase as Core writes it, and what the command line calls it. Longer phrases first, so a
+    /// phrase that contains another is translated whole.</summary>
+    public static IReadOnlyList<(string Setting, string Flag)> Pairs { get; } =
+    [
+        ("an OnnxCaptureOptions.Inputs source with InputName ", "--input FILE --input-name "),
+        ("OnnxModel.Layers lists them all", "`layerscope layers --model MODEL` lists them all"),
+        ("OnnxInputSource.InputName", "--input-name"),
+        ("target folder (StagedDirectory target)", "--out"),
+        ("a folder (DataDirectory setting)", "--data DIR"),
+        ("choose it (DataDirectory setting)", "pass --data DIR"),
+        ("the DataDirectory setting", "--data"),
+        ("InspectOptions.Layer", "--layer"),
+        ("InspectOptions.BatchSize", "--batch"),
+        ("InspectOptions.Method", "--method"),
+        ("OnnxCaptureOptions.BatchSize", "--batch"),
+    ];
+
+    /// <summary><paramref name="message"/> with every setting phrase replaced by its flag.</summary>
+    public static string Translate(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        foreach (var (setting, flag) in Pairs) message = message.Replace(setting, flag, StringComparison.Ordinal);
+        return message;
+    }
+}
