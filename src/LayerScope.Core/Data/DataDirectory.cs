@@ -6,7 +6,7 @@ namespace LayerScope.Data;
 /// Finds the folder that holds the data sets: the <c>--data DIR</c> value when given, else the
 /// <c>LAYERSCOPE_DATA</c> environment variable, else a per-user cache folder (<c>$XDG_CACHE_HOME/layerscope/data</c>,
 /// else <c>~/.cache/layerscope/data</c>; on Windows <c>%LOCALAPPDATA%\LayerScope\data</c>). Each data set lives in
-/// a subfolder named after it (banknote/, japanese-vowels/, fashion-mnist/, tinyshakespeare/).
+/// a subfolder named after it (banknote/, japanese-vowels/, fashion-mnist/, tinyshakespeare/, imdb/).
 /// </summary>
 public static class DataDirectory
 {

@@ -43,8 +43,17 @@ public static class DataSetCatalog
             "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"),
     ]);
 
+    /// <summary>The Large Movie Review Dataset v1.0 (Maas et al., ACL 2011; "aclImdb"): 25,000 training and 25,000
+    /// test reviews from IMDb, half positive and half negative, plus 50,000 unlabelled ones, as the original archive.
+    /// The checksum is the one the archive is widely published with (it matches the Stanford file).</summary>
+    public static DataSetInfo Imdb { get; } = new("imdb", "Large Movie Review Dataset v1.0 (Maas et al., ACL 2011)", "free for research use (Stanford AI Lab)",
+    [
+        new("aclImdb_v1.tar.gz", new Uri("https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"),
+            "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe"),
+    ]);
+
     /// <summary>Every known data set, in the order the help text lists them.</summary>
-    public static IReadOnlyList<DataSetInfo> All { get; } = [Banknote, JapaneseVowels, FashionMnist, TinyShakespeare];
+    public static IReadOnlyList<DataSetInfo> All { get; } = [Banknote, JapaneseVowels, FashionMnist, TinyShakespeare, Imdb];
 
     /// <summary>The data set called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="LayerScopeException">No data set has that name; the message lists the names.</exception>

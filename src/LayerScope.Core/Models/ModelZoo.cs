@@ -20,6 +20,9 @@ public static class ModelZoo
         new("charrnn", "2-layer character LSTM (128 cells each) over one-hot characters (98: printable ASCII, tab, newline, unknown); "
             + "the default demo trains it on LayerScope's own source and finds its string and nesting-depth cells.",
             [100, 98], () => new CharRnn(98, 128, 2)),
+        new("imdb-bilstm", "Keras' IMDB sentiment example: word indices (20,000) → Embedding(128) → bidirectional LSTM(64; "
+            + "forward last state + backward first-step state = 128 features, layer 'bilstm') → Dropout(0.5) → Dense(1, sigmoid).",
+            [100], () => new ImdbBiLstm(), ScalarType.Int64),
     ];
 
     /// <summary>The model called <paramref name="name"/>; throws with the closest names when there is none.</summary>
@@ -37,6 +40,6 @@ public static class ModelZoo
     {
         using var scope = torch.NewDisposeScope();
         using var module = model.Create();
-        return LayerTable.Describe(module, torch.zeros([1, .. model.ExampleShape]));
+        return LayerTable.Describe(module, torch.zeros([1, .. model.ExampleShape], dtype: model.InputType));
     }
 }

@@ -7,4 +7,6 @@ namespace LayerScope.Models;
 /// <param name="Description">One line about the model and the workflow it serves.</param>
 /// <param name="ExampleShape">Shape of one input example, without the batch dimension.</param>
 /// <param name="Create">Builds a fresh, randomly initialised model (seed it with torch.manual_seed first).</param>
-public sealed record ZooModel(string Name, string Description, long[] ExampleShape, Func<nn.Module<Tensor, Tensor>> Create);
+/// <param name="InputType">The element type of the input: float32 features, or int64 indices for an embedding.</param>
+public sealed record ZooModel(string Name, string Description, long[] ExampleShape, Func<nn.Module<Tensor, Tensor>> Create,
+    ScalarType InputType = ScalarType.Float32);

@@ -57,15 +57,36 @@ public static class Trainer
     }
 
     /// <summary>Mean loss and accuracy of <paramref name="model"/> on <paramref name="data"/>, in evaluation mode.</summary>
-    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, LabeledTensors data, ClassificationObjective objective)
+    /// <param name="model">The model; left in evaluation mode.</param>
+    /// <param name="data">Features (float, or int64 indices for an embedding) and labels.</param>
+    /// <param name="objective">Which loss and prediction rule apply.</param>
+    /// <param name="batchSize">Examples per forward pass: sets larger than this (a recurrent network's [N, T, units]
+    /// activations for all of them would not fit in memory) are evaluated in batches and their losses averaged.</param>
+    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, LabeledTensors data, ClassificationObjective objective,
+        int batchSize = 2048)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         model.eval();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var output = model.call(data.Features);
-        double loss = Loss(output, data.Labels, objective).item<float>();
-        double accuracy = Predict(output, objective).eq(data.Labels).to(ScalarType.Float64).mean().item<double>();
-        return (loss, accuracy);
+        if (data.Count <= batchSize)
+        {
+            var output = model.call(data.Features);
+            double loss = Loss(output, data.Labels, objective).item<float>();
+            double accuracy = Predict(output, objective).eq(data.Labels).to(ScalarType.Float64).mean().item<double>();
+            return (loss, accuracy);
+        }
+        double lossSum = 0, correct = 0;
+        for (long start = 0; start < data.Count; start += batchSize)
+        {
+            using var batchScope = torch.NewDisposeScope();
+            var length = Math.Min(batchSize, data.Count - start);
+            var labels = data.Labels.narrow(0, start, length);
+            var output = model.call(data.Features.narrow(0, start, length));
+            lossSum += Loss(output, labels, objective).item<float>() * (double)length;
+            correct += Predict(output, objective).eq(labels).sum().item<long>();
+        }
+        return (lossSum / data.Count, correct / data.Count);
     }
 
     /// <summary>The class <paramref name="model"/> predicts for each row of <paramref name="inputs"/>, without

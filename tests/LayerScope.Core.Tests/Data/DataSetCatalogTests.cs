@@ -22,7 +22,7 @@ public class DataSetCatalogTests
     {
         Assert.Same(DataSetCatalog.JapaneseVowels, DataSetCatalog.Get("Japanese-Vowels"));
         var error = Assert.Throws<LayerScopeException>(() => DataSetCatalog.Get("mnist"));
-        Assert.Contains("banknote, japanese-vowels, fashion-mnist, tinyshakespeare", error.Message);
+        Assert.Contains("banknote, japanese-vowels, fashion-mnist, tinyshakespeare, imdb", error.Message);
     }
 
     [Fact]

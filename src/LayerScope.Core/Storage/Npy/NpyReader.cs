@@ -57,6 +57,31 @@ public static class NpyReader
     /// <param name="sourceName">The file name to show in error messages.</param>
     public static NpyHeader ReadHeader(Stream stream, string sourceName)
     {
+        var (dict, dataOffset) = ReadHeaderFields(stream, sourceName);
+        var (elementType, bigEndian) = NpyDescr.Parse(Require(dict, "descr", sourceName), sourceName);
+        var fortranOrder = Require(dict, "fortran_order", sourceName) as bool?
+            ?? throw new DataFormatException(sourceName, "header 'fortran_order'", "True or False", Show(dict["fortran_order"]));
+        var shape = ParseShape(Require(dict, "shape", sourceName), sourceName);
+        return new NpyHeader(elementType, bigEndian, fortranOrder, shape, dataOffset);
+    }
+
+    /// <summary>The header dict of an object array ('descr' '|O', 1-D), leaving <paramref name="stream"/> at the
+    /// pickle that follows it; anything else is a <see cref="DataFormatException"/>.</summary>
+    /// <returns>The array's length.</returns>
+    internal static long ReadObjectArrayHeader(Stream stream, string sourceName)
+    {
+        var (dict, _) = ReadHeaderFields(stream, sourceName);
+        if (Require(dict, "descr", sourceName) is not "|O")
+            throw new DataFormatException(sourceName, "header 'descr'", "'|O' (an object array, as Keras' imdb.npz stores its reviews)", Show(dict["descr"]));
+        var shape = ParseShape(Require(dict, "shape", sourceName), sourceName);
+        if (shape.Length != 1)
+            throw new DataFormatException(sourceName, "header 'shape'", "a 1-D shape such as (25000,)", Show(dict["shape"]));
+        return shape[0];
+    }
+
+    /// <summary>Checks the magic and version and parses the header dict; returns it with the first data byte's offset.</summary>
+    private static (IReadOnlyDictionary<string, object?> Fields, long DataOffset) ReadHeaderFields(Stream stream, string sourceName)
+    {
         ArgumentNullException.ThrowIfNull(stream);
         Span<byte> start = stackalloc byte[8];
         var read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
@@ -88,13 +113,7 @@ public static class NpyReader
 
         // Versions 1 and 2 store the header in latin-1; version 3 exists only to allow UTF-8.
         var text = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
-        var dict = NpyHeaderParser.Parse(text, sourceName);
-
-        var (elementType, bigEndian) = NpyDescr.Parse(Require(dict, "descr", sourceName), sourceName);
-        var fortranOrder = Require(dict, "fortran_order", sourceName) as bool?
-            ?? throw new DataFormatException(sourceName, "header 'fortran_order'", "True or False", Show(dict["fortran_order"]));
-        var shape = ParseShape(Require(dict, "shape", sourceName), sourceName);
-        return new NpyHeader(elementType, bigEndian, fortranOrder, shape, 6 + 2 + lengthSize + headerLength);
+        return (NpyHeaderParser.Parse(text, sourceName), 6 + 2 + lengthSize + headerLength);
     }
 
     private static long[] ParseShape(object? value, string sourceName)

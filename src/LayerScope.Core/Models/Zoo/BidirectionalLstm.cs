@@ -1,0 +1,43 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LayerScope.Models.Zoo;
+
+/// <summary>
+/// A bidirectional LSTM layer that outputs one vector per sequence, as Keras' <c>Bidirectional(LSTM(units))</c> does:
+/// the forward direction's state after the last time step concatenated with the backward direction's state after it
+/// has read back to the first time step, [N, 2 × units] for input [N, T, features] (batch first). Capturing this
+/// module gives exactly the features the classifier on top sees.
+/// </summary>
+/// <remarks>The child is named lstm and invoked with call(), so it can be captured too (its output is the tuple of
+/// nn.LSTM). h_n of a single-layer bidirectional nn.LSTM is [2, N, units]: index 0 the forward direction's state
+/// at t = T − 1, index 1 the backward direction's at t = 0.</remarks>
+public sealed class BidirectionalLstm : nn.Module<Tensor, Tensor>
+{
+    private readonly LSTM lstm;
+
+    public BidirectionalLstm(int inputs, int units) : base(nameof(BidirectionalLstm))
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
+        Units = units;
+        lstm = nn.LSTM(inputs, units, bidirectional: true, batchFirst: true);
+        RegisterComponents();
+    }
+
+    /// <summary>Units of each direction; the output has twice as many features.</summary>
+    public int Units { get; }
+
+    /// <summary>The wrapped layer, e.g. to read its weights.</summary>
+    public LSTM Lstm => lstm;
+
+    public override Tensor forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (output, hidden, cell) = lstm.call(input);
+        output.Dispose();
+        cell.Dispose();
+        return cat([hidden[0], hidden[1]], 1);
+    }
+}
