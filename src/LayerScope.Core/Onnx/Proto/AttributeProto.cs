@@ -1,6 +1,6 @@
 namespace LayerScope.Onnx.Proto;
 
-/// <summary>onnx.AttributeProto, reduced to what LayerScope reads: the name, the type, scalar and integer-list
+/// <summary>onnx.AttributeProto, reduced to what LayerScope reads: the name, the type, scalar, list and tensor
 /// values, and subgraphs (If/Loop/Scan bodies). Other values stay in <see cref="Fields"/>.</summary>
 public sealed class AttributeProto
 {
@@ -33,6 +33,9 @@ public sealed class AttributeProto
         S = ProtoWire.LastString(fields, SField);
         var f = fields.LastOrDefault(x => x.Number == FField);
         F = f.Encoded.Length > 0 ? f.FixedFloat : 0f;
+        Floats = ProtoWire.Floats(fields, FloatsField);
+        StringList = ProtoWire.Strings(fields, StringsField);
+        Tensor = ProtoWire.Messages(fields, TField, TensorProto.Parse) is { Count: > 0 } tensors ? tensors[^1] : null;
         Graphs = [.. ProtoWire.Messages(fields, GField, GraphProto.Parse), .. ProtoWire.Messages(fields, GraphsField, GraphProto.Parse)];
     }
 
@@ -43,6 +46,13 @@ public sealed class AttributeProto
     public long I { get; }
     public string S { get; }
     public IReadOnlyList<long> Ints { get; }
+    public IReadOnlyList<float> Floats { get; }
+
+    /// <summary>The values of a STRINGS attribute ("Sigmoid", "Tanh" for an LSTM's activations).</summary>
+    public IReadOnlyList<string> StringList { get; }
+
+    /// <summary>The value of a TENSOR attribute (a Constant's value), or null.</summary>
+    public TensorProto? Tensor { get; }
 
     /// <summary>The subgraphs held by a GRAPH or GRAPHS attribute.</summary>
     public IReadOnlyList<GraphProto> Graphs { get; }

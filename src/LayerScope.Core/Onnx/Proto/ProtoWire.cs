@@ -81,6 +81,42 @@ public static class ProtoWire
         return values;
     }
 
+    /// <summary>The values of a repeated float field, packed or not.</summary>
+    public static IReadOnlyList<float> Floats(IEnumerable<ProtoField> fields, int number)
+    {
+        var values = new List<float>();
+        foreach (var field in fields)
+        {
+            if (field.Number != number) continue;
+            if (field.WireType == WireFormat.WireType.Fixed32)
+            {
+                values.Add(field.FixedFloat);
+                continue;
+            }
+            if (field.WireType == WireFormat.WireType.LengthDelimited)
+                values.AddRange(MemoryMarshal.Cast<byte, float>(field.Payload.Span).ToArray());
+        }
+        return values;
+    }
+
+    /// <summary>The values of a repeated double field, packed or not.</summary>
+    public static IReadOnlyList<double> Doubles(IEnumerable<ProtoField> fields, int number)
+    {
+        var values = new List<double>();
+        foreach (var field in fields)
+        {
+            if (field.Number != number) continue;
+            if (field.WireType == WireFormat.WireType.Fixed64)
+            {
+                values.Add(BitConverter.ToDouble(field.Payload.Span));
+                continue;
+            }
+            if (field.WireType == WireFormat.WireType.LengthDelimited)
+                values.AddRange(MemoryMarshal.Cast<byte, double>(field.Payload.Span).ToArray());
+        }
+        return values;
+    }
+
     /// <summary>The last value of a singular string field (protobuf: the last one wins), or "" when absent.</summary>
     public static string LastString(IEnumerable<ProtoField> fields, int number) =>
         fields.LastOrDefault(f => f.Number == number && f.WireType == WireFormat.WireType.LengthDelimited) is { Encoded.Length: > 0 } field

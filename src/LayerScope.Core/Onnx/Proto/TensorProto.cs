@@ -1,7 +1,7 @@
 namespace LayerScope.Onnx.Proto;
 
 /// <summary>onnx.TensorProto, reduced to the header: name, type, dims and where the data is (inside the file or in
-/// an external file). The data fields are left encoded.</summary>
+/// an external file). The data fields are left encoded in <see cref="Fields"/>.</summary>
 public sealed class TensorProto
 {
     public const int DimsField = 1;
@@ -25,12 +25,16 @@ public sealed class TensorProto
 
     private TensorProto(IReadOnlyList<ProtoField> fields)
     {
+        Fields = fields;
         Name = ProtoWire.LastString(fields, NameField);
         Dims = ProtoWire.Int64s(fields, DimsField);
         DataType = (TensorElementType)ProtoWire.LastVarint(fields, DataTypeField);
         IsExternal = ProtoWire.LastVarint(fields, DataLocationField) == ExternalLocation;
         ExternalData = ProtoWire.Messages(fields, ExternalDataField, StringStringEntryProto.Parse);
     }
+
+    /// <summary>The encoded fields, data fields included (decoded on demand by the TorchSharp executor).</summary>
+    public IReadOnlyList<ProtoField> Fields { get; }
 
     public string Name { get; }
     public IReadOnlyList<long> Dims { get; }

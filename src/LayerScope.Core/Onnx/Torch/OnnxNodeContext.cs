@@ -1,0 +1,80 @@
+using LayerScope.Onnx.Proto;
+using static TorchSharp.torch;
+
+namespace LayerScope.Onnx.Torch;
+
+/// <summary>One node as an operator sees it while it runs: its input tensors, its attributes with ONNX's defaults,
+/// the opset that decides which version of the operator it is, and the executor's floating-point type.</summary>
+internal sealed class OnnxNodeContext(NodeProto node, long opset, ScalarType floatType, IReadOnlyList<Tensor?> inputs)
+{
+    private readonly Dictionary<string, AttributeProto> _attributes =
+        node.Attributes.GroupBy(a => a.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+
+    public NodeProto Node { get; } = node;
+
+    /// <summary>The version of the default ONNX domain the model imports.</summary>
+    public long Opset { get; } = opset;
+
+    /// <summary>float32, or float64 for a run in double precision.</summary>
+    public ScalarType FloatType { get; } = floatType;
+
+    public IReadOnlyList<Tensor?> Inputs { get; } = inputs;
+
+    /// <summary>How many outputs the node names (left-out optional outputs at the end are not counted).</summary>
+    public int OutputCount => Node.Outputs.Count;
+
+    /// <summary>True when output <paramref name="index"/> is named, so someone reads it.</summary>
+    public bool WantsOutput(int index) => index < Node.Outputs.Count && Node.Outputs[index].Length > 0;
+
+    public Tensor Input(int index) =>
+        OptionalInput(index) ?? throw new OnnxNodeException($"input {index} is required but {(index < Node.Inputs.Count ? "left out" : "missing")}");
+
+    public Tensor? OptionalInput(int index) => index < Inputs.Count ? Inputs[index] : null;
+
+    /// <summary>The values of an integer input (a shape, axes, pads): they decide the computation's structure.</summary>
+    public long[]? OptionalLongs(int index) => OptionalInput(index) is { } t ? Longs(t) : null;
+
+    public long[] InputLongs(int index) => Longs(Input(index));
+
+    public static long[] Longs(Tensor tensor)
+    {
+        var flat = tensor.to_type(ScalarType.Int64).flatten();
+        return flat.data<long>().ToArray();
+    }
+
+    public static double Scalar(Tensor tensor)
+    {
+        var flat = tensor.to_type(ScalarType.Float64).flatten();
+        if (flat.numel() != 1) throw new OnnxNodeException($"expected a single value, found {flat.numel()}");
+        return flat.data<double>()[0];
+    }
+
+    public bool Has(string name) => _attributes.ContainsKey(name);
+
+    public long Int(string name, long fallback) => _attributes.TryGetValue(name, out var a) ? a.I : fallback;
+
+    public float Float(string name, float fallback) => _attributes.TryGetValue(name, out var a) ? a.F : fallback;
+
+    public string String(string name, string fallback) => _attributes.TryGetValue(name, out var a) ? a.S : fallback;
+
+    public long[]? Ints(string name) => _attributes.TryGetValue(name, out var a) ? a.Ints.ToArray() : null;
+
+    public float[]? Floats(string name) => _attributes.TryGetValue(name, out var a) ? a.Floats.ToArray() : null;
+
+    public string[]? Strings(string name) => _attributes.TryGetValue(name, out var a) ? a.StringList.ToArray() : null;
+
+    public TensorProto? TensorAttribute(string name) => _attributes.TryGetValue(name, out var a) ? a.Tensor : null;
+
+    /// <summary>Axis <paramref name="axis"/> of a rank-<paramref name="rank"/> tensor, negative ones counted from the end.</summary>
+    public static long Axis(long axis, long rank)
+    {
+        long normalized = axis < 0 ? axis + rank : axis;
+        if (normalized < 0 || normalized >= Math.Max(rank, 1))
+            throw new OnnxNodeException($"axis {axis} is outside a tensor of rank {rank}");
+        return normalized;
+    }
+}
+
+/// <summary>An operator signature for the executor: the node's inputs in, one tensor per output out (null for an
+/// output nobody reads).</summary>
+internal delegate Tensor?[] OnnxOperator(OnnxNodeContext node);

@@ -1,0 +1,249 @@
+using LayerScope.Gradients;
+using LayerScope.Onnx.Proto;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LayerScope.Onnx.Torch;
+
+/// <summary>
+/// An ONNX model rebuilt as a differentiable TorchSharp computation: each node runs as the equivalent libtorch
+/// operation, initializers are frozen tensors, and a forward pass records autograd, so gradients of any tensor with
+/// respect to the input (or an intermediate such as an embedding lookup) can be taken. Tensors are named as
+/// `layers` and `capture` name them: a tensor name, a node name (its first output) or a module scope.
+/// </summary>
+public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
+{
+    private readonly OnnxTorchPlan _plan;
+    private readonly Dictionary<string, Tensor> _initializers;
+    private readonly long _opset;
+    private readonly HashSet<string> _graphOutputs;
+
+    private OnnxTorchModel(OnnxModel model, OnnxTorchOptions options)
+    {
+        Source = model;
+        FloatType = options.DoublePrecision ? ScalarType.Float64 : ScalarType.Float32;
+        _opset = model.Proto.OpsetImport.LastOrDefault(o => OnnxOperatorSet.IsDefaultDomain(o.Domain))?.Version ?? 1;
+        if (_opset < 7)
+            throw new OnnxModelFormatException(model.FileName, $"the model imports ONNX opset {_opset}; the TorchSharp executor reads opset 7 and later (re-export with opset_version >= 9).");
+        var graph = model.Graph;
+        Layers = new OnnxLayerTable(model.FileName, graph, model.Declared, null);
+        Inputs = model.Inputs;
+        var available = graph.Inputs.Select(i => i.Name).Concat(graph.Initializers.Select(i => i.Name)).ToHashSet(StringComparer.Ordinal);
+        _plan = OnnxTorchPlan.Build(graph, available, model.FileName);
+        _graphOutputs = graph.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var folder = Path.GetDirectoryName(model.Path);
+        _initializers = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var tensor in graph.Initializers)
+            {
+                _initializers.Remove(tensor.Name, out var replaced);
+                replaced?.Dispose();
+                // Frozen: initializers are weights; gradients flow through them, never into them.
+                _initializers[tensor.Name] = OnnxTensorDecoder.Decode(tensor, FloatType, folder, model.FileName).requires_grad_(false);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The ONNX model this was built from.</summary>
+    public OnnxModel Source { get; }
+
+    /// <summary>The names the model's tensors go by (the same table `layers` prints).</summary>
+    public OnnxLayerTable Layers { get; }
+
+    /// <summary>The inputs a caller feeds.</summary>
+    public IReadOnlyList<OnnxTensorInfo> Inputs { get; }
+
+    public IReadOnlyList<string> InputNames => Inputs.Select(i => i.Name).ToList();
+
+    /// <summary>float32, or float64 with <see cref="OnnxTorchOptions.DoublePrecision"/>.</summary>
+    public ScalarType FloatType { get; }
+
+    /// <summary>The ONNX operators the executor covers (default domain).</summary>
+    public static IReadOnlyList<string> CoveredOperators => OnnxOperatorSet.Covered;
+
+    /// <summary>Reads the model at <paramref name="path"/> and builds it.</summary>
+    /// <exception cref="OnnxModelFormatException">Not a usable ONNX file.</exception>
+    /// <exception cref="UnsupportedOnnxOperatorException">An operator is not covered.</exception>
+    /// <exception cref="MalformedOnnxGraphException">A node reads a tensor nobody produces, or nodes form a cycle.</exception>
+    public static OnnxTorchModel Load(string path, OnnxTorchOptions? options = null) => Load(OnnxModel.Open(path), options);
+
+    public static OnnxTorchModel Load(OnnxModel model, OnnxTorchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new OnnxTorchModel(model, options ?? new OnnxTorchOptions());
+    }
+
+    /// <summary>Convenience for the single-input case.</summary>
+    public DifferentiableForward Forward(Tensor input, ForwardRequest request)
+    {
+        if (Inputs.Count != 1)
+            throw new OnnxTorchInputException(Source.FileName, "(all)", $"given by name: the model has {Inputs.Count} inputs ({string.Join(", ", InputNames)})", "one unnamed tensor");
+        return Forward(new Dictionary<string, Tensor> { [Inputs[0].Name] = input }, request);
+    }
+
+    /// <summary>
+    /// Runs the graph. Returned tensors belong to the result (dispose it); the caller's inputs are not modified
+    /// (floating-point inputs are copied into leaves of the compute type that require gradients).
+    /// </summary>
+    /// <exception cref="OnnxTorchInputException">An input is missing, unknown, or has the wrong type or shape.</exception>
+    /// <exception cref="UnknownOnnxLayerException">A captured or source name matches nothing.</exception>
+    /// <exception cref="OnnxNodeFailedException">A node failed (typically shapes that do not fit); names the node.</exception>
+    public DifferentiableForward Forward(IReadOnlyDictionary<string, Tensor> inputs, ForwardRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(request);
+        var captureTensors = request.Capture.Select(name => (name, tensor: Layers.Resolve(name).TensorName)).ToList();
+        var sourceNames = (request.GradientSources ?? []).Select(name => (name, tensor: Layers.Resolve(name).TensorName)).ToList();
+        var overrides = (request.Overrides ?? new Dictionary<string, Tensor>()).ToDictionary(o => Layers.Resolve(o.Key).TensorName, o => o.Value, StringComparer.Ordinal);
+
+        var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var sources = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var captured = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        // One dispose scope for the pass; what is returned moves to the caller's scope (if any) and is owned by the
+        // result. No scope stays open after the call, so the caller's later tensors are never swept up with ours.
+        using (var scope = NewDisposeScope())
+        using (request.Gradients ? null : no_grad())
+        {
+            foreach (var (name, tensor) in _initializers) values[name] = tensor;
+            foreach (var (name, value) in BindInputs(inputs, request.Gradients && request.GradientSources is null))
+            {
+                values[name] = value;
+                if (value.requires_grad) sources[name] = value;
+            }
+            var leafAt = sourceNames.ToLookup(s => s.tensor, s => s.name, StringComparer.Ordinal);
+            foreach (var (tensorName, requested) in sourceNames)
+                if (values.TryGetValue(tensorName, out var given) && !sources.ContainsKey(requested))
+                    values[tensorName] = sources[requested] = MakeLeaf(given);
+
+            foreach (var (node, op) in _plan.Steps)
+            {
+                var outputs = RunNode(node, op, values);
+                for (int i = 0; i < node.Outputs.Count; i++)
+                {
+                    var name = node.Outputs[i];
+                    if (name.Length == 0) continue;
+                    if (i >= outputs.Length || outputs[i] is not { } value)
+                        throw Failed(node, values, $"output {i} ('{name}') was not computed", null);
+                    if (overrides.TryGetValue(name, out var replacement))
+                    {
+                        if (!replacement.shape.SequenceEqual(value.shape))
+                            throw new OnnxTorchInputException(Source.FileName, name, $"an override of shape [{string.Join(", ", value.shape)}] (the computed tensor's)",
+                                $"[{string.Join(", ", replacement.shape)}]");
+                        value = replacement.detach().to_type(value.dtype);
+                    }
+                    if (leafAt.Contains(name))
+                    {
+                        value = MakeLeaf(value);
+                        foreach (var requested in leafAt[name]) sources[requested] = value;
+                    }
+                    values[name] = value;
+                }
+            }
+
+            foreach (var (requested, tensorName) in captureTensors)
+                captured[requested] = values[tensorName];
+            // Everything returned leaves the inner scope; intermediates die with it (autograd keeps what it needs).
+            foreach (var t in captured.Values.Concat(sources.Values).Distinct()) t.MoveToOuterDisposeScope();
+        }
+        return new DifferentiableForward(captured, sources, null);
+    }
+
+    /// <summary>Runs the graph and returns the gradient of <paramref name="target"/> (reduced by
+    /// <paramref name="selector"/>) with respect to the floating-point input, or to <paramref name="wrt"/> when named
+    /// (the embedding output of a token-id model). The gradient has the source's shape; rows are independent.</summary>
+    public Tensor InputGradient(IReadOnlyDictionary<string, Tensor> inputs, string target, GradientSelector selector, string? wrt = null)
+    {
+        using var forward = Forward(inputs, new ForwardRequest([target], wrt is null ? null : [wrt]));
+        var gradient = forward.Gradient(target, selector, wrt);
+        return gradient.detach().MoveToOuterDisposeScope();
+    }
+
+    private static Tensor MakeLeaf(Tensor value) => value.detach().clone().requires_grad_(true);
+
+    private Tensor?[] RunNode(NodeProto node, OnnxOperator op, Dictionary<string, Tensor> values)
+    {
+        var args = new Tensor?[node.Inputs.Count];
+        for (int i = 0; i < args.Length; i++)
+            args[i] = node.Inputs[i].Length == 0 ? null : values[node.Inputs[i]];
+        try
+        {
+            return op(new OnnxNodeContext(node, _opset, FloatType, args));
+        }
+        catch (OnnxNodeException error)
+        {
+            throw Failed(node, values, error.Message, error);
+        }
+        catch (System.Runtime.InteropServices.ExternalException error)
+        {
+            // libtorch's own complaint (sizes that do not match), first line only.
+            throw Failed(node, values, error.Message.Split('\n')[0], error);
+        }
+        catch (ArgumentException error)
+        {
+            throw Failed(node, values, error.Message, error);
+        }
+    }
+
+    private OnnxNodeFailedException Failed(NodeProto node, Dictionary<string, Tensor> values, string problem, Exception? inner)
+    {
+        var shapes = node.Inputs.Select(i => i.Length == 0 ? "(none)"
+            : values.TryGetValue(i, out var t) ? $"{i}: {t.dtype} [{string.Join(", ", t.shape)}]" : $"{i}: ?").ToList();
+        return new OnnxNodeFailedException(Source.FileName, OnnxTorchPlan.NameOf(node, Source.Graph.Nodes), node.OpType,
+            OnnxLayerTable.ScopeOf(node.Name), shapes, problem, inner);
+    }
+
+    /// <summary>Checks the inputs against the model's declarations and converts them to the compute types.</summary>
+    private List<(string Name, Tensor Value)> BindInputs(IReadOnlyDictionary<string, Tensor> given, bool floatInputsAreSources)
+    {
+        var file = Source.FileName;
+        foreach (var name in given.Keys)
+            if (!Inputs.Any(i => i.Name == name))
+                throw new OnnxTorchInputException(file, name, $"one of the model's inputs ({string.Join(", ", InputNames)})", "a name the model does not have");
+        var bound = new List<(string, Tensor)>();
+        foreach (var input in Inputs)
+        {
+            if (!given.TryGetValue(input.Name, out var value))
+                throw new OnnxTorchInputException(file, input.Name, $"given ({input.Describe()})", "nothing");
+            var actual = $"{value.dtype} [{string.Join(", ", value.shape)}]";
+            if (input.Shape is { } shape)
+            {
+                bool fits = shape.Count == value.dim()
+                    && shape.Select((d, i) => d.Size is not { } size || size == value.shape[i]).All(ok => ok);
+                if (!fits) throw new OnnxTorchInputException(file, input.Name, $"of shape {OnnxDimension.Format(shape)}", actual);
+            }
+            var expected = OnnxTensorDecoder.ScalarTypeOf(input.ElementType, FloatType);
+            Tensor converted;
+            if (expected is { } type && (type == ScalarType.Float32 || type == ScalarType.Float64))
+            {
+                if (!value.is_floating_point())
+                    throw new OnnxTorchInputException(file, input.Name, $"a floating-point tensor ({input.Describe()})", actual);
+                converted = value.detach().to_type(type).clone();
+                if (floatInputsAreSources) converted.requires_grad_(true);
+            }
+            else if (expected is { } integer)
+            {
+                if (value.is_floating_point() || value.dtype == ScalarType.Bool != (integer == ScalarType.Bool))
+                    throw new OnnxTorchInputException(file, input.Name, $"a {OnnxElementTypes.Name(input.ElementType)} tensor ({input.Describe()})", actual);
+                converted = value.to_type(integer);
+            }
+            else
+            {
+                converted = value.alias();
+            }
+            bound.Add((input.Name, converted));
+        }
+        return bound;
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _initializers.Values) t.Dispose();
+        _initializers.Clear();
+    }
+}

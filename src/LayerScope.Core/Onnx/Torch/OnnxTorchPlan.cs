@@ -1,0 +1,81 @@
+using LayerScope.Onnx.Proto;
+
+namespace LayerScope.Onnx.Torch;
+
+/// <summary>
+/// The checked execution order of a graph: every node with its operator, sorted so each runs after the nodes it
+/// reads from (ONNX requires graph order to be topological; a file that breaks this is reordered, not trusted).
+/// Built once at load, so an uncovered operator, a tensor nobody produces or a cycle is reported before anything runs.
+/// </summary>
+internal sealed class OnnxTorchPlan
+{
+    private OnnxTorchPlan(IReadOnlyList<(NodeProto Node, OnnxOperator Operator)> steps) => Steps = steps;
+
+    public IReadOnlyList<(NodeProto Node, OnnxOperator Operator)> Steps { get; }
+
+    /// <param name="graph">The graph.</param>
+    /// <param name="available">Names that exist before any node runs: graph inputs and initializers.</param>
+    /// <param name="file">The model file, for messages.</param>
+    public static OnnxTorchPlan Build(GraphProto graph, IReadOnlySet<string> available, string file)
+    {
+        var nodes = graph.Nodes;
+        foreach (var node in nodes)
+        {
+            if (OnnxOperatorSet.IsDefaultDomain(node.Domain) && OnnxOperatorSet.Operators.ContainsKey(node.OpType)) continue;
+            throw new UnsupportedOnnxOperatorException(file, node.OpType, node.Domain, NameOf(node, nodes), OnnxLayerTable.ScopeOf(node.Name), OnnxOperatorSet.Covered);
+        }
+
+        var producer = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < nodes.Count; i++)
+            foreach (var output in nodes[i].Outputs.Where(o => o.Length > 0))
+            {
+                if (available.Contains(output))
+                    throw new MalformedOnnxGraphException(file, NameOf(nodes[i], nodes), $"writes '{output}', which is already a graph input or initializer.");
+                if (!producer.TryAdd(output, i))
+                    throw new MalformedOnnxGraphException(file, NameOf(nodes[i], nodes), $"writes '{output}', which node '{NameOf(nodes[producer[output]], nodes)}' writes too.");
+            }
+
+        // Kahn's algorithm, taking ready nodes in file order so a well-formed graph keeps its order.
+        var waiting = new int[nodes.Count];
+        var readers = new List<int>[nodes.Count];
+        for (int i = 0; i < nodes.Count; i++) readers[i] = [];
+        for (int i = 0; i < nodes.Count; i++)
+            foreach (var input in nodes[i].Inputs.Where(x => x.Length > 0).Distinct(StringComparer.Ordinal))
+            {
+                if (available.Contains(input)) continue;
+                if (!producer.TryGetValue(input, out int from))
+                    throw new MalformedOnnxGraphException(file, NameOf(nodes[i], nodes),
+                        $"reads '{input}', which no node produces and which is neither a graph input nor an initializer.");
+                waiting[i]++;
+                readers[from].Add(i);
+            }
+        var ready = new PriorityQueue<int, int>();
+        for (int i = 0; i < nodes.Count; i++) if (waiting[i] == 0) ready.Enqueue(i, i);
+        var order = new List<(NodeProto, OnnxOperator)>(nodes.Count);
+        while (ready.TryDequeue(out int i, out _))
+        {
+            order.Add((nodes[i], OnnxOperatorSet.Operators[nodes[i].OpType]));
+            foreach (int reader in readers[i])
+                if (--waiting[reader] == 0) ready.Enqueue(reader, reader);
+        }
+        if (order.Count < nodes.Count)
+        {
+            var stuck = Enumerable.Range(0, nodes.Count).Where(i => waiting[i] > 0).Select(i => NameOf(nodes[i], nodes)).ToList();
+            throw new MalformedOnnxGraphException(file, stuck[0],
+                $"is part of a cycle: nodes {string.Join(", ", stuck.Select(s => $"'{s}'"))} each wait for another's output.");
+        }
+        foreach (var output in graph.Outputs)
+            if (!available.Contains(output.Name) && !producer.ContainsKey(output.Name))
+                throw new MalformedOnnxGraphException(file, "(graph output)", $"'{output.Name}' is a graph output that no node produces.");
+        return new OnnxTorchPlan(order);
+    }
+
+    /// <summary>A node's name, or "#index OpType" for the unnamed nodes of hand-made graphs.</summary>
+    public static string NameOf(NodeProto node, IReadOnlyList<NodeProto> nodes)
+    {
+        if (node.Name.Length > 0) return node.Name;
+        int index = -1;
+        for (int i = 0; i < nodes.Count; i++) if (ReferenceEquals(nodes[i], node)) { index = i; break; }
+        return $"#{index} {node.OpType}";
+    }
+}

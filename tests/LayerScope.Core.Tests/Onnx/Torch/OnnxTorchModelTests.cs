@@ -1,0 +1,209 @@
+using LayerScope.Gradients;
+using LayerScope.Onnx;
+using LayerScope.Onnx.Torch;
+using LayerScope.Storage.Npy;
+using LayerScope.Testing;
+using static TorchSharp.torch;
+
+namespace LayerScope.Tests.Onnx.Torch;
+
+public sealed class OnnxTorchModelTests
+{
+    private const double IntermediateTolerance = 1e-5;
+
+    public static TheoryData<string, int> SharedModelsAtBatches() => new() { { "mlp.onnx", 1 }, { "mlp.onnx", 7 }, { "seq_lstm.onnx", 1 }, { "seq_lstm.onnx", 7 } };
+
+    public static TheoryData<string, int> FixturesAtBatches()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var f in TorchFixture.All()) { data.Add(f.Model, 1); data.Add(f.Model, 7); }
+        return data;
+    }
+
+    private static string SharedInput(string model) => model.Replace(".onnx", "_input.npy", StringComparison.Ordinal);
+
+    [OnnxTheory("cases.json")]
+    [MemberData(nameof(SharedModelsAtBatches))]
+    public void Every_tensor_of_a_shared_model_equals_ONNX_Runtimes(string model, int batch) =>
+        AssertEveryTensorMatchesOrt(TestData.OnnxFile(model), TestData.OnnxFile(SharedInput(model)), batch);
+
+    [Theory]
+    [MemberData(nameof(FixturesAtBatches))]
+    public void Every_tensor_of_an_exported_model_equals_ONNX_Runtimes(string model, int batch)
+    {
+        var fixture = TorchFixture.Find(model);
+        AssertEveryTensorMatchesOrt(fixture.ModelPath, TorchFixture.PathOf(fixture.Input), batch);
+    }
+
+    [Theory]
+    [MemberData(nameof(TorchFixture.Names), MemberType = typeof(TorchFixture))]
+    public void Output_and_input_gradient_equal_PyTorchs(string model)
+    {
+        var fixture = TorchFixture.Find(model);
+        var input = NpyReader.Read(TorchFixture.PathOf(fixture.Input));
+        using (var float32 = OnnxTorchModel.Load(fixture.ModelPath))
+        using (var forward = float32.Forward(OrtReference.Rows(input, 7), new ForwardRequest(["output"], Gradients: false)))
+        {
+            var expected = NpyReader.Read(TorchFixture.PathOf(fixture.Output)).ToFloat64();
+            Assert.True(OrtReference.RelativeDifference(OrtReference.ToDoubles(forward["output"]), expected) < 1e-5);
+        }
+
+        using var float64 = OnnxTorchModel.Load(fixture.ModelPath, new OnnxTorchOptions { DoublePrecision = true });
+        var inputs = new Dictionary<string, Tensor> { ["input"] = OrtReference.Rows(input, 7) };
+        using var gradient = float64.InputGradient(inputs, "output", GradientSelector.Unit(0), fixture.Wrt);
+        Assert.Equal(ScalarType.Float64, gradient.dtype);
+        var reference = NpyReader.Read(TorchFixture.PathOf(fixture.Grad));
+        Assert.Equal(reference.Shape, gradient.shape);
+        double difference = OrtReference.RelativeDifference(OrtReference.ToDoubles(gradient), reference.ToFloat64());
+        // Not float64 round-off (1e-13): ONNX stores BatchNormalization's epsilon as float32 (1e-5 becomes
+        // 9.99999975e-6), which moves the gradient by about 1e-8 relative to PyTorch's double epsilon.
+        Assert.True(difference < 1e-7, $"gradient differs from torch.autograd.grad by {difference:E2} (relative)");
+    }
+
+    [OnnxTheory("cases.json")]
+    [InlineData("mlp.onnx")]
+    [InlineData("seq_lstm.onnx")]
+    public void Shared_model_gradients_equal_central_finite_differences(string model) =>
+        AssertGradientMatchesFiniteDifferences(TestData.OnnxFile(model), NpyReader.Read(TestData.OnnxFile(SharedInput(model))), null);
+
+    [Theory]
+    [InlineData("resnet_cnn.onnx")]
+    [InlineData("conv1d.onnx")]
+    [InlineData("text_gru.onnx")]
+    public void Exported_model_gradients_equal_central_finite_differences(string model)
+    {
+        var fixture = TorchFixture.Find(model);
+        AssertGradientMatchesFiniteDifferences(fixture.ModelPath, NpyReader.Read(TorchFixture.PathOf(fixture.Input)), fixture.Wrt);
+    }
+
+    [OnnxFact("seq_lstm.onnx")]
+    public void A_module_scope_names_the_same_tensor_as_in_capture()
+    {
+        using var model = OnnxTorchModel.Load(TestData.OnnxFile("seq_lstm.onnx"));
+        var input = NpyReader.Read(TestData.OnnxFile("seq_lstm_input.npy"));
+        using var forward = model.Forward(OrtReference.Rows(input, (int)input.Shape[0]), new ForwardRequest(["lstm", "/lstm/Transpose_1_output_0"], Gradients: false));
+        var reference = NpyReader.Read(TestData.OnnxFile("seq_lstm_ref_lstm.npy")).ToFloat64();
+        Assert.Equal(new long[] { 16, 25, 20 }, forward["lstm"].shape);
+        Assert.True(OrtReference.RelativeDifference(OrtReference.ToDoubles(forward["lstm"]), reference) < 1e-5);
+        Assert.Equal(OrtReference.ToDoubles(forward["lstm"]), OrtReference.ToDoubles(forward["/lstm/Transpose_1_output_0"]));
+    }
+
+    [Fact]
+    public void An_uncovered_operator_is_refused_at_load_naming_node_scope_and_the_covered_list()
+    {
+        var error = Assert.Throws<UnsupportedOnnxOperatorException>(() => OnnxTorchModel.Load(TorchFixture.PathOf("bad_unsupported.onnx")));
+        Assert.Equal("Hardmax", error.OpType);
+        Assert.Equal("/enc/head/Hardmax", error.Node);
+        Assert.Equal("/enc/head", error.Scope);
+        Assert.Contains("LSTM", error.Covered);
+        Assert.Contains("module scope '/enc/head'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Conv, ConvTranspose", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_node_reading_a_tensor_nobody_produces_is_a_typed_error_naming_it()
+    {
+        var error = Assert.Throws<MalformedOnnxGraphException>(() => OnnxTorchModel.Load(TorchFixture.PathOf("bad_dangling.onnx")));
+        Assert.Equal("/head/Add", error.Node);
+        Assert.Contains("'bias'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cycle_is_a_typed_error_naming_its_nodes()
+    {
+        var error = Assert.Throws<MalformedOnnxGraphException>(() => OnnxTorchModel.Load(TorchFixture.PathOf("bad_cycle.onnx")));
+        Assert.Equal("/loop/First", error.Node);
+        Assert.Contains("'/loop/Second'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cycle", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Wrong_input_shape_or_type_is_a_typed_error_naming_the_input()
+    {
+        using var model = OnnxTorchModel.Load(TorchFixture.Find("resnet_cnn.onnx").ModelPath);
+        var shape = Assert.Throws<OnnxTorchInputException>(() => model.Forward(zeros(2, 3, 16), ForwardRequest.Of("output")));
+        Assert.Equal("input", shape.Input);
+        Assert.Contains("[batch, 3, 16, 16]", shape.Message, StringComparison.Ordinal);
+        var type = Assert.Throws<OnnxTorchInputException>(() => model.Forward(zeros([2, 3, 16, 16], ScalarType.Int64), ForwardRequest.Of("output")));
+        Assert.Contains("floating-point", type.Message, StringComparison.Ordinal);
+
+        using var text = OnnxTorchModel.Load(TorchFixture.Find("text_gru.onnx").ModelPath);
+        var tokens = Assert.Throws<OnnxTorchInputException>(() => text.Forward(zeros(2, 12), ForwardRequest.Of("output")));
+        Assert.Contains("int64", tokens.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_shape_that_does_not_fit_names_the_node()
+    {
+        // Token ids past the vocabulary: the embedding Gather fails, and the error says which node and inputs.
+        using var text = OnnxTorchModel.Load(TorchFixture.Find("text_gru.onnx").ModelPath);
+        var error = Assert.Throws<OnnxNodeFailedException>(() => text.Forward(full([2, 12], 99L, ScalarType.Int64), ForwardRequest.Of("output")));
+        Assert.Equal("Gather", error.OpType);
+        Assert.StartsWith("/emb/", error.Node, StringComparison.Ordinal);
+    }
+
+    private static void AssertEveryTensorMatchesOrt(string modelPath, string inputPath, int batch)
+    {
+        var onnx = OnnxModel.Open(modelPath);
+        var input = NpyReader.Read(inputPath);
+        var expected = OrtReference.AllTensors(onnx, input, batch);
+        using var model = OnnxTorchModel.Load(onnx);
+        var names = expected.Keys.ToList();
+        using var forward = model.Forward(OrtReference.Rows(input, batch), new ForwardRequest(names, Gradients: false));
+        Assert.True(names.Count > 3);
+        foreach (var name in names)
+        {
+            var (shape, data) = expected[name];
+            var actual = forward[name];
+            Assert.True(shape.SequenceEqual(actual.shape), $"{name}: shape [{string.Join(", ", actual.shape)}], ONNX Runtime [{string.Join(", ", shape)}]");
+            if (data is float[] floats)
+            {
+                double difference = OrtReference.RelativeDifference(OrtReference.ToDoubles(actual), floats.Select(f => (double)f).ToArray());
+                Assert.True(difference <= IntermediateTolerance, $"{name} differs from ONNX Runtime by {difference:E2} (relative)");
+            }
+            else
+            {
+                var expectedValues = data.Cast<object>().Select(Convert.ToInt64).ToArray();
+                Assert.Equal(expectedValues, actual.to_type(ScalarType.Int64).flatten().data<long>().ToArray());
+            }
+        }
+    }
+
+    /// <summary>Central differences in float64 on a spread of input coordinates, with respect to the float input or,
+    /// for token-id models, to the embedding output (perturbed through <see cref="ForwardRequest.Overrides"/>).</summary>
+    private static void AssertGradientMatchesFiniteDifferences(string modelPath, NpyArray input, string? wrt)
+    {
+        using var model = OnnxTorchModel.Load(modelPath, new OnnxTorchOptions { DoublePrecision = true });
+        var x = OrtReference.Rows(input, 3);
+        var inputs = new Dictionary<string, Tensor> { [model.InputNames[0]] = x };
+        var selector = GradientSelector.Unit(0);
+        using var gradient = model.InputGradient(inputs, "output", selector, wrt);
+        var analytic = OrtReference.ToDoubles(gradient);
+
+        // The point to perturb: the input itself, or the embedding output it leads to.
+        Tensor point;
+        using (var forward = model.Forward(inputs, new ForwardRequest([wrt ?? model.InputNames[0]], Gradients: false)))
+            point = forward[wrt ?? model.InputNames[0]].detach().to_type(ScalarType.Float64).clone();
+        double Evaluate(Tensor at)
+        {
+            var request = wrt is null
+                ? new ForwardRequest(["output"], Gradients: false)
+                : new ForwardRequest(["output"], Gradients: false, Overrides: new Dictionary<string, Tensor> { [wrt] = at });
+            using var f = wrt is null ? model.Forward(at, request) : model.Forward(inputs, request);
+            return selector.Reduce(f["output"]).item<double>();
+        }
+
+        var flat = point.flatten();
+        long count = flat.numel();
+        const double h = 1e-6;
+        foreach (long index in Enumerable.Range(0, 12).Select(i => i * (count - 1) / 11).Distinct())
+        {
+            var plus = flat.clone(); plus[index] = plus[index] + h;
+            var minus = flat.clone(); minus[index] = minus[index] - h;
+            double numeric = (Evaluate(plus.reshape(point.shape)) - Evaluate(minus.reshape(point.shape))) / (2 * h);
+            double scale = Math.Max(1e-3, analytic.Max(Math.Abs));
+            Assert.True(Math.Abs(numeric - analytic[index]) <= 1e-6 * scale,
+                $"coordinate {index}: autograd {analytic[index]:G10}, finite difference {numeric:G10}");
+        }
+    }
+}
