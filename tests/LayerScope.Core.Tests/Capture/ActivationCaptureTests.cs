@@ -36,12 +36,27 @@ public class ActivationCaptureTests
     }
 
     [Fact]
-    public void Stopping_early_gives_the_same_values_as_a_full_pass()
+    public void Stopping_early_skips_the_layers_after_the_last_requested_one_and_gives_the_same_values()
     {
         var (model, inputs) = DeepMlpAndInputs();
-        var early = ActivationCapture.Run(model, inputs, ["relu1"], new CaptureOptions { StopEarly = true });
-        var full = ActivationCapture.Run(model, inputs, ["relu1"], new CaptureOptions { StopEarly = false });
-        Assert.Equal(full["relu1"].Values, early["relu1"].Values);
+        // Count how often the layers behind relu1 run: the point of stopping early is that they do not.
+        var named = LayerSelector.NamedLayers(model).ToDictionary(p => p.Name, p => p.Module);
+        int laterCalls = 0;
+        var hooks = new[] { "fc2", "sigmoid" }.Select(name => ((nn.Module<Tensor, Tensor>)named[name])
+            .register_forward_hook((_, _, output) => { laterCalls++; return output; })).ToList();
+        try
+        {
+            var early = ActivationCapture.Run(model, inputs, ["relu1"], new CaptureOptions { StopEarly = true, BatchSize = 4 });
+            Assert.Equal(0, laterCalls);
+            var full = ActivationCapture.Run(model, inputs, ["relu1"], new CaptureOptions { StopEarly = false, BatchSize = 4 });
+            Assert.Equal(2 * 3, laterCalls); // both layers, in each of the 3 batches
+            Assert.Equal(full["relu1"].Values, early["relu1"].Values);
+            Assert.Equal(new long[] { 10, 3 }, early["relu1"].Shape);
+        }
+        finally
+        {
+            foreach (var hook in hooks) hook.remove();
+        }
     }
 
     [Fact]

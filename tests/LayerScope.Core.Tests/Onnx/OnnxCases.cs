@@ -28,5 +28,17 @@ public sealed record OnnxCase(string Model, string Input, string Layer, string M
         return data;
     }
 
+    /// <summary>Theory data: the cases whose layer is a module's output (graph outputs have no module scope), or one
+    /// placeholder row when the data is missing. Present data with no such case is an error, not an empty theory.</summary>
+    public static TheoryData<string> ModuleScopeNames()
+    {
+        var data = new TheoryData<string>();
+        var cases = Load();
+        foreach (var c in cases.Where(c => c.HasModuleScope)) data.Add(c.ToString());
+        if (cases.Count == 0) data.Add("missing");
+        else if (data.Count == 0) throw new InvalidOperationException("cases.json has no case with a module scope.");
+        return data;
+    }
+
     public static OnnxCase Find(string name) => Load().Single(c => c.ToString() == name);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LayerScope.Rendering.PlotData;
 using ScottPlot;
 using ScottPlot.TickGenerators;
@@ -9,7 +10,9 @@ namespace LayerScope.Rendering.Figures;
 /// values have both signs, <see cref="DivergingColormap"/> is used over a range symmetric about zero (so zero is the
 /// neutral middle color); otherwise <see cref="SequentialColormap"/> spans the values' range. Non-finite cells are
 /// drawn in <see cref="MissingColor"/>. Axis ticks show the tick labels (or indices), thinned to at most
-/// <see cref="MaxTickLabels"/> per axis.
+/// <see cref="MaxTickLabels"/> per axis. With <see cref="HeatmapScaling.PerRow"/> each row is drawn over its own
+/// range (see <see cref="ScaleRows"/>): the colorbar then runs over −1..1 (or 0..1) and says that rows are scaled
+/// individually, and each row's tick label carries the row's range, so no number is lost.
 /// </summary>
 public sealed class HeatmapFigure : IFigure<HeatmapData>
 {
@@ -51,9 +54,11 @@ public sealed class HeatmapFigure : IFigure<HeatmapData>
             }
 
             var (min, max) = FiniteRange(data.Values);
+            bool perRow = data.Scaling == HeatmapScaling.PerRow;
             if (min <= max)
             {
-                AddHeatmap(plot, data, min, max);
+                if (perRow) AddRowScaledHeatmap(plot, data, diverging: min < 0 && max > 0);
+                else AddHeatmap(plot, data.Values, data.ColorbarLabel, min, max);
             }
             else
             {
@@ -63,16 +68,71 @@ public sealed class HeatmapFigure : IFigure<HeatmapData>
 
             // ScottPlot centres cell (row, column) on x = column, y = rows - 1 - row (row 0 at the top).
             plot.Axes.Bottom.TickGenerator = Ticks(columns, data.ColumnTickLabels, i => i);
-            plot.Axes.Left.TickGenerator = Ticks(rows, data.RowTickLabels, i => rows - 1 - i);
+            var rowLabels = perRow && min <= max ? RowLabelsWithRanges(data, diverging: min < 0 && max > 0) : data.RowTickLabels;
+            plot.Axes.Left.TickGenerator = Ticks(rows, rowLabels, i => rows - 1 - i);
             plot.HideGrid();
             plot.Axes.SetLimits(-0.5, columns - 0.5, -0.5, rows - 0.5);
         });
     }
 
-    private void AddHeatmap(Plot plot, HeatmapData data, double min, double max)
+    /// <summary>
+    /// Returns a copy of <paramref name="values"/> with each row scaled to its own range: when
+    /// <paramref name="diverging"/>, divided by the row's largest finite |value| (so −1..1, zero stays zero; a row of
+    /// zeros stays zero); otherwise mapped from the row's minimum (0) to its maximum (1), a constant row to 0.5.
+    /// Non-finite cells become NaN (drawn as missing).
+    /// </summary>
+    public static double[,] ScaleRows(double[,] values, bool diverging)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        int rows = values.GetLength(0), columns = values.GetLength(1);
+        var scaled = new double[rows, columns];
+        for (var r = 0; r < rows; r++)
+        {
+            var (min, max) = RowRange(values, r);
+            double extent = Math.Max(Math.Abs(min), Math.Abs(max));
+            for (var c = 0; c < columns; c++)
+            {
+                var v = values[r, c];
+                scaled[r, c] = !double.IsFinite(v) ? double.NaN
+                    : diverging ? (extent > 0 ? v / extent : 0)
+                    : max > min ? (v - min) / (max - min) : 0.5;
+            }
+        }
+        return scaled;
+    }
+
+    private void AddRowScaledHeatmap(Plot plot, HeatmapData data, bool diverging)
+    {
+        var scaled = ScaleRows(data.Values, diverging);
+        // The label says what a color means now: a share of the row's own range, not a value of the whole matrix.
+        // Kept short: the colorbar is as tall as the plot, and the row labels carry each row's range.
+        var label = diverging ? $"{data.ColorbarLabel} (each row scaled to ±1)" : $"{data.ColorbarLabel} (each row scaled to 0…1)";
+        var colorbar = AddHeatmap(plot, scaled, label, diverging ? -1 : 0, 1);
+        colorbar.LabelStyle.FontSize = 13; // a little smaller than axis labels, so the longer text fits short figures
+    }
+
+    /// <summary>Each row's tick label (or index) followed by the row's range, since per-row colors alone no longer
+    /// tell a row of ±60 from one of ±0.5.</summary>
+    private static string[] RowLabelsWithRanges(HeatmapData data, bool diverging)
+    {
+        var labels = new string[data.Rows];
+        for (var r = 0; r < data.Rows; r++)
+        {
+            var name = data.RowTickLabels?[r] ?? r.ToString(CultureInfo.InvariantCulture);
+            var (min, max) = RowRange(data.Values, r);
+            labels[r] = min > max ? $"{name} (no values)"
+                : diverging ? $"{name} (±{Number(Math.Max(Math.Abs(min), Math.Abs(max)))})"
+                : $"{name} ({Number(min)}…{Number(max)})";
+        }
+        return labels;
+    }
+
+    private static string Number(double value) => value.ToString("g3", CultureInfo.InvariantCulture);
+
+    private ScottPlot.Panels.ColorBar AddHeatmap(Plot plot, double[,] values, string colorbarLabel, double min, double max)
     {
         // ScottPlot scales colors over all values, including infinities (which throw); show those as missing too.
-        var heatmap = plot.Add.Heatmap(WithInfinitiesAsNaN(data.Values));
+        var heatmap = plot.Add.Heatmap(WithInfinitiesAsNaN(values));
         if (min < 0 && max > 0)
         {
             var extent = Math.Max(-min, max);
@@ -88,7 +148,8 @@ public sealed class HeatmapFigure : IFigure<HeatmapData>
         heatmap.NaNCellColor = MissingColor;
 
         var colorbar = plot.Add.ColorBar(heatmap, Edge.Right);
-        colorbar.Label = data.ColorbarLabel;
+        colorbar.Label = colorbarLabel;
+        return colorbar;
     }
 
     /// <summary>Returns <paramref name="values"/> itself when it has no infinity, else a copy with infinities as NaN.</summary>
@@ -110,9 +171,23 @@ public sealed class HeatmapFigure : IFigure<HeatmapData>
         var stride = (count + MaxTickLabels - 1) / MaxTickLabels;
         for (var i = 0; i < count; i += stride)
         {
-            ticks.AddMajor(position(i), labels?[i] ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            ticks.AddMajor(position(i), labels?[i] ?? i.ToString(CultureInfo.InvariantCulture));
         }
         return ticks;
+    }
+
+    /// <summary>Returns the smallest and largest finite values of row <paramref name="row"/>, or (+inf, -inf).</summary>
+    private static (double Min, double Max) RowRange(double[,] values, int row)
+    {
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        for (var c = 0; c < values.GetLength(1); c++)
+        {
+            var v = values[row, c];
+            if (!double.IsFinite(v)) continue;
+            if (v < min) min = v;
+            if (v > max) max = v;
+        }
+        return (min, max);
     }
 
     /// <summary>Returns the smallest and largest finite values, or (+inf, -inf) when there is none.</summary>

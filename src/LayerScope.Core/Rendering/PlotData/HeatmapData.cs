@@ -56,6 +56,11 @@ public sealed record HeatmapData
     /// <summary>One label per column (left to right), or null for column indices.</summary>
     public IReadOnlyList<string>? ColumnTickLabels { get; }
 
+    /// <summary>How values map to colors: one range for the whole matrix (default), or each row over its own range,
+    /// so a row that moves between ±0.5 is as readable as one that reaches ±60. With <see cref="HeatmapScaling.PerRow"/>
+    /// the figure says so on the colorbar and gives each row's range beside its tick label.</summary>
+    public HeatmapScaling Scaling { get; init; } = HeatmapScaling.Shared;
+
     /// <summary>The number of rows.</summary>
     public int Rows => Values.GetLength(0);
 
