@@ -5,7 +5,7 @@ using LayerScope.Reduction;
 using LayerScope.Reduction.Quality;
 using LayerScope.Rendering;
 using LayerScope.Rendering.Html;
-using LayerScope.Rendering.Sections;
+using LayerScope.Workflows.Sections;
 using LayerScope.Testing;
 
 namespace LayerScope.Tests.Rendering;

@@ -1,10 +1,11 @@
+using LayerScope.Rendering;
 using System.Globalization;
 using LayerScope.Errors;
 using LayerScope.Reduction.Quality;
 using LayerScope.Rendering.Figures;
 using LayerScope.Rendering.PlotData;
 
-namespace LayerScope.Rendering.Sections;
+namespace LayerScope.Workflows.Sections;
 
 /// <summary>
 /// A report section stage: an embedding scatter whose title and caption say how far to trust it. A 2-D picture of a

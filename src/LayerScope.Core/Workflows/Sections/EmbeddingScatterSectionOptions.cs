@@ -1,7 +1,8 @@
+using LayerScope.Rendering;
 using LayerScope.Reduction;
 using LayerScope.Reduction.Quality;
 
-namespace LayerScope.Rendering.Sections;
+namespace LayerScope.Workflows.Sections;
 
 /// <summary>Settings of <see cref="EmbeddingScatterSection.Create"/>: the points in both spaces, their labels and how
 /// the figure is titled.</summary>

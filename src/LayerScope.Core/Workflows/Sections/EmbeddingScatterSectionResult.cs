@@ -1,8 +1,9 @@
+using LayerScope.Rendering;
 using LayerScope.Reduction.Quality;
 using LayerScope.Rendering.Html;
 using LayerScope.Rendering.PlotData;
 
-namespace LayerScope.Rendering.Sections;
+namespace LayerScope.Workflows.Sections;
 
 /// <summary>An embedding scatter that carries its own quality figures.</summary>
 /// <param name="Png">The figure; its title's second line is <see cref="QualityLine"/>.</param>
