@@ -198,16 +198,20 @@ public static class CharRnnDemo
         var (labels, classNames) = ContextClasses(features);
         run.AddCategoryColumn("context", "context-classes.npy", labels, classNames);
         run.Write();
-        var scatterPng = new ScatterFigure().RenderPng(new ScatterPlotData(
-            Enumerable.Range(0, passage.Length).Select(i => xy[2 * i]).ToArray(), Enumerable.Range(0, passage.Length).Select(i => xy[2 * i + 1]).ToArray(), labels, classNames)
+        var scatter = EmbeddingScatterSection.Create(new EmbeddingScatterSectionOptions
         {
+            Input = new DenseMatrix(allCells, passage.Length, layerCount * model.HiddenSize),
+            Embedding = tsne.Positions,
+            Labels = labels,
+            ClassNames = classNames,
             Title = "Cell states of every character, t-SNE",
-            XLabel = "t-SNE 1",
-            YLabel = "t-SNE 2",
-        }, new FigureSize(760, 600));
-        AtomicFile.WriteAllBytes(output.File("states-tsne.png"), scatterPng);
+            AxisName = "t-SNE",
+            Caption = "The cell states of all layers after each character of the passage, embedded in 2-D with t-SNE, colored by syntactic context",
+            Size = new FigureSize(760, 600),
+        });
+        AtomicFile.WriteAllBytes(output.File("states-tsne.png"), scatter.Png);
         report.AddHeading("All cells at once");
-        report.AddImage("The cell states of all layers after each character of the passage, embedded in 2-D with t-SNE, colored by syntactic context", scatterPng);
+        scatter.AddTo(report);
         new LayerTableSection(layers).AddTo(report);
 
         WriteMetrics(output.File("metrics.json"), options, corpusName, text.Length, vocabulary, steps, heldOutLoss, samples, discovered, stepCheck);

@@ -157,7 +157,17 @@ public static class VowelsDemo
             states.UnitsOverTime(observation, units, cell),
             $"Test sequence {observation} ({speaker}): {(cell ? "cell state c_t" : "hidden state h_t")}, {(units.Count == states.Units ? "all" : units.Count.ToString(CultureInfo.InvariantCulture))} units",
             "unit", "time step", cell ? "cell state c_t" : "hidden state h_t", unitLabels(units), steps);
-        var scatter = EmbeddingScatter.Create(embedding, test.Labels, test.ClassNames, $"{EmbeddingMethod} of the final hidden states ({states.Count} test sequences)", EmbeddingMethod);
+        var scatter = EmbeddingScatterSection.Create(new EmbeddingScatterSectionOptions
+        {
+            Input = new DenseMatrix(states.FinalHidden(), states.Count, states.Units),
+            Embedding = embedding,
+            Labels = test.Labels,
+            ClassNames = test.ClassNames,
+            Title = $"{EmbeddingMethod} of the final hidden states ({states.Count} test sequences)",
+            AxisName = EmbeddingMethod,
+            Caption = $"{EmbeddingMethod} of the final hidden state h_T of every test sequence, colored by speaker",
+            Size = ScatterSize,
+        });
 
         var figures = new (string File, string Caption, byte[] Png)[]
         {
@@ -171,8 +181,7 @@ public static class VowelsDemo
                 new HeatmapFigure().RenderPng(Heatmap(options.Units, cell: true), SmallHeatmapSize)),
             ("cell-all.png", $"Cell state c_t of all {states.Units} units over the time steps of test sequence {observation}.",
                 new HeatmapFigure().RenderPng(Heatmap(allUnits, cell: true), LargeHeatmapSize)),
-            ("final-states.png", $"{EmbeddingMethod} of the final hidden state h_T of every test sequence, colored by speaker.",
-                new ScatterFigure().RenderPng(scatter, ScatterSize)),
+            ("final-states.png", scatter.Caption, scatter.Png),
         };
         report.AddHeading($"Test sequence {observation}: inputs and states over time");
         foreach (var (file, caption, png) in figures)
