@@ -15,6 +15,7 @@ using LayerScope.Runs;
 using LayerScope.Storage;
 using LayerScope.Storage.Npy;
 using LayerScope.Workflows;
+using LayerScope.Workflows.Sections;
 
 namespace LayerScope.Inspection;
 
@@ -77,24 +78,27 @@ public static class OnnxInspection
             ["10-NN recall"] = quality.NeighborRecall.ToString("0.000", CultureInfo.InvariantCulture),
             ["10-NN label accuracy"] = quality.LabelAccuracy?.ToString("0.000", CultureInfo.InvariantCulture) ?? "(no labels)",
         });
-        var scatter = new ScatterFigure();
         var colorings = new List<(string Name, int[] Classes)>();
         if (labels is not null) colorings.Add(("label", labels));
         if (predicted is not null) colorings.Add(("predicted class", predicted));
         if (colorings.Count == 0) colorings.Add(("all points", new int[x.Rows]));
         foreach (var (name, classes) in colorings)
         {
-            var classNames = Enumerable.Range(0, classes.Length == 0 ? 1 : classes.Max() + 1).Select(c => colorings.Count == 1 && name == "all points" ? "input row" : c.ToString(CultureInfo.InvariantCulture)).ToList();
-            var data = new ScatterPlotData(Column(embedding, 0), Column(embedding, 1), classes, classNames)
+            bool uncolored = colorings.Count == 1 && name == "all points";
+            var section = EmbeddingScatterSection.Create(new EmbeddingScatterSectionOptions
             {
+                Input = reduced,
+                Embedding = embedding,
+                // Without labels, one color and no label accuracy; trustworthiness is still drawn.
+                Labels = uncolored ? null : classes,
                 Title = $"{options.Layer}: {method.DisplayName()}, colored by {name}",
-                XLabel = $"{method.DisplayName()} 1",
-                YLabel = $"{method.DisplayName()} 2",
-                PointSize = EmbeddingScatter.PointSizeFor(x.Rows),
-            };
-            var png = scatter.RenderPng(data, Size);
-            AtomicFile.WriteAllBytes(output.File($"scatter-by-{name.Replace(' ', '-')}.png"), png);
-            report.AddImage($"colored by {name}", png);
+                AxisName = method.DisplayName(),
+                Caption = $"colored by {name}",
+                Quality = new QualityOptions { K = QualityNeighbors(x.Rows), KlDivergence = false, Seed = options.Seed },
+                Size = Size,
+            });
+            AtomicFile.WriteAllBytes(output.File($"scatter-by-{name.Replace(' ', '-')}.png"), section.Png);
+            section.AddTo(report);
         }
         MetricsFile.Write(output.File("inspect.json"), new
         {
@@ -153,12 +157,5 @@ public static class OnnxInspection
         for (int i = 0; i < x.Rows; i++)
             for (int j = 0; j < count; j++) result.Values[i * 2 + j] = x.Values[i * x.Columns + j];
         return result;
-    }
-
-    private static double[] Column(DenseMatrix x, int column)
-    {
-        var values = new double[x.Rows];
-        for (int i = 0; i < x.Rows; i++) values[i] = x.Values[i * x.Columns + column];
-        return values;
     }
 }

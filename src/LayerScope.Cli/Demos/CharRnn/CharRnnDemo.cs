@@ -179,7 +179,7 @@ public static class CharRnnDemo
             report.AddParagraph("Each character's background is the chosen cell's state after reading it: blue negative, white 0, red positive "
                 + "(scaled by the cell's largest |value| in the passage). Hover a character for the model's top 5 guesses of the next one.");
             var guesses = NextCharacterPredictions.Top(logits.Values, passage.Length, vocabulary);
-            report.AddTextView("Held-out passage colored by", passage, traces, [.. guesses.Select(g => NextCharacterPredictions.HoverText(g, Visible))]);
+            report.AddTextView("Held-out passage colored by", passage, traces, [.. guesses.Select(g => NextCharacterPredictions.HoverText(g, CharacterGlyphs.Display))]);
 
             var heatCells = discovered.Select(f => f.Top[0]).DistinctBy(c => (c.Layer, c.Cell)).ToList();
             int columns = Math.Min(HeatmapCharacters, passage.Length);
@@ -190,7 +190,7 @@ public static class CharRnnDemo
                 for (int t = 0; t < columns; t++) values[r, t] = unit[t];
             }
             var heatmapPng = new HeatmapFigure().RenderPng(new HeatmapData(values, $"Discovered cells over the first {columns} characters", "cell", "character", "cell state c",
-                heatCells.Select(c => $"{c.Layer}/{c.Cell}").ToList(), passage[..columns].Select(Visible).ToList()), new FigureSize(1000, 420));
+                heatCells.Select(c => $"{c.Layer}/{c.Cell}").ToList(), [.. CharacterGlyphs.Labels(passage.AsSpan(0, columns))]) { Scaling = HeatmapScaling.PerRow }, new FigureSize(1000, 420));
             AtomicFile.WriteAllBytes(output.File("cells-heatmap.png"), heatmapPng);
             report.AddImage("The best cell per feature (rows) over the first characters of the passage (columns)", heatmapPng);
         }
@@ -279,14 +279,6 @@ public static class CharRnnDemo
         if (code) return (features.Context.Select(c => (int)c).ToArray(), ["code", "string", "comment"]);
         return (features.Context.Select(c => c == CharacterContext.StringLiteral ? 1 : 0).ToArray(), ["outside quotes", "inside quotes"]);
     }
-
-    private static string Visible(char c) => c switch
-    {
-        '\n' => "↵",
-        ' ' => "␣",
-        '\t' => "⇥",
-        _ => c.ToString(),
-    };
 
     private static double[] MovingAverage(double[] values, int window)
     {
