@@ -23,7 +23,7 @@ public sealed class AttributeProto
     public const int SparseTensorField = 22;
     public const int SparseTensorsField = 23;
 
-    private AttributeProto(IReadOnlyList<ProtoField> fields)
+    private AttributeProto(IReadOnlyList<ProtoField> fields, int depth)
     {
         Fields = fields;
         Name = ProtoWire.LastString(fields, NameField);
@@ -33,7 +33,8 @@ public sealed class AttributeProto
         S = ProtoWire.LastString(fields, SField);
         var f = fields.LastOrDefault(x => x.Number == FField);
         F = f.Encoded.Length > 0 ? f.FixedFloat : 0f;
-        Graphs = [.. ProtoWire.Messages(fields, GField, GraphProto.Parse), .. ProtoWire.Messages(fields, GraphsField, GraphProto.Parse)];
+        Graphs = [.. ProtoWire.Messages(fields, GField, g => GraphProto.Parse(g, depth + 1)),
+            .. ProtoWire.Messages(fields, GraphsField, g => GraphProto.Parse(g, depth + 1))];
     }
 
     public IReadOnlyList<ProtoField> Fields { get; }
@@ -47,7 +48,11 @@ public sealed class AttributeProto
     /// <summary>The subgraphs held by a GRAPH or GRAPHS attribute.</summary>
     public IReadOnlyList<GraphProto> Graphs { get; }
 
-    public static AttributeProto Parse(ReadOnlyMemory<byte> encoded) => new(ProtoWire.Split(encoded));
+    public static AttributeProto Parse(ReadOnlyMemory<byte> encoded) => Parse(encoded, 0);
+
+    /// <summary>Parses an attribute of a node <paramref name="depth"/> levels below the main graph; its subgraphs are
+    /// one level deeper.</summary>
+    internal static AttributeProto Parse(ReadOnlyMemory<byte> encoded, int depth) => new(ProtoWire.Split(encoded), depth);
 }
 
 /// <summary>onnx.AttributeProto.AttributeType.</summary>

@@ -142,6 +142,25 @@ public class NpyReaderRefusalTests
     }
 
     /// <summary>Writes <paramref name="bytes"/> to a file, reads it, and checks the error names that file.</summary>
+    [Fact]
+    public void Deeply_nested_header_values_are_refused_instead_of_overflowing_the_stack()
+    {
+        // 25,000 nested lists: a 50 KB header that used to end the process with a stack overflow.
+        var nested = new string('[', 25_000) + new string(']', 25_000);
+        var error = ReadFile(NpyBytes.File($"{{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': {nested}, }}", new byte[4], major: 2));
+
+        Assert.Equal("header", error.Field);
+        Assert.Contains("nest deeper than 32 levels", error.Message);
+    }
+
+    [Fact]
+    public void Header_values_nested_a_few_levels_are_still_read()
+    {
+        var array = NpyBytes.ReadBytes(NpyBytes.File("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': [[(1, {'y': [2]})]], }", new byte[4]));
+
+        Assert.Equal([1L], array.Shape);
+    }
+
     private static DataFormatException ReadFile(byte[] bytes)
     {
         using var folder = new TemporaryFolder();
