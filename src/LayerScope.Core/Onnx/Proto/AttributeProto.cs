@@ -31,6 +31,7 @@ public sealed class AttributeProto
         I = ProtoWire.LastVarint(fields, IField);
         Ints = ProtoWire.Int64s(fields, IntsField);
         S = ProtoWire.LastString(fields, SField);
+        ProtoWire.RequireWireType(fields, FField, "AttributeProto.f, a float", Google.Protobuf.WireFormat.WireType.Fixed32);
         var f = fields.LastOrDefault(x => x.Number == FField);
         F = f.Encoded.Length > 0 ? f.FixedFloat : 0f;
         Graphs = [.. ProtoWire.Messages(fields, GField, g => GraphProto.Parse(g, depth + 1)),

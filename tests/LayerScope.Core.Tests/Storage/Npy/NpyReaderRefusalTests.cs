@@ -161,6 +161,31 @@ public class NpyReaderRefusalTests
         Assert.Equal([1L], array.Shape);
     }
 
+    [Theory]
+    [InlineData("(4611686018427387904, 4)")] // (2**62, 4): 2**64 elements
+    [InlineData("(1073741824, 1073741824, 8)")] // 2**63 elements
+    [InlineData("(3000000000, 0)")] // no elements, but a row count no index can hold
+    public void Shapes_whose_sizes_overflow_are_refused_by_the_header_alone(string shape)
+    {
+        // The header is what RunManifestReader and the ONNX row reader look at: it must not pass such a shape on.
+        using var stream = new MemoryStream(NpyBytes.File($"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}", []));
+
+        var error = Assert.Throws<DataFormatException>(() => NpyReader.ReadHeader(stream, "huge.npy"));
+
+        Assert.Equal("header 'shape'", error.Field);
+    }
+
+    [Fact]
+    public void A_shape_whose_byte_size_overflows_names_the_element_size()
+    {
+        // 2**62 elements fit in 64 bits; their 8-byte values do not.
+        using var stream = new MemoryStream(NpyBytes.File("{'descr': '<f8', 'fortran_order': False, 'shape': (1073741824, 1073741824, 4), }", []));
+
+        var error = Assert.Throws<DataFormatException>(() => NpyReader.ReadHeader(stream, "huge.npy"));
+
+        Assert.Contains("8-byte elements", error.Message);
+    }
+
     private static DataFormatException ReadFile(byte[] bytes)
     {
         using var folder = new TemporaryFolder();
