@@ -17,9 +17,20 @@ public static class NpzArchive
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         ZipArchive zip;
+        IReadOnlyList<ZipArchiveEntry> entries;
         try
         {
             zip = new ZipArchive(file, ZipArchiveMode.Read);
+            // The central directory is read on first access to Entries, so its errors surface here, not in the constructor.
+            try
+            {
+                entries = zip.Entries;
+            }
+            catch
+            {
+                zip.Dispose();
+                throw;
+            }
         }
         catch (InvalidDataException error)
         {
@@ -29,7 +40,7 @@ public static class NpzArchive
         using (zip)
         {
             var arrays = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
-            foreach (var entry in zip.Entries)
+            foreach (var entry in entries)
             {
                 if (!entry.FullName.EndsWith(Extension, StringComparison.Ordinal)) continue;
                 var name = entry.FullName[..^Extension.Length];
@@ -50,9 +61,10 @@ public static class NpzArchive
                     if (!arrays.TryAdd(name, array))
                         throw new DataFormatException(path, $"entry {entry.FullName}", "each array name once", "a second entry of that name");
                 }
-                catch (InvalidDataException error)
+                catch (Exception error) when (error is InvalidDataException or NotSupportedException)
                 {
-                    throw new DataFormatException(source, "compressed data", "a readable zip entry", error.Message);
+                    // NotSupportedException: a compression method other than stored or deflate (numpy writes only those).
+                    throw new DataFormatException(source, "compressed data", "a readable zip entry, stored or deflated", error.Message);
                 }
             }
             return arrays;
