@@ -40,23 +40,8 @@ internal static class NpyMatrices
         return result;
     }
 
-    /// <summary>Writes <paramref name="matrix"/> as a float32 (rows × columns) array, atomically: to a temporary file
-    /// beside the target, then renamed over it (the stand-in NPY writer takes a path, not a stream, so
-    /// <c>AtomicFile</c> cannot wrap it yet).</summary>
-    public static void Write(string path, DenseMatrix matrix)
-    {
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp.npy");
-        try
-        {
-            NpyWriter.Write(temporary, NpyArray.Create(matrix.Values, matrix.Rows, matrix.Columns));
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
+    /// <summary>Writes <paramref name="matrix"/> as a float32 (rows × columns) array, atomically (NpyWriter writes
+    /// through AtomicFile: a temporary beside the target, renamed over it).</summary>
+    public static void Write(string path, DenseMatrix matrix) =>
+        NpyWriter.Write(path, NpyArray.Create(matrix.Values, matrix.Rows, matrix.Columns));
 }
