@@ -13,8 +13,9 @@ internal static class NpyMatrices
         var array = NpyReader.Read(path);
         if (array.Shape.Length is not (1 or 2))
             throw new DataFormatException(path, "shape", "a 2-D array (points × dimensions)", $"{array.Shape.Length} dimensions ({string.Join(" × ", array.Shape)})");
-        int rows = checked((int)array.Shape[0]);
-        int columns = array.Shape.Length == 2 ? checked((int)array.Shape[1]) : 1;
+        // NpyReader caps each dimension at Array.MaxLength, so both fit in an int.
+        int rows = (int)array.Shape[0];
+        int columns = array.Shape.Length == 2 ? (int)array.Shape[1] : 1;
         var matrix = new DenseMatrix(array.ToFloat32(), rows, columns);
         matrix.EnsureFinite(path);
         return matrix;
@@ -29,26 +30,18 @@ internal static class NpyMatrices
         var labels = array.ToInt64();
         if (labels.Length != points)
             throw new DataFormatException(path, "length", $"{points} labels (one per point of X)", $"{labels.Length}");
-        return labels.Select(l => checked((int)l)).ToArray();
+        var result = new int[labels.Length];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] is < int.MinValue or > int.MaxValue)
+                throw new DataFormatException(path, $"label {i}", "a whole number that fits in 32 bits", $"{labels[i]}");
+            result[i] = (int)labels[i];
+        }
+        return result;
     }
 
-    /// <summary>Writes <paramref name="matrix"/> as a float32 (rows × columns) array, atomically: to a temporary file
-    /// beside the target, then renamed over it (the stand-in NPY writer takes a path, not a stream, so
-    /// <c>AtomicFile</c> cannot wrap it yet).</summary>
-    public static void Write(string path, DenseMatrix matrix)
-    {
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp.npy");
-        try
-        {
-            NpyWriter.Write(temporary, NpyArray.Create(matrix.Values, matrix.Rows, matrix.Columns));
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
+    /// <summary>Writes <paramref name="matrix"/> as a float32 (rows × columns) array, atomically (NpyWriter writes
+    /// through AtomicFile: a temporary beside the target, renamed over it).</summary>
+    public static void Write(string path, DenseMatrix matrix) =>
+        NpyWriter.Write(path, NpyArray.Create(matrix.Values, matrix.Rows, matrix.Columns));
 }

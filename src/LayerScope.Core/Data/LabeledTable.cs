@@ -1,3 +1,4 @@
+using LayerScope.Errors;
 namespace LayerScope.Data;
 
 /// <summary>
@@ -100,7 +101,18 @@ public sealed record LabeledTable
         var order = Enumerable.Range(0, Rows).ToArray();
         // System.Random with a seed uses the same algorithm in every .NET version, so splits are reproducible.
         new Random(seed).Shuffle(order);
-        var testCount = (int)Math.Round(Rows * testFraction, MidpointRounding.AwayFromZero);
+        var testCount = TestCount(Rows, testFraction);
+        // A fraction strictly between 0 and 1 asks for two parts; one left empty would fail much later, deep in
+        // training or plotting, with an error that no longer says the file is too short.
+        if (testFraction is > 0 and < 1 && (testCount == 0 || testCount == Rows))
+        {
+            var needed = 2;
+            while (TestCount(needed, testFraction) is var t && (t == 0 || t == needed)) needed++;
+            throw new LayerScopeException(
+                $"{Source}: need at least {needed} rows to hold out a test fraction of {testFraction} and keep rows for training; found {Rows}.");
+        }
         return (SelectRows(order[testCount..]), SelectRows(order[..testCount]));
     }
+
+    private static int TestCount(int rows, double testFraction) => (int)Math.Round(rows * testFraction, MidpointRounding.AwayFromZero);
 }

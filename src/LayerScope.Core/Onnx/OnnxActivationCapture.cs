@@ -44,7 +44,12 @@ public static class OnnxActivationCapture
         int batch = inputs.FixedBatch ?? (int)Math.Min(options.BatchSize, Math.Max(1, inputs.Rows));
         var keys = UniqueKeys(options.Layers);
 
-        var parts = Directory.CreateTempSubdirectory("layerscope-capture-");
+        // Beside the output, like every other temporary: a killed capture leaves nothing in the system temp folder,
+        // and the next write into the output's folder removes what it left.
+        var parts = options.OutputPath is null
+            ? Directory.CreateTempSubdirectory(OutputTemporaries.Prefix)
+            : Directory.CreateDirectory(OutputTemporaries.Beside(options.OutputPath, OutputTemporaries.StagingKind));
+        if (options.OutputPath is not null) OutputTemporaries.CleanStale(Path.GetDirectoryName(parts.FullName)!);
         var writers = tensors.ToDictionary(t => t, t => new CapturedTensorWriter(t, Path.Combine(parts.FullName, $"{tensors.IndexOf(t)}.npy"), axes[t].Axis, axes[t].PerRow), StringComparer.Ordinal);
         try
         {

@@ -39,9 +39,10 @@ internal sealed class NpyFileRows : IRowSource
             Shape = header.Shape;
             _dataOffset = header.DataOffset;
             _rowLength = Shape.Skip(1).Aggregate(1L, (a, b) => a * b);
-            long expected = _dataOffset + Shape[0] * _rowLength * ItemSize(ElementType);
-            if (_stream.Length < expected)
-                throw new DataFormatException(path, "data", $"{expected} bytes for shape [{string.Join(", ", Shape)}]", $"{_stream.Length} bytes (truncated)");
+            // Compared as data bytes against what follows the header, so no sum can pass 64 bits.
+            if (_stream.Length - _dataOffset < header.DataBytes)
+                throw new DataFormatException(path, "data", $"{header.DataBytes} bytes after the header for shape [{string.Join(", ", Shape)}]",
+                    $"{Math.Max(0, _stream.Length - _dataOffset)} bytes (truncated)");
         }
         catch
         {

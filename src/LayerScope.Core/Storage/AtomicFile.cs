@@ -14,7 +14,8 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        OutputTemporaries.CleanStale(folder);
+        var temporary = OutputTemporaries.Beside(full, OutputTemporaries.FileKind);
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -51,7 +52,7 @@ public static class AtomicFile
     private static void TryDelete(string path)
     {
         try { File.Delete(path); }
-        catch (IOException) { /* best effort: a stale .tmp file is harmless and never has the target's name */ }
+        catch (IOException) { /* best effort: the next write into this folder removes it */ }
         catch (UnauthorizedAccessException) { }
     }
 }

@@ -35,7 +35,8 @@ public sealed class StagedDirectory : IDisposable
                 + "choose another target folder (StagedDirectory target) or empty it.");
         var parent = System.IO.Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(parent);
-        var staging = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(full)}.staging-{Guid.NewGuid():N}");
+        OutputTemporaries.CleanStale(parent);
+        var staging = OutputTemporaries.Beside(full, OutputTemporaries.StagingKind);
         Directory.CreateDirectory(staging);
         return new StagedDirectory(full, staging);
     }
@@ -55,7 +56,9 @@ public sealed class StagedDirectory : IDisposable
         string? old = null;
         if (Directory.Exists(_target))
         {
-            old = _target + $".old-{Guid.NewGuid():N}";
+            // Hidden and prefixed like the staging folder: a kill between the two moves leaves no visible folder,
+            // and the next run puts the previous output back (OutputTemporaries.CleanStale).
+            old = OutputTemporaries.Beside(_target, OutputTemporaries.PreviousKind);
             Directory.Move(_target, old);
         }
         Directory.Move(Path, _target);

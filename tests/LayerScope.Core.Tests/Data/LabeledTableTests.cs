@@ -9,6 +9,18 @@ public class LabeledTableTests
         Enumerable.Range(0, rows).SelectMany(i => new[] { (float)i, 10f * i }).ToArray(), rows, 2,
         Enumerable.Range(0, rows).Select(i => i % 3).ToArray(), ["a", "b"], ["x", "y", "z"], "numbers");
 
+    [Theory]
+    [InlineData(1, 0.25, 2)]
+    [InlineData(3, 0.1, 5)]
+    [InlineData(3, 0.9, 6)]
+    public void A_split_that_would_leave_a_part_empty_says_how_many_rows_are_needed(int rows, double fraction, int needed)
+    {
+        var error = Assert.Throws<LayerScope.Errors.LayerScopeException>(() => Numbered(rows).Split(fraction, seed: 1));
+
+        Assert.Contains($"need at least {needed} rows", error.Message);
+        Assert.Contains("numbers", error.Message);
+    }
+
     [Fact]
     public void The_same_seed_gives_the_same_split_and_another_seed_a_different_one()
     {

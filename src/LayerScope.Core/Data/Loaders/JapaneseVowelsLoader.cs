@@ -83,8 +83,10 @@ public static class JapaneseVowelsLoader
             throw new DataFormatException(path, $"line {lastFrameLine}", "the last sequence to end with a line of twelve 1.0", "the end of the file");
         if (sequences.Count == 0)
             throw new DataFormatException(path, "line 1", ExpectedFrame, lineNumber == 0 ? "an empty file" : "only blank lines");
-        if (sequences.Count != sizes.Sum())
-            throw new DataFormatException(path, "sequence count", $"{sizes.Sum()} sequences, as {sizesPath} lists per speaker", $"{sequences.Count}");
+        // Summed in 64 bits: nine counts near int.MaxValue must read as a count mismatch, not overflow.
+        var listed = sizes.Sum(s => (long)s);
+        if (sequences.Count != listed)
+            throw new DataFormatException(path, "sequence count", $"{listed} sequences, as {sizesPath} lists per speaker", $"{sequences.Count}");
 
         var labels = new int[sequences.Count];
         var next = 0;

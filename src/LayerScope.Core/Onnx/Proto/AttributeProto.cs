@@ -23,7 +23,7 @@ public sealed class AttributeProto
     public const int SparseTensorField = 22;
     public const int SparseTensorsField = 23;
 
-    private AttributeProto(IReadOnlyList<ProtoField> fields)
+    private AttributeProto(IReadOnlyList<ProtoField> fields, int depth)
     {
         Fields = fields;
         Name = ProtoWire.LastString(fields, NameField);
@@ -31,12 +31,14 @@ public sealed class AttributeProto
         I = ProtoWire.LastVarint(fields, IField);
         Ints = ProtoWire.Int64s(fields, IntsField);
         S = ProtoWire.LastString(fields, SField);
+        ProtoWire.RequireWireType(fields, FField, "AttributeProto.f, a float", Google.Protobuf.WireFormat.WireType.Fixed32);
         var f = fields.LastOrDefault(x => x.Number == FField);
         F = f.Encoded.Length > 0 ? f.FixedFloat : 0f;
         Floats = ProtoWire.Floats(fields, FloatsField);
         StringList = ProtoWire.Strings(fields, StringsField);
         Tensor = ProtoWire.Messages(fields, TField, TensorProto.Parse) is { Count: > 0 } tensors ? tensors[^1] : null;
-        Graphs = [.. ProtoWire.Messages(fields, GField, GraphProto.Parse), .. ProtoWire.Messages(fields, GraphsField, GraphProto.Parse)];
+        Graphs = [.. ProtoWire.Messages(fields, GField, g => GraphProto.Parse(g, depth + 1)),
+            .. ProtoWire.Messages(fields, GraphsField, g => GraphProto.Parse(g, depth + 1))];
     }
 
     public IReadOnlyList<ProtoField> Fields { get; }
@@ -57,7 +59,11 @@ public sealed class AttributeProto
     /// <summary>The subgraphs held by a GRAPH or GRAPHS attribute.</summary>
     public IReadOnlyList<GraphProto> Graphs { get; }
 
-    public static AttributeProto Parse(ReadOnlyMemory<byte> encoded) => new(ProtoWire.Split(encoded));
+    public static AttributeProto Parse(ReadOnlyMemory<byte> encoded) => Parse(encoded, 0);
+
+    /// <summary>Parses an attribute of a node <paramref name="depth"/> levels below the main graph; its subgraphs are
+    /// one level deeper.</summary>
+    internal static AttributeProto Parse(ReadOnlyMemory<byte> encoded, int depth) => new(ProtoWire.Split(encoded), depth);
 }
 
 /// <summary>onnx.AttributeProto.AttributeType.</summary>

@@ -13,14 +13,14 @@ public sealed class NodeProto
     public const int DomainField = 7;
     public const int OverloadField = 8;
 
-    private NodeProto(IReadOnlyList<ProtoField> fields)
+    private NodeProto(IReadOnlyList<ProtoField> fields, int depth)
     {
         Inputs = ProtoWire.Strings(fields, InputField);
         Outputs = ProtoWire.Strings(fields, OutputField);
         Name = ProtoWire.LastString(fields, NameField);
         OpType = ProtoWire.LastString(fields, OpTypeField);
         Domain = ProtoWire.LastString(fields, DomainField);
-        Attributes = ProtoWire.Messages(fields, AttributeField, AttributeProto.Parse);
+        Attributes = ProtoWire.Messages(fields, AttributeField, attribute => AttributeProto.Parse(attribute, depth));
     }
 
     public IReadOnlyList<string> Inputs { get; }
@@ -30,5 +30,8 @@ public sealed class NodeProto
     public string Domain { get; }
     public IReadOnlyList<AttributeProto> Attributes { get; }
 
-    public static NodeProto Parse(ReadOnlyMemory<byte> encoded) => new(ProtoWire.Split(encoded));
+    public static NodeProto Parse(ReadOnlyMemory<byte> encoded) => Parse(encoded, 0);
+
+    /// <summary>Parses a node of a graph <paramref name="depth"/> levels below the main graph.</summary>
+    internal static NodeProto Parse(ReadOnlyMemory<byte> encoded, int depth) => new(ProtoWire.Split(encoded), depth);
 }

@@ -35,8 +35,13 @@ public static class ProtoWire
             var payload = message.Slice(valueStart, end - valueStart);
             if (wireType == WireFormat.WireType.LengthDelimited)
             {
-                ReadVarint(payload.Span, out int prefix);
+                // Google.Protobuf reads a length as 32 bits and drops the rest, so a declared length of 2**34 would
+                // skip 0 bytes and the rest of the field would be read as further fields (a different model). The
+                // full 64-bit value must be exactly what was skipped.
+                var declared = ReadVarint(payload.Span, out int prefix);
                 payload = payload[prefix..];
+                if (declared != (ulong)payload.Length)
+                    throw new InvalidDataException($"Field {number} at byte {start} declares a length of {declared} bytes, which does not fit in the message.");
             }
             fields.Add(new ProtoField(number, wireType, encoded, payload));
         }
@@ -59,10 +64,23 @@ public static class ProtoWire
         throw new InvalidDataException("Malformed varint.");
     }
 
+    /// <summary>Refuses a field numbered <paramref name="number"/> with a wire type other than
+    /// <paramref name="expected"/> (for example a float attribute encoded as a varint): reading it as the schema says
+    /// would read the wrong number of bytes.</summary>
+    /// <exception cref="InvalidDataException">Such a field is present.</exception>
+    public static void RequireWireType(IEnumerable<ProtoField> fields, int number, string name, params WireFormat.WireType[] expected)
+    {
+        foreach (var field in fields)
+            if (field.Number == number && Array.IndexOf(expected, field.WireType) < 0)
+                throw new InvalidDataException(
+                    $"Field {number} ({name}) is encoded as {field.WireType}; the ONNX schema expects {string.Join(" or ", expected)}.");
+    }
+
     /// <summary>The values of a repeated int64 field, packed or not.</summary>
     public static IReadOnlyList<long> Int64s(IEnumerable<ProtoField> fields, int number)
     {
         var values = new List<long>();
+        RequireWireType(fields, number, "int64 values", WireFormat.WireType.Varint, WireFormat.WireType.LengthDelimited);
         foreach (var field in fields)
         {
             if (field.Number != number) continue;
@@ -118,24 +136,36 @@ public static class ProtoWire
     }
 
     /// <summary>The last value of a singular string field (protobuf: the last one wins), or "" when absent.</summary>
-    public static string LastString(IEnumerable<ProtoField> fields, int number) =>
-        fields.LastOrDefault(f => f.Number == number && f.WireType == WireFormat.WireType.LengthDelimited) is { Encoded.Length: > 0 } field
+    public static string LastString(IEnumerable<ProtoField> fields, int number)
+    {
+        RequireWireType(fields, number, "a string", WireFormat.WireType.LengthDelimited);
+        return fields.LastOrDefault(f => f.Number == number && f.WireType == WireFormat.WireType.LengthDelimited) is { Encoded.Length: > 0 } field
             ? field.Text
             : "";
+    }
 
     /// <summary>The last value of a singular varint field, or 0 when absent.</summary>
-    public static long LastVarint(IEnumerable<ProtoField> fields, int number) =>
-        fields.LastOrDefault(f => f.Number == number && f.WireType == WireFormat.WireType.Varint) is { Encoded.Length: > 0 } field
+    public static long LastVarint(IEnumerable<ProtoField> fields, int number)
+    {
+        RequireWireType(fields, number, "an integer", WireFormat.WireType.Varint);
+        return fields.LastOrDefault(f => f.Number == number && f.WireType == WireFormat.WireType.Varint) is { Encoded.Length: > 0 } field
             ? (long)field.Varint
             : 0;
+    }
 
     /// <summary>Every value of a repeated string field.</summary>
-    public static IReadOnlyList<string> Strings(IEnumerable<ProtoField> fields, int number) =>
-        fields.Where(f => f.Number == number && f.WireType == WireFormat.WireType.LengthDelimited).Select(f => f.Text).ToList();
+    public static IReadOnlyList<string> Strings(IEnumerable<ProtoField> fields, int number)
+    {
+        RequireWireType(fields, number, "strings", WireFormat.WireType.LengthDelimited);
+        return fields.Where(f => f.Number == number && f.WireType == WireFormat.WireType.LengthDelimited).Select(f => f.Text).ToList();
+    }
 
     /// <summary>Every value of a repeated (or singular) message field, parsed by <paramref name="parse"/>.</summary>
-    public static IReadOnlyList<T> Messages<T>(IEnumerable<ProtoField> fields, int number, Func<ReadOnlyMemory<byte>, T> parse) =>
-        fields.Where(f => f.Number == number && f.WireType == WireFormat.WireType.LengthDelimited).Select(f => parse(f.Payload)).ToList();
+    public static IReadOnlyList<T> Messages<T>(IEnumerable<ProtoField> fields, int number, Func<ReadOnlyMemory<byte>, T> parse)
+    {
+        RequireWireType(fields, number, "a message", WireFormat.WireType.LengthDelimited);
+        return fields.Where(f => f.Number == number && f.WireType == WireFormat.WireType.LengthDelimited).Select(f => parse(f.Payload)).ToList();
+    }
 
     /// <summary>Encodes one length-delimited field (a string, bytes or an embedded message).</summary>
     public static byte[] EncodeLengthDelimited(int number, ReadOnlySpan<byte> payload)

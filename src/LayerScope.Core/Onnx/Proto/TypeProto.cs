@@ -35,6 +35,7 @@ public sealed class TypeProto
     public static TypeProto Parse(ReadOnlyMemory<byte> encoded)
     {
         var fields = ProtoWire.Split(encoded);
+        ProtoWire.RequireWireType(fields, TensorTypeField, "TypeProto.tensor_type", Google.Protobuf.WireFormat.WireType.LengthDelimited);
         var tensor = fields.LastOrDefault(f => f.Number == TensorTypeField);
         if (tensor.Encoded.Length == 0)
         {

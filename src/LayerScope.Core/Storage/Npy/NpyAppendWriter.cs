@@ -37,7 +37,8 @@ public sealed class NpyAppendWriter : IDisposable
         _trailingShape = (long[])trailingShape.Clone();
         var folder = Path.GetDirectoryName(_path)!;
         Directory.CreateDirectory(folder);
-        _temporaryPath = Path.Combine(folder, $".{Path.GetFileName(_path)}.{Guid.NewGuid():N}.tmp");
+        OutputTemporaries.CleanStale(folder);
+        _temporaryPath = OutputTemporaries.Beside(_path, OutputTemporaries.FileKind);
 
         // Reserve room for the largest row count (19 digits), so the final header has the same length as this one.
         _headerLength = NpyHeaderText.Encode(elementType, ShapeWithRows(long.MaxValue)).Length;
@@ -87,7 +88,7 @@ public sealed class NpyAppendWriter : IDisposable
         _stream = null;
         if (_completed) return;
         try { File.Delete(_temporaryPath); }
-        catch (IOException) { /* best effort: a stale .tmp file never has the target's name */ }
+        catch (IOException) { /* best effort: the next write into this folder removes it */ }
         catch (UnauthorizedAccessException) { }
     }
 

@@ -7,4 +7,12 @@ namespace LayerScope.Storage.Npy;
 /// returns C order either way.</param>
 /// <param name="Shape">The size of each dimension; empty for a scalar.</param>
 /// <param name="DataOffset">Bytes from the start of the .npy content to its first data byte.</param>
-public sealed record NpyHeader(NpyElementType ElementType, bool IsBigEndian, bool FortranOrder, long[] Shape, long DataOffset);
+public sealed record NpyHeader(NpyElementType ElementType, bool IsBigEndian, bool FortranOrder, long[] Shape, long DataOffset)
+{
+    /// <summary>The number of elements, the product of <see cref="Shape"/>. <see cref="NpyReader.ReadHeader"/> has
+    /// checked that it and <see cref="DataBytes"/> fit in 64 bits.</summary>
+    public long ElementCount => Shape.Aggregate(1L, (product, dimension) => product * dimension);
+
+    /// <summary>The bytes of data the shape and element type call for.</summary>
+    public long DataBytes => ElementCount * NpyElementTypes.ItemSize(ElementType);
+}

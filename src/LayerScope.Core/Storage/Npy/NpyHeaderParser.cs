@@ -15,9 +15,15 @@ internal sealed class NpyHeaderParser
 {
     private const string Expected = "a Python dict literal such as {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }";
 
+    /// <summary>How deeply dicts, tuples and lists may nest. A real header nests two levels (the dict and its shape
+    /// tuple); the parser recurses once per level, so without a bound a header of many thousand '[' would overflow the
+    /// stack, which .NET cannot catch and which would end the whole process (a server included).</summary>
+    internal const int MaxNesting = 32;
+
     private readonly string _text;
     private readonly string _sourceName;
     private int _position;
+    private int _depth;
 
     private NpyHeaderParser(string text, string sourceName)
     {
@@ -44,9 +50,9 @@ internal sealed class NpyHeaderParser
         var c = Peek();
         switch (c)
         {
-            case '{': return ParseDictionary();
-            case '(': return ParseSequence(')', isTuple: true);
-            case '[': return ParseSequence(']', isTuple: false);
+            case '{': return Nested(ParseDictionary);
+            case '(': return Nested(() => ParseSequence(')', isTuple: true));
+            case '[': return Nested(() => ParseSequence(']', isTuple: false));
             case '\'' or '"': return ParseString();
             case 'u' or 'b' when _position + 1 < _text.Length && _text[_position + 1] is '\'' or '"':
                 _position++;
@@ -57,6 +63,21 @@ internal sealed class NpyHeaderParser
         if (TryKeyword("False")) return false;
         if (TryKeyword("None")) return null;
         throw Error(c == '\0' ? "the header ends in the middle of a value" : $"unexpected '{c}'");
+    }
+
+    private object Nested(Func<object> parse)
+    {
+        // The top-level dict is depth 1.
+        if (_depth + 1 >= MaxNesting) throw Error($"values nest deeper than {MaxNesting} levels");
+        _depth++;
+        try
+        {
+            return parse();
+        }
+        finally
+        {
+            _depth--;
+        }
     }
 
     private Dictionary<string, object?> ParseDictionary()

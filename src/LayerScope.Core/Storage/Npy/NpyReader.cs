@@ -36,15 +36,16 @@ public static class NpyReader
     /// <returns>The array in C order, whatever order the file used.</returns>
     public static NpyArray Read(Stream stream, string sourceName)
     {
+        return Read(stream, sourceName, checkHeader: null);
+    }
+
+    /// <summary>Reads one array, letting <paramref name="checkHeader"/> refuse it after the header and before any data
+    /// is read or allocated (an archive compares the header with the size its entry declares).</summary>
+    internal static NpyArray Read(Stream stream, string sourceName, Action<NpyHeader>? checkHeader)
+    {
         var header = ReadHeader(stream, sourceName);
-        long length = 1;
-        foreach (var dimension in header.Shape)
-        {
-            if (dimension != 0 && length > long.MaxValue / dimension)
-                throw new DataFormatException(sourceName, "header 'shape'", "dimensions whose product fits in 64 bits",
-                    NpyElementTypes.FormatShape(header.Shape));
-            length *= dimension;
-        }
+        checkHeader?.Invoke(header);
+        var length = header.ElementCount;
         if (length > Array.MaxLength)
             throw new LayerScopeException(
                 $"{sourceName}: the array has {length} elements (shape {NpyElementTypes.FormatShape(header.Shape)}); at most {Array.MaxLength} fit in memory at once.");
@@ -62,6 +63,18 @@ public static class NpyReader
         var fortranOrder = Require(dict, "fortran_order", sourceName) as bool?
             ?? throw new DataFormatException(sourceName, "header 'fortran_order'", "True or False", Show(dict["fortran_order"]));
         var shape = ParseShape(Require(dict, "shape", sourceName), sourceName);
+        // Every size later computed from the shape (elements, bytes, offsets) comes from these two products, so they
+        // are checked here once: a shape such as (2**62, 4) must not wrap to a small or negative size.
+        long elements = 1;
+        foreach (var dimension in shape)
+        {
+            if (dimension != 0 && elements > long.MaxValue / dimension)
+                throw new DataFormatException(sourceName, "header 'shape'", "dimensions whose product fits in 64 bits", NpyElementTypes.FormatShape(shape));
+            elements *= dimension;
+        }
+        var itemSize = NpyElementTypes.ItemSize(elementType);
+        if (elements > long.MaxValue / itemSize)
+            throw new DataFormatException(sourceName, "header 'shape'", $"a data size that fits in 64 bits ({itemSize}-byte elements)", NpyElementTypes.FormatShape(shape));
         return new NpyHeader(elementType, bigEndian, fortranOrder, shape, dataOffset);
     }
 
@@ -119,13 +132,15 @@ public static class NpyReader
     private static long[] ParseShape(object? value, string sourceName)
     {
         const string field = "header 'shape'";
-        const string expected = "a tuple of non-negative integers such as (100, 4)";
+        var expected = $"a tuple of non-negative integers up to {Array.MaxLength} such as (100, 4)";
         if (value is not PythonSequence sequence)
             throw new DataFormatException(sourceName, field, expected, Show(value));
         var shape = new long[sequence.Items.Count];
         for (var i = 0; i < shape.Length; i++)
         {
-            if (sequence.Items[i] is not long dimension || dimension < 0)
+            // Rows and columns are indexed with 32-bit integers everywhere downstream, so a larger dimension, even in
+            // an empty array such as (3000000000, 0), is refused here rather than overflowing there.
+            if (sequence.Items[i] is not long dimension || dimension < 0 || dimension > Array.MaxLength)
                 throw new DataFormatException(sourceName, field, expected, Show(value));
             shape[i] = dimension;
         }

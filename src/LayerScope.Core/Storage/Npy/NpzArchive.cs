@@ -17,9 +17,20 @@ public static class NpzArchive
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         ZipArchive zip;
+        IReadOnlyList<ZipArchiveEntry> entries;
         try
         {
             zip = new ZipArchive(file, ZipArchiveMode.Read);
+            // The central directory is read on first access to Entries, so its errors surface here, not in the constructor.
+            try
+            {
+                entries = zip.Entries;
+            }
+            catch
+            {
+                zip.Dispose();
+                throw;
+            }
         }
         catch (InvalidDataException error)
         {
@@ -29,24 +40,56 @@ public static class NpzArchive
         using (zip)
         {
             var arrays = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
-            foreach (var entry in zip.Entries)
+            foreach (var entry in entries)
             {
                 if (!entry.FullName.EndsWith(Extension, StringComparison.Ordinal)) continue;
                 var name = entry.FullName[..^Extension.Length];
+                CheckEntryName(path, entry.FullName);
                 var source = $"{path} (entry {entry.FullName})";
                 try
                 {
-                    using var stream = entry.Open();
-                    if (!arrays.TryAdd(name, NpyReader.Read(stream, source)))
+                    using var stream = new Crc32ReadStream(entry.Open());
+                    var array = NpyReader.Read(stream, source, header => CheckDeclaredSize(path, entry, header));
+                    // The data must end where the shape says, and the bytes must be the ones the zip recorded; one
+                    // byte more is enough to tell, so an entry that inflates far past its shape is never read whole.
+                    if (stream.ReadByte() >= 0)
+                        throw new DataFormatException(path, $"entry {entry.FullName}", $"{entry.Length} bytes, as the zip directory and the .npy header's shape say",
+                            "more data after the array (the entry is corrupt)");
+                    if (stream.Checksum != entry.Crc32)
+                        throw new DataFormatException(path, $"entry {entry.FullName}", $"CRC-32 {entry.Crc32:x8}, as the zip directory records",
+                            $"{stream.Checksum:x8} (the entry's data is corrupt)");
+                    if (!arrays.TryAdd(name, array))
                         throw new DataFormatException(path, $"entry {entry.FullName}", "each array name once", "a second entry of that name");
                 }
-                catch (InvalidDataException error)
+                catch (Exception error) when (error is InvalidDataException or NotSupportedException)
                 {
-                    throw new DataFormatException(source, "compressed data", "a readable zip entry", error.Message);
+                    // NotSupportedException: a compression method other than stored or deflate (numpy writes only those).
+                    throw new DataFormatException(source, "compressed data", "a readable zip entry, stored or deflated", error.Message);
                 }
             }
             return arrays;
         }
+    }
+
+    /// <summary>Entry names become array names (and, for numpy, attribute names and sometimes file names): an empty
+    /// name, an absolute one or one with a '.' or '..' segment is what a crafted archive uses to escape a folder.</summary>
+    private static void CheckEntryName(string path, string fullName)
+    {
+        const string expected = "an entry name such as 'x.npy' or 'group/x.npy' (no empty, '.' or '..' parts)";
+        var stem = fullName[..^Extension.Length];
+        if (stem.Length == 0 || fullName.Contains('\\') || stem.Split('/').Any(part => part is "" or "." or ".."))
+            throw new DataFormatException(path, "entry name", expected, $"'{fullName}'");
+    }
+
+    /// <summary>The zip directory's uncompressed size must be exactly the .npy header plus the data its shape needs;
+    /// checked before any data is allocated or inflated, so a tiny archive cannot claim or inflate to gigabytes.</summary>
+    private static void CheckDeclaredSize(string path, ZipArchiveEntry entry, NpyHeader header)
+    {
+        // Subtracted rather than added: the data size alone may be near 2**63.
+        if (entry.Length - header.DataOffset != header.DataBytes)
+            throw new DataFormatException(path, $"entry {entry.FullName}",
+                $"{header.DataOffset} header bytes and {header.DataBytes} data bytes for shape {NpyElementTypes.FormatShape(header.Shape)}",
+                $"{entry.Length} bytes declared by the zip directory");
     }
 
     /// <summary>Writes <paramref name="arrays"/> to <paramref name="path"/> atomically, one <c>NAME.npy</c> entry each,

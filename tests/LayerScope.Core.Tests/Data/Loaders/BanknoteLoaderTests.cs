@@ -126,4 +126,19 @@ public class BanknoteLoaderTests
 
         Assert.Contains("layerscope data download banknote", error.Message);
     }
+
+    [Fact]
+    public void A_file_of_one_row_is_refused_when_split_saying_how_many_rows_are_needed()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.File("one-row.txt");
+        File.WriteAllText(path, "3.6216,8.6661,-2.8073,-0.44699,0\n");
+        var table = BanknoteLoader.Load(path);
+
+        var error = Assert.Throws<LayerScopeException>(() => table.Split(0.25, seed: 1));
+
+        Assert.Contains("one-row.txt", error.Message);
+        Assert.Contains("need at least 2 rows", error.Message);
+        Assert.Contains("found 1", error.Message);
+    }
 }

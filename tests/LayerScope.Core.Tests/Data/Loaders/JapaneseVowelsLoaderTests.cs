@@ -96,6 +96,20 @@ public class JapaneseVowelsLoaderTests
         Assert.Contains("9 sequences", count.Message);
     }
 
+    [Fact]
+    public void Sizes_whose_sum_passes_32_bits_are_a_count_mismatch_not_an_overflow()
+    {
+        using var folder = new TemporaryFolder();
+        File.WriteAllText(folder.File("size"), string.Join(' ', Enumerable.Repeat(int.MaxValue, 9)) + "\n");
+        var ones = string.Join(' ', Enumerable.Repeat("1.0", 12));
+        File.WriteAllText(folder.File("one"), $"{Frame(1)}\n{ones}\n");
+
+        var error = Assert.Throws<DataFormatException>(() => JapaneseVowelsLoader.Load(folder.File("one"), folder.File("size")));
+
+        Assert.Equal("sequence count", error.Field);
+        Assert.Contains($"{9L * int.MaxValue} sequences", error.Message);
+    }
+
     /// <summary>A line of twelve equal values k + 0.25 (never the end marker 1.0).</summary>
     private static string Frame(int k) => string.Join(' ', Enumerable.Repeat((k + 0.25).ToString(System.Globalization.CultureInfo.InvariantCulture), 12));
 }

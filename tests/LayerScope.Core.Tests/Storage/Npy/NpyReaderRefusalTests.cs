@@ -142,6 +142,50 @@ public class NpyReaderRefusalTests
     }
 
     /// <summary>Writes <paramref name="bytes"/> to a file, reads it, and checks the error names that file.</summary>
+    [Fact]
+    public void Deeply_nested_header_values_are_refused_instead_of_overflowing_the_stack()
+    {
+        // 25,000 nested lists: a 50 KB header that used to end the process with a stack overflow.
+        var nested = new string('[', 25_000) + new string(']', 25_000);
+        var error = ReadFile(NpyBytes.File($"{{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': {nested}, }}", new byte[4], major: 2));
+
+        Assert.Equal("header", error.Field);
+        Assert.Contains("nest deeper than 32 levels", error.Message);
+    }
+
+    [Fact]
+    public void Header_values_nested_a_few_levels_are_still_read()
+    {
+        var array = NpyBytes.ReadBytes(NpyBytes.File("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': [[(1, {'y': [2]})]], }", new byte[4]));
+
+        Assert.Equal([1L], array.Shape);
+    }
+
+    [Theory]
+    [InlineData("(4611686018427387904, 4)")] // (2**62, 4): 2**64 elements
+    [InlineData("(1073741824, 1073741824, 8)")] // 2**63 elements
+    [InlineData("(3000000000, 0)")] // no elements, but a row count no index can hold
+    public void Shapes_whose_sizes_overflow_are_refused_by_the_header_alone(string shape)
+    {
+        // The header is what RunManifestReader and the ONNX row reader look at: it must not pass such a shape on.
+        using var stream = new MemoryStream(NpyBytes.File($"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}", []));
+
+        var error = Assert.Throws<DataFormatException>(() => NpyReader.ReadHeader(stream, "huge.npy"));
+
+        Assert.Equal("header 'shape'", error.Field);
+    }
+
+    [Fact]
+    public void A_shape_whose_byte_size_overflows_names_the_element_size()
+    {
+        // 2**62 elements fit in 64 bits; their 8-byte values do not.
+        using var stream = new MemoryStream(NpyBytes.File("{'descr': '<f8', 'fortran_order': False, 'shape': (1073741824, 1073741824, 4), }", []));
+
+        var error = Assert.Throws<DataFormatException>(() => NpyReader.ReadHeader(stream, "huge.npy"));
+
+        Assert.Contains("8-byte elements", error.Message);
+    }
+
     private static DataFormatException ReadFile(byte[] bytes)
     {
         using var folder = new TemporaryFolder();
