@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LayerScope.Cli.Terminal;
 using LayerScope.Errors;
-using LayerScope.Inspection;
+using LayerScope.Workflows.Inspection;
 using LayerScope.Reduction;
 
 namespace LayerScope.Cli.Commands;

@@ -90,10 +90,10 @@ public class CharRnnDemoTests
     [Fact]
     public void The_project_sources_are_embedded_in_the_tool()
     {
-        Assert.Contains("LayerScope.Core/Models/Zoo/CharRnn.cs", EmbeddedSources.Paths);
+        Assert.Contains("LayerScope.Networks/Models/Zoo/CharRnn.cs", EmbeddedSources.Paths);
         Assert.Contains("LayerScope.Cli/Demos/CharRnn/CharRnnDemo.cs", EmbeddedSources.Paths);
         Assert.DoesNotContain(EmbeddedSources.Paths, p => p.Contains("/obj/", StringComparison.Ordinal) || p.Contains("/bin/", StringComparison.Ordinal));
-        Assert.Contains("public sealed class CharRnn", EmbeddedSources.Read("LayerScope.Core/Models/Zoo/CharRnn.cs"));
+        Assert.Contains("public sealed class CharRnn", EmbeddedSources.Read("LayerScope.Networks/Models/Zoo/CharRnn.cs"));
         Assert.True(EmbeddedSources.ReadAll().Length > 100_000);
     }
 

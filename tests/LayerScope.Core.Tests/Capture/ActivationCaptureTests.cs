@@ -66,7 +66,7 @@ public class ActivationCaptureTests
         {
             using var model = zoo.Create();
             var layers = LayerSelector.NamedLayers(model).Select(p => p.Name).ToList();
-            var captured = ActivationCapture.Run(model, torch.zeros([2, .. zoo.ExampleShape]), layers, new CaptureOptions { StopEarly = false });
+            var captured = ActivationCapture.Run(model, zoo.SampleInput(2), layers, new CaptureOptions { StopEarly = false });
             Assert.All(layers, layer => Assert.Equal(2, captured[layer].Count));
         }
     }

@@ -10,7 +10,7 @@ public static class EmbeddedSources
     /// <summary>The resource-name prefix of every embedded source file.</summary>
     public const string Prefix = "LayerScope.Sources/";
 
-    /// <summary>The embedded files' paths relative to src/ ("LayerScope.Core/Models/ModelZoo.cs"), in ordinal order.</summary>
+    /// <summary>The embedded files' paths relative to src/ ("LayerScope.Networks/Models/ModelZoo.cs"), in ordinal order.</summary>
     public static IReadOnlyList<string> Paths { get; } = typeof(EmbeddedSources).Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
         .Select(n => n[Prefix.Length..])

@@ -17,7 +17,7 @@ using LayerScope.Storage.Npy;
 using LayerScope.Workflows;
 using LayerScope.Workflows.Sections;
 
-namespace LayerScope.Inspection;
+namespace LayerScope.Workflows.Inspection;
 
 /// <summary>
 /// One-command look inside a user's ONNX model: capture a layer for every input row, reduce it with PCA, embed it in

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LayerScope.Models;
@@ -9,4 +10,8 @@ namespace LayerScope.Models;
 /// <param name="Create">Builds a fresh, randomly initialised model (seed it with torch.manual_seed first).</param>
 /// <param name="InputType">The element type of the input: float32 features, or int64 indices for an embedding.</param>
 public sealed record ZooModel(string Name, string Description, long[] ExampleShape, Func<nn.Module<Tensor, Tensor>> Create,
-    ScalarType InputType = ScalarType.Float32);
+    ScalarType InputType = ScalarType.Float32)
+{
+    /// <summary>A batch of <paramref name="examples"/> all-zero inputs of the right shape and element type (a dry run).</summary>
+    public Tensor SampleInput(long examples = 1) => torch.zeros([examples, .. ExampleShape], dtype: InputType);
+}

@@ -1,7 +1,7 @@
 using LayerScope.Errors;
 using LayerScope.Reduction;
 
-namespace LayerScope.Inspection;
+namespace LayerScope.Workflows.Inspection;
 
 /// <summary>What <c>layerscope inspect</c> looks at and how.</summary>
 public sealed record InspectOptions

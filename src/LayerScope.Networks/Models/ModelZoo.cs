@@ -40,6 +40,6 @@ public static class ModelZoo
     {
         using var scope = torch.NewDisposeScope();
         using var module = model.Create();
-        return LayerTable.Describe(module, torch.zeros([1, .. model.ExampleShape], dtype: model.InputType));
+        return LayerTable.Describe(module, model.SampleInput());
     }
 }

@@ -1,6 +1,6 @@
 using LayerScope.Reduction.Quality;
 
-namespace LayerScope.Inspection;
+namespace LayerScope.Workflows.Inspection;
 
 /// <summary>What <see cref="OnnxInspection.Run"/> produced.</summary>
 /// <param name="OutputDirectory">The folder with report.html, embedding.npy and inspect.json.</param>
