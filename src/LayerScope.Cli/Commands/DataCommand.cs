@@ -1,6 +1,5 @@
 using System.CommandLine;
 using LayerScope.Cli.Terminal;
-using LayerScope.Data;
 using LayerScope.Errors;
 
 namespace LayerScope.Cli.Commands;

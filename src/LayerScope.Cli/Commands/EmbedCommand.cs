@@ -2,16 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using LayerScope.Cli.Terminal;
 using LayerScope.Errors;
-using LayerScope.Reduction;
-using LayerScope.Rendering;
-using LayerScope.Rendering.Figures;
-using LayerScope.Rendering.PlotData;
 using LayerScope.Reduction.Pca;
 using LayerScope.Reduction.Quality;
 using LayerScope.Reduction.Tsne;
 using LayerScope.Reduction.Umap;
-using LayerScope.Runs;
-using LayerScope.Storage;
 
 namespace LayerScope.Cli.Commands;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using LayerScope.Cli.Terminal;
 using LayerScope.Errors;
 using LayerScope.Workflows.Inspection;
-using LayerScope.Reduction;
 
 namespace LayerScope.Cli.Commands;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using LayerScope.Cli.Terminal;
 using LayerScope.Errors;
-using LayerScope.Models;
 using LayerScope.Onnx;
 using Spectre.Console;
 

@@ -1,6 +1,4 @@
 using LayerScope.Errors;
-using LayerScope.Reduction;
-using LayerScope.Storage.Npy;
 
 namespace LayerScope.Cli.Commands;
 

@@ -1,4 +1,3 @@
-using LayerScope.Progress;
 using Spectre.Console;
 
 namespace LayerScope.Cli.Terminal;

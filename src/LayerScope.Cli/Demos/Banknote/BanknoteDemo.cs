@@ -1,20 +1,4 @@
-using LayerScope.Capture;
-using LayerScope.Data;
 using LayerScope.Data.Loaders;
-using LayerScope.Evaluation;
-using LayerScope.Models;
-using LayerScope.Models.Zoo;
-using LayerScope.Progress;
-using LayerScope.Rendering;
-using LayerScope.Rendering.Figures;
-using LayerScope.Rendering.Html;
-using LayerScope.Rendering.PlotData;
-using LayerScope.Runs;
-using LayerScope.Storage;
-using LayerScope.Storage.Npy;
-using LayerScope.Training;
-using LayerScope.Workflows;
-using LayerScope.Workflows.Sections;
 using TorchSharp;
 
 namespace LayerScope.Cli.Demos;

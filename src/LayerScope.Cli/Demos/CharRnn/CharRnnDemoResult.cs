@@ -1,5 +1,4 @@
 using LayerScope.Interpretation;
-using LayerScope.Training;
 
 namespace LayerScope.Cli.Demos;
 

@@ -1,23 +1,6 @@
 using System.Globalization;
-using LayerScope.Capture;
-using LayerScope.Data;
 using LayerScope.Data.Loaders;
-using LayerScope.Evaluation;
-using LayerScope.Models;
-using LayerScope.Models.Zoo;
-using LayerScope.Progress;
-using LayerScope.Reduction;
 using LayerScope.Reduction.Tsne;
-using LayerScope.Runs;
-using LayerScope.Rendering;
-using LayerScope.Rendering.Figures;
-using LayerScope.Rendering.Html;
-using LayerScope.Rendering.PlotData;
-using LayerScope.Storage;
-using LayerScope.Storage.Npy;
-using LayerScope.Training;
-using LayerScope.Workflows;
-using LayerScope.Workflows.Sections;
 using TorchSharp;
 using static TorchSharp.torch;
 
