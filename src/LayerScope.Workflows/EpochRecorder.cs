@@ -28,7 +28,12 @@ public sealed record EpochRecorderOptions
 }
 
 /// <summary>One epoch as recorded: the captured layers and, when a reducer was given, their aligned embeddings.</summary>
-public sealed record EpochCapture(int Epoch, IReadOnlyDictionary<string, Float32Array> Layers, IReadOnlyDictionary<string, DenseMatrix> Embeddings);
+public sealed record EpochCapture(int Epoch, IReadOnlyDictionary<string, Float32Array> Layers, IReadOnlyDictionary<string, DenseMatrix> Embeddings)
+{
+    /// <summary>How long the forward passes of the capture took (without the reductions): the capture throughput is
+    /// the inputs' count divided by it.</summary>
+    public TimeSpan CaptureTime { get; init; }
+}
 
 /// <summary>
 /// The per-epoch recording stage: call <see cref="Record"/> from a trainer's after-epoch callback, and each chosen
@@ -65,7 +70,9 @@ public sealed class EpochRecorder
     /// <summary>Captures the layers after <paramref name="epoch"/> (1-based) and records them.</summary>
     public EpochCapture Record(int epoch, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var captured = ActivationCapture.Run(_model, _inputs, _options.Layers, _options.Capture, cancellationToken: cancellationToken);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var captured = ActivationCapture.Run(_model, _inputs, _options.Layers, _options.Capture, progress, cancellationToken);
+        var captureTime = watch.Elapsed;
         var embeddings = new Dictionary<string, DenseMatrix>(StringComparer.Ordinal);
         string folder = _options.Network is null ? "epochs" : $"{_options.Network}/epochs";
         string prefix = _options.Network is null ? "" : _options.Network + ".";
@@ -81,7 +88,7 @@ public sealed class EpochRecorder
                     $"{folder}/{layer}-{method}-e{epoch:00}.npy", reduced.Positions, epoch, reduced.Parameters);
             }
         }
-        var record = new EpochCapture(epoch, captured, embeddings);
+        var record = new EpochCapture(epoch, captured, embeddings) { CaptureTime = captureTime };
         _epochs.Add(record);
         return record;
     }

@@ -52,7 +52,7 @@ internal static class DemoCommand
                 .Select(c => c.Name).ToList();
             if (owners.Count == 0) continue;
             var own = string.Join(", ", command.Options.Where(o => !o.Hidden && o.Name.StartsWith("--", StringComparison.Ordinal)).Select(o => o.Name));
-            return $"{token} is an option of demo {string.Join(" and ", owners)}, not of demo {demoName}; demo {demoName} takes {own}.";
+            return $"{token} is an option of demo {(owners.Count > 1 ? string.Join(", ", owners.Take(owners.Count - 1)) + " and " + owners[^1] : owners[0])}, not of demo {demoName}; demo {demoName} takes {own}.";
         }
         return null;
     }

@@ -18,6 +18,28 @@ public static class ReviewTokenizer
         return words;
     }
 
+    /// <summary><paramref name="text"/> for reading: every HTML line break the tokenizer skips (<c>&lt;br /&gt;</c> and
+    /// its variants) becomes a line break, everything else stays as written.</summary>
+    public static string ForDisplay(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Contains('<', StringComparison.Ordinal)) return text;
+        var result = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '<' && LineBreakLength(text, i) is > 0 and var skip)
+            {
+                result.Append('\n');
+                i += skip - 1;
+            }
+            else
+            {
+                result.Append(text[i]);
+            }
+        }
+        return result.ToString();
+    }
+
     /// <summary>Calls <paramref name="onWord"/> with each word of <paramref name="text"/> (lower-case, valid only
     /// during the call), without allocating a string per word.</summary>
     public static void ForEachWord(string text, WordAction onWord)

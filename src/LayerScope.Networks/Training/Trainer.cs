@@ -109,10 +109,45 @@ public static class Trainer
         }
     }
 
+    /// <summary>The model's output for every row of <paramref name="inputs"/>, in batches of
+    /// <paramref name="batchSize"/> (a recurrent network's intermediate [N, T, units] tensors for all rows at once
+    /// would not fit in memory), without gradients and in evaluation mode: for a binary classifier [N, 1], the
+    /// probability of class 1.</summary>
+    public static Arrays.Float32Array PredictOutputs(nn.Module<Tensor, Tensor> model, Tensor inputs, int batchSize = 512,
+        IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            long count = inputs.shape[0];
+            var batches = new List<float[]>();
+            long[]? exampleShape = null;
+            for (long start = 0; start < count; start += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = torch.NewDisposeScope();
+                var output = model.call(inputs.narrow(0, start, Math.Min(batchSize, count - start))).to(ScalarType.Float32).contiguous();
+                exampleShape ??= output.shape[1..];
+                batches.Add(output.data<float>().ToArray());
+                progress?.Report(new StepProgress("predict", Math.Min(start + batchSize, count), count));
+            }
+            return new Arrays.Float32Array("output", [.. batches.SelectMany(b => b)], [count, .. exampleShape ?? []]);
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+    }
+
     /// <summary>Predicted class per example from the model's output.</summary>
     public static Tensor Predict(Tensor output, ClassificationObjective objective) => objective switch
     {
-        ClassificationObjective.Binary => output.reshape(-1).ge(0.5).to(ScalarType.Int64),
+        ClassificationObjective.Binary => output.reshape(-1).ge(Evaluation.BinaryDecision.Threshold).to(ScalarType.Int64),
         _ => output.argmax(1),
     };
 

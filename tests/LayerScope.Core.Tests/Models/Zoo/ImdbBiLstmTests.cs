@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LayerScope.Capture;
 using LayerScope.Data.Loaders;
+using LayerScope.Data.Reviews;
 using LayerScope.Models;
 using LayerScope.Models.Zoo;
 using LayerScope.Testing;
@@ -75,38 +76,33 @@ public class ImdbBiLstmTests(ITestOutputHelper output)
         }
     }
 
-    // Not yet met: on this loaded 2-core machine this configuration reached 0.62 validation accuracy after 2 epochs
-    // (train 0.80+, i.e. overfitting 1,600 reviews) in 18 s; vocabulary 5000/embedding 32 gave 0.575, 1000 gave 0.595.
-    [DataFact("imdb/aclImdb-labeled.tar.gz", Skip = "validation accuracy 0.62 < 0.7 after 2 epochs on 2,000 reviews; the subset configuration still needs tuning (issue 10)")]
-    public void Training_on_2000_reviews_for_two_epochs_lifts_validation_accuracy_above_0_7()
+    // Not yet met. With a class-balanced shuffled subset (ReviewSampling) the best epoch's validation accuracy on this
+    // 2-core machine was: vocabulary 5000, embedding 32, units 32, maxlen 200, Adam 0.005, 3 epochs: 0.620 (6 epochs:
+    // 0.650); Adam 0.01, 6 epochs: 0.708 at epoch 6 only; maxlen 300, Adam 0.01, 5 epochs: 0.673; vocabulary 10000,
+    // embedding 64, 6 epochs: 0.728 at epoch 6 only (0.68 at 4-5); 8 epochs, Adam 0.003: 0.688; vocabulary 3000,
+    // embedding 32, units 16, maxlen 250, Adam 0.01, 8 epochs: 0.693. Training accuracy passes 0.95 by epoch 5: 1,600
+    // reviews are too few for this network to generalise past ~0.69 reliably, so a passing run would be luck.
+    [DataFact("imdb/aclImdb-labeled.tar.gz", Skip = "best validation accuracy 0.62-0.73 on 2,000 reviews depending on settings and epoch, not reliably above 0.7 (issue 10)")]
+    public void Training_on_2000_reviews_lifts_validation_accuracy_above_0_7()
     {
         var corpus = AclImdbLoader.LoadArchive(TestData.DataFile("imdb/aclImdb-labeled.tar.gz"));
-        var random = new Random(7);
-        var subset = corpus.Train.ToArray();
-        random.Shuffle(subset);
-        var train = subset[..1600];
-        var validation = subset[1600..2000];
-        var vocabulary = WordVocabulary.Build(train.Select(r => r.Text), new WordVocabularyOptions { MaxFeatures = 2000 });
-        const int maxLength = 80;
-        LabeledTensors Tensors(IEnumerable<LayerScope.Data.Reviews.MovieReview> reviews)
-        {
-            var list = reviews.ToList();
-            var indices = SequencePadding.PadPre(list.Select(r => vocabulary.Encode(r.Text)).ToList(), maxLength);
-            return new LabeledTensors(tensor(indices, [list.Count, maxLength]), tensor(list.Select(r => (long)r.Label).ToArray()));
-        }
-        var trainTensors = Tensors(train);
-        var validationTensors = Tensors(validation);
+        var split = ReviewSampling.HoldOut(ReviewSampling.Balanced(corpus.Train, 2000, seed: 7), 0.2, seed: 7);
+        var vocabulary = WordVocabulary.Build(split.Train.Select(r => r.Text), new WordVocabularyOptions { MaxFeatures = 5000 });
+        int maxLength = 200;
+        var train = ReviewTensors.Encode(split.Train, vocabulary, maxLength);
+        var validation = ReviewTensors.Encode(split.Validation, vocabulary, maxLength);
+        int epochs = 3;
 
         torch.manual_seed(7);
-        using var model = new ImdbBiLstm(vocabulary.Size, embeddingSize: 16, units: 16);
+        using var model = new ImdbBiLstm(vocabulary.Size, embeddingSize: 32, units: 32);
         var watch = Stopwatch.StartNew();
-        var reports = Trainer.Fit(model, trainTensors, validationTensors,
-            new TrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 0.01, Seed = 7, Objective = ClassificationObjective.Binary });
+        var reports = Trainer.Fit(model, train, validation,
+            new TrainingOptions { Epochs = epochs, BatchSize = 32, LearningRate = 0.005, Seed = 7, Objective = ClassificationObjective.Binary });
         foreach (var report in reports)
             output.WriteLine($"epoch {report.Epoch}: train loss {report.TrainLoss:0.000} accuracy {report.TrainAccuracy:0.000}, validation loss {report.TestLoss:0.000} accuracy {report.TestAccuracy:0.000}");
-        output.WriteLine($"training took {watch.Elapsed.TotalSeconds:0.0} s ({2 * 1600 / watch.Elapsed.TotalSeconds:0} reviews/s with evaluation)");
+        output.WriteLine($"training took {watch.Elapsed.TotalSeconds:0.0} s ({epochs * train.Count / watch.Elapsed.TotalSeconds:0} reviews/s with evaluation)");
 
-        Assert.True(reports[^1].TestAccuracy > 0.7, $"validation accuracy {reports[^1].TestAccuracy:0.000} after 2 epochs");
+        Assert.True(reports.Max(r => r.TestAccuracy) > 0.7, $"best validation accuracy {reports.Max(r => r.TestAccuracy):0.000}");
     }
 
     private static double Error(double actual, double expected) => Math.Abs(actual - expected) / Math.Max(1, Math.Abs(expected));
