@@ -66,9 +66,15 @@ public sealed class ViewerServer : IAsyncDisposable
 
         var app = builder.Build();
         var assets = new EmbeddedWebAssets(typeof(ViewerServer).Assembly);
+        var origin = new RequestOriginGuard(options.Host);
         app.Use(async (context, next) =>
         {
             SecurityHeaders.Add(context);
+            if (origin.Problem(context) is { } refused)
+            {
+                await WriteError(context, refused.Status, refused.Reason);
+                return;
+            }
             if (PathGuard.Problem(context) is { } problem)
             {
                 await WriteError(context, StatusCodes.Status400BadRequest, problem);

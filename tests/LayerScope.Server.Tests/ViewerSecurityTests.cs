@@ -30,6 +30,44 @@ public class ViewerSecurityTests(ViewerServerFixture fixture)
     }
 
     [Theory]
+    [InlineData("evil.example")]
+    [InlineData("evil.example:8765")]
+    [InlineData("127.0.0.1.evil.example")]
+    public async Task A_host_header_naming_another_site_is_refused_so_dns_rebinding_reads_nothing(string host)
+    {
+        var url = fixture.Server.Url;
+        var (status, response) = await RawHttp.SendAsync(url, $"GET /api/runs HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+
+        Assert.Equal(421, status);
+        Assert.DoesNotContain("layerscope-run", response, StringComparison.Ordinal);
+        Assert.DoesNotContain("Text run", response, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("127.0.0.1")]
+    [InlineData("[::1]")]
+    public async Task Loopback_host_names_are_answered(string host)
+    {
+        var url = fixture.Server.Url;
+        var (status, _) = await RawHttp.SendAsync(url, $"GET /api/runs HTTP/1.1\r\nHost: {host}:{url.Port}\r\nConnection: close\r\n\r\n");
+
+        Assert.Equal(200, status);
+    }
+
+    [Fact]
+    public async Task A_cross_site_simple_post_is_refused()
+    {
+        // A form on another site can post text/plain without a preflight; the API takes JSON only.
+        var url = fixture.Server.Url;
+        const string body = "{\"array\":\"x\",\"points\":[0]}";
+        var (status, _) = await RawHttp.SendAsync(url, $"POST /api/runs/text/mean HTTP/1.1\r\nHost: {url.Host}:{url.Port}\r\n"
+            + $"Content-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}");
+
+        Assert.Equal(415, status);
+    }
+
+    [Theory]
     [InlineData("0.0.0.0")]
     [InlineData("::")]
     [InlineData("192.168.1.10")]
