@@ -81,6 +81,11 @@ public sealed class RunCatalog
                 {
                     problems.Add($"{Path.Combine(folder, RunManifest.FileName)}: {e.Message}");
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One run that trips an unforeseen case is skipped and reported; it must never take the others down.
+                    problems.Add($"{Path.Combine(folder, RunManifest.FileName)}: cannot be read ({e.GetType().Name}: {e.Message}).");
+                }
             }
             _runs = runs;
             _problems = problems;

@@ -61,6 +61,7 @@ public static class RunManifestReader
                 if (!RunManifest.IsArrayName(name))
                     Fail(field, "an array name of letters, digits, '.', '_' and '-' (it travels in URLs)", Quote(name));
                 if (array is null) Fail(field, "an object with \"file\"", "null");
+                if (string.IsNullOrWhiteSpace(array.File)) Fail(field + ".file", "the array's .npy file name", array.File is null ? "no \"file\"" : Quote(array.File));
                 if (!array.File.EndsWith(".npy", StringComparison.Ordinal)) Fail(field + ".file", "an .npy file", Quote(array.File));
                 var path = RunPaths.Resolve(folder, array.File, file, field + ".file");
                 long[] shape;

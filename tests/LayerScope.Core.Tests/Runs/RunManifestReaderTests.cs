@@ -63,6 +63,17 @@ public class RunManifestReaderTests
     }
 
     [Fact]
+    public void An_array_entry_without_a_file_is_refused_naming_the_field()
+    {
+        using var folder = new TemporaryFolder();
+        WriteFixture(folder.Path, manifest => manifest["arrays"]!["hidden"]!.AsObject().Remove("file"));
+
+        var error = Assert.Throws<DataFormatException>(() => RunManifestReader.Read(folder.Path));
+
+        Assert.Equal("arrays.hidden.file", error.Field);
+    }
+
+    [Fact]
     public void A_link_to_a_file_outside_the_run_folder_is_refused()
     {
         using var outside = new TemporaryFolder();
