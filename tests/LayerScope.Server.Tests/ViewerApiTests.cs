@@ -76,6 +76,20 @@ public class ViewerApiTests(ViewerServerFixture fixture)
     }
 
     [Fact]
+    public async Task Many_concurrent_neighbour_queries_all_succeed_with_the_answer_of_a_lone_query()
+    {
+        var alone = (await GetJson("api/runs/text/neighbors?activations=hidden&point=5&k=8")).GetRawText();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            using var response = await fixture.Client.GetAsync($"api/runs/text/neighbors?activations=hidden&point={(i % 2 == 0 ? 5 : 9)}&k=8");
+            return (i, Status: (int)response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.All(answers, a => Assert.Equal(200, a.Status));
+        Assert.All(answers.Where(a => a.i % 2 == 0), a => Assert.Equal(alone, JsonDocument.Parse(a.Body).RootElement.GetRawText()));
+    }
+
+    [Fact]
     public async Task Neighbors_of_per_step_activations_use_the_whole_flattened_sequence()
     {
         var steps = fixture.TextRun.StepValues;

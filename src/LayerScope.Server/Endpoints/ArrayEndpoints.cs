@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using LayerScope.Reduction;
+using LayerScope.Reduction.Neighbors;
 using LayerScope.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -12,6 +13,13 @@ namespace LayerScope.Server.Endpoints;
 internal static class ArrayEndpoints
 {
     public const string ShapeHeader = "X-LayerScope-Shape";
+
+    /// <summary>Neighbour queries running at once, at most one per core: each is a GEMM over every point, so more in
+    /// parallel only adds memory; a query that cannot start within <see cref="QueueWait"/> gets 503 with Retry-After.</summary>
+    private static readonly SemaphoreSlim HeavyQueries = new(Math.Max(1, Environment.ProcessorCount));
+
+    /// <summary>How long a neighbour query waits for its turn before the server says it is busy.</summary>
+    private static readonly TimeSpan QueueWait = TimeSpan.FromSeconds(10);
 
     public static void Map(IEndpointRouteBuilder app, RunCatalog catalog)
     {
@@ -26,7 +34,7 @@ internal static class ArrayEndpoints
             await WriteFloat32LittleEndian(response.Body, array.Values, context.RequestAborted);
         });
 
-        app.MapGet("/api/runs/{id}/neighbors", (HttpContext context, string id) =>
+        app.MapGet("/api/runs/{id}/neighbors", async (HttpContext context, string id) =>
         {
             var run = RunLookup.Run(catalog, id);
             var query = context.Request.Query;
@@ -39,13 +47,28 @@ internal static class ArrayEndpoints
             var neighbors = new List<Neighbor>();
             if (others > 0)
             {
-                var row = new DenseMatrix(index.Data.Row(point).ToArray(), 1, index.Data.Columns);
-                // One more than asked: the point itself (distance 0) is among the nearest and is left out.
-                var graph = index.Query(row, Math.Min(k, others) + 1, context.RequestAborted);
-                var found = graph.NeighborsOf(0);
-                var distances = graph.DistancesOf(0);
-                for (int i = 0; i < found.Length && neighbors.Count < Math.Min(k, others); i++)
-                    if (found[i] != point) neighbors.Add(new Neighbor(found[i], distances[i]));
+                if (!await HeavyQueries.WaitAsync(QueueWait, context.RequestAborted))
+                {
+                    context.Response.Headers.RetryAfter = "2";
+                    return Results.Json(new { error = "the server is busy with other neighbour queries; try again shortly." }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                }
+                try
+                {
+                    var row = new DenseMatrix(index.Data.Row(point).ToArray(), 1, index.Data.Columns);
+                    // One index answers one query at a time: libtorch's GEMM on shared operands failed internal
+                    // assertions when many requests hit one index at once.
+                    KnnGraph graph;
+                    // One more than asked: the point itself (distance 0) is among the nearest and is left out.
+                    lock (index) graph = index.Query(row, Math.Min(k, others) + 1, context.RequestAborted);
+                    var found = graph.NeighborsOf(0);
+                    var distances = graph.DistancesOf(0);
+                    for (int i = 0; i < found.Length && neighbors.Count < Math.Min(k, others); i++)
+                        if (found[i] != point) neighbors.Add(new Neighbor(found[i], distances[i]));
+                }
+                finally
+                {
+                    HeavyQueries.Release();
+                }
             }
             return Results.Json(new NeighborsAnswer(point, name, neighbors));
         });
