@@ -2,17 +2,26 @@ using System.CommandLine;
 
 namespace LayerScope.Cli.Demos;
 
-/// <summary>The options most demos share, built fresh for each command, with the same names and help everywhere.</summary>
-internal static class DemoOptionsCommon
+/// <summary>The options most demos share, with the same names and help everywhere, added to a demo's command in one
+/// call. Built fresh for each command, since the default demo's options also sit on <c>demo</c> itself.</summary>
+/// <param name="Data">--data, for demos on real data sets; null for the others.</param>
+/// <param name="Output">--out.</param>
+/// <param name="Seed">--seed.</param>
+/// <param name="Epochs">--epochs, for demos that train by epochs; null for the others.</param>
+internal sealed record DemoOptionsCommon(Option<string?>? Data, Option<string?> Output, Option<int> Seed, Option<int>? Epochs)
 {
-    public static Option<string?> Data() => new("--data") { Description = "Data folder (default: LAYERSCOPE_DATA, else the per-user cache)." };
-
-    public static Option<string?> Output(string defaultFolder) =>
-        new("--out") { Description = $"Output folder for the report, figures, metrics and arrays (default {defaultFolder})." };
-
-    public static Option<int> Seed(int defaultSeed) =>
-        new("--seed") { Description = "Random seed; equal seeds give equal results.", DefaultValueFactory = _ => defaultSeed };
-
-    public static Option<int> Epochs(int defaultEpochs) =>
-        new("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => defaultEpochs };
+    /// <summary>Adds --data (when <paramref name="data"/>), --out, --seed and --epochs (when <paramref name="epochs"/>
+    /// is given) to <paramref name="command"/>, with the demo's defaults.</summary>
+    public static DemoOptionsCommon AddTo(Command command, string outputFolder, int seed, int? epochs = null, bool data = true)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var common = new DemoOptionsCommon(
+            data ? new Option<string?>("--data") { Description = "Data folder (default: LAYERSCOPE_DATA, else the per-user cache)." } : null,
+            new Option<string?>("--out") { Description = $"Output folder for the report, figures, metrics and arrays (default {outputFolder})." },
+            new Option<int>("--seed") { Description = "Random seed; equal seeds give equal results.", DefaultValueFactory = _ => seed },
+            epochs is int count ? new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => count } : null);
+        foreach (var option in new Option?[] { common.Data, common.Output, common.Seed, common.Epochs })
+            if (option is not null) command.Options.Add(option);
+        return common;
+    }
 }

@@ -13,19 +13,15 @@ internal sealed class BanknoteDemoCommand : IDemo
     public void Configure(Command command, CliTerminal terminal)
     {
         var defaults = new BanknoteDemoOptions();
-        var data = DemoOptionsCommon.Data();
-        var output = DemoOptionsCommon.Output(defaults.OutputDirectory);
-        var seed = DemoOptionsCommon.Seed(defaults.Seed);
-        var epochs = DemoOptionsCommon.Epochs(defaults.Epochs);
-        foreach (var option in new Option[] { data, output, seed, epochs }) command.Options.Add(option);
+        var common = DemoOptionsCommon.AddTo(command, defaults.OutputDirectory, defaults.Seed, defaults.Epochs);
         command.SetAction((parse, cancellationToken) =>
         {
             var options = defaults with
             {
-                DataDirectory = parse.GetValue(data),
-                OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
-                Seed = parse.GetValue(seed),
-                Epochs = parse.GetValue(epochs),
+                DataDirectory = parse.GetValue(common.Data!),
+                OutputDirectory = parse.GetValue(common.Output) ?? defaults.OutputDirectory,
+                Seed = parse.GetValue(common.Seed),
+                Epochs = parse.GetValue(common.Epochs!),
             };
             var result = ProgressDisplay.Run(terminal, progress => BanknoteDemo.Run(options, progress, cancellationToken));
             foreach (var network in result.Networks)

@@ -14,22 +14,21 @@ internal sealed class CharRnnDemoCommand : IDemo
     public void Configure(Command command, CliTerminal terminal)
     {
         var defaults = new CharRnnDemoOptions();
-        var output = DemoOptionsCommon.Output(defaults.OutputDirectory);
-        var seed = DemoOptionsCommon.Seed(defaults.Seed);
+        var common = DemoOptionsCommon.AddTo(command, defaults.OutputDirectory, defaults.Seed, data: false);
         var text = new Option<string?>("--text") { Description = "The text or source file to train on (default: LayerScope's own C# source, built into the tool)." };
         var steps = new Option<int>("--steps")
         {
             Description = $"Training steps at most (training also stops after {defaults.TimeLimit?.TotalMinutes:0} minutes).",
             DefaultValueFactory = _ => defaults.Steps,
         };
-        foreach (var option in new Option[] { output, seed, text, steps }) command.Options.Add(option);
+        foreach (var option in new Option[] { text, steps }) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
             var options = defaults with
             {
                 TextFile = parse.GetValue(text),
-                OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
-                Seed = parse.GetValue(seed),
+                OutputDirectory = parse.GetValue(common.Output) ?? defaults.OutputDirectory,
+                Seed = parse.GetValue(common.Seed),
                 Steps = parse.GetValue(steps),
             };
             var result = ProgressDisplay.Run(terminal, progress => CharRnnDemo.Run(options, progress, cancellationToken));

@@ -14,10 +14,7 @@ internal sealed class ImdbDemoCommand : IDemo
     public void Configure(Command command, CliTerminal terminal)
     {
         var defaults = new ImdbDemoOptions();
-        var data = DemoOptionsCommon.Data();
-        var output = DemoOptionsCommon.Output(defaults.OutputDirectory);
-        var seed = DemoOptionsCommon.Seed(defaults.Seed);
-        var epochs = DemoOptionsCommon.Epochs(defaults.Epochs);
+        var common = DemoOptionsCommon.AddTo(command, defaults.OutputDirectory, defaults.Seed, defaults.Epochs);
         var maxFeatures = new Option<int>("--max-features") { Description = "Word indices kept, reserved ones included (the embedding's rows).", DefaultValueFactory = _ => defaults.MaxFeatures };
         var maxLength = new Option<int>("--maxlen") { Description = "Words per review after pre-truncation and pre-padding.", DefaultValueFactory = _ => defaults.MaxLength };
         var batch = new Option<int>("--batch") { Description = "Reviews per optimisation step.", DefaultValueFactory = _ => defaults.BatchSize };
@@ -25,16 +22,16 @@ internal sealed class ImdbDemoCommand : IDemo
         var trainLimit = new Option<int?>("--train-limit") { Description = "Train on a class-balanced random subset of N training reviews.", Hidden = true };
         var testLimit = new Option<int?>("--test-limit") { Description = "Capture a class-balanced random subset of N test reviews.", Hidden = true };
         var learningRate = new Option<double>("--learning-rate") { Description = "Adam's step size.", DefaultValueFactory = _ => defaults.LearningRate, Hidden = true };
-        foreach (var option in new Option[] { data, output, seed, epochs, maxFeatures, maxLength, batch, trainLimit, testLimit, learningRate })
+        foreach (var option in new Option[] { maxFeatures, maxLength, batch, trainLimit, testLimit, learningRate })
             command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
             var options = defaults with
             {
-                DataDirectory = parse.GetValue(data),
-                OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
-                Seed = parse.GetValue(seed),
-                Epochs = parse.GetValue(epochs),
+                DataDirectory = parse.GetValue(common.Data!),
+                OutputDirectory = parse.GetValue(common.Output) ?? defaults.OutputDirectory,
+                Seed = parse.GetValue(common.Seed),
+                Epochs = parse.GetValue(common.Epochs!),
                 MaxFeatures = parse.GetValue(maxFeatures),
                 MaxLength = parse.GetValue(maxLength),
                 BatchSize = parse.GetValue(batch),

@@ -13,21 +13,18 @@ internal sealed class VowelsDemoCommand : IDemo
     public void Configure(Command command, CliTerminal terminal)
     {
         var defaults = new VowelsDemoOptions();
-        var data = DemoOptionsCommon.Data();
-        var output = DemoOptionsCommon.Output(defaults.OutputDirectory);
-        var seed = DemoOptionsCommon.Seed(defaults.Seed);
-        var epochs = DemoOptionsCommon.Epochs(defaults.Epochs);
+        var common = DemoOptionsCommon.AddTo(command, defaults.OutputDirectory, defaults.Seed, defaults.Epochs);
         var observation = new Option<int>("--observation") { Description = "The test sequence (0-based) drawn in the feature and state figures.", DefaultValueFactory = _ => defaults.Observation };
         var units = new Option<int[]>("--units") { Description = "The hidden units (0-based) of the smaller heatmaps (default 0 to 9).", AllowMultipleArgumentsPerToken = true };
-        foreach (var option in new Option[] { data, output, seed, epochs, observation, units }) command.Options.Add(option);
+        foreach (var option in new Option[] { observation, units }) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
             var options = defaults with
             {
-                DataDirectory = parse.GetValue(data),
-                OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
-                Seed = parse.GetValue(seed),
-                Epochs = parse.GetValue(epochs),
+                DataDirectory = parse.GetValue(common.Data!),
+                OutputDirectory = parse.GetValue(common.Output) ?? defaults.OutputDirectory,
+                Seed = parse.GetValue(common.Seed),
+                Epochs = parse.GetValue(common.Epochs!),
                 Observation = parse.GetValue(observation),
                 Units = parse.GetValue(units) is { Length: > 0 } chosen ? chosen : defaults.Units,
             };
