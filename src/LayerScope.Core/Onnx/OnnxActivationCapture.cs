@@ -106,24 +106,53 @@ public static class OnnxActivationCapture
     private static Dictionary<string, (int Axis, int PerRow)> FindBatchAxes(BatchRunner runner, OnnxInputBinding inputs, List<string> tensors)
     {
         var axes = new Dictionary<string, (int Axis, int PerRow)>(StringComparer.Ordinal);
-        if (inputs.FixedBatch is not null || inputs.Rows < 3)
+        if (inputs.FixedBatch is int fixedBatch)
         {
-            foreach (var t in tensors) axes[t] = (0, 1);
+            // The batch cannot be varied to see which axis grows with it, so a tensor is accepted only when its first
+            // axis is the fixed batch; anything else (a transpose, a flatten over rows, a reduction) would be cut apart
+            // or mixed across inputs.
+            var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
+            runner.Run(0, (int)Math.Min(fixedBatch, Math.Max(1, inputs.Rows)), fixedBatch, (name, _, shape, _) => shapes[name] = shape);
+            foreach (var t in tensors)
+            {
+                if (shapes[t].Length == 0 || shapes[t][0] != fixedBatch)
+                    throw new LayerScopeException($"Tensor '{t}' has shape {OnnxInputBinding.FormatShape(shapes[t])} while the model's batch is fixed at "
+                        + $"{fixedBatch} rows: its first axis is not the batch, so LayerScope cannot tell which entries belong to which input row. "
+                        + "Capture a tensor whose first axis is the batch, or export the model with a dynamic batch axis.");
+                axes[t] = (0, 1);
+            }
             return axes;
         }
+        if (inputs.Rows < 2)
+        {
+            // One row: nothing to compare with, so only tensors that visibly carry it on axis 0 are accepted.
+            var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
+            runner.Run(0, 1, 1, (name, _, shape, _) => shapes[name] = shape);
+            foreach (var t in tensors)
+            {
+                if (shapes[t].Length == 0 || shapes[t][0] != 1)
+                    throw new LayerScopeException($"Tensor '{t}' has shape {OnnxInputBinding.FormatShape(shapes[t])} for one input row: its first axis "
+                        + "is not the row, and with a single row LayerScope cannot tell which axis is. Give at least 2 rows.");
+                axes[t] = (0, 1);
+            }
+            return axes;
+        }
+        // Two runs with different row counts: the axis whose length changes is the batch axis, and it must grow by a
+        // fixed number of entries per row.
+        int fewer = inputs.Rows >= 3 ? 2 : 1, more = fewer + 1;
         var small = new Dictionary<string, long[]>(StringComparer.Ordinal);
         var large = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        runner.Run(0, 2, 2, (name, _, shape, _) => small[name] = shape);
-        runner.Run(0, 3, 3, (name, _, shape, _) => large[name] = shape);
+        runner.Run(0, fewer, fewer, (name, _, shape, _) => small[name] = shape);
+        runner.Run(0, more, more, (name, _, shape, _) => large[name] = shape);
         foreach (var t in tensors)
         {
             int axis = OnnxDryRun.BatchAxis(small[t], large[t]);
             if (axis < 0)
                 throw new LayerScopeException($"Tensor '{t}' has shape {OnnxInputBinding.FormatShape(large[t])} whatever the number of rows: "
-                    + "it does not depend on the batch (a constant, a weight or a shape), so there is nothing to capture per row.");
+                    + "it does not depend on the batch (a constant, a weight, a shape or a reduction over all rows), so there is nothing to capture per row.");
             long perRow = large[t][axis] - small[t][axis];
-            if (small[t][axis] != 2 * perRow || (axis > 0 && perRow != 1))
-                throw new LayerScopeException($"Tensor '{t}' has {small[t][axis]} then {large[t][axis]} entries on axis {axis} for 2 then 3 rows; "
+            if (small[t][axis] != fewer * perRow || (axis > 0 && perRow != 1))
+                throw new LayerScopeException($"Tensor '{t}' has {small[t][axis]} then {large[t][axis]} entries on axis {axis} for {fewer} then {more} rows; "
                     + "LayerScope can only stack tensors whose batch axis grows by a fixed number of entries per row.");
             axes[t] = (axis, (int)perRow);
         }
