@@ -53,7 +53,7 @@ public sealed class Occlusion(IClassScorer scorer)
         for (long n = 0; n < inputs.shape[0]; n++)
         {
             var example = inputs[n];
-            double full = scores[n, target].item<float>();
+            double full = scores[n, target].to(ScalarType.Float64).item<double>();
             for (int start = 0; start < patches.Count; start += options.BatchSize)
             {
                 var chunk = patches.Skip(start).Take(options.BatchSize).ToList();
