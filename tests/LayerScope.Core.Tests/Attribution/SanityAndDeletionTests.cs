@@ -10,8 +10,14 @@ namespace LayerScope.Tests.Attribution;
 /// most-relevant-first (Samek et al. 2017) must drop the score faster than random deletion, for every method.</summary>
 public sealed class SanityAndDeletionTests
 {
-    private static (nn.Module<Tensor, Tensor> Model, Tensor Inputs) Trained()
+    // Trained once for the class: the tests read it and never change it.
+    private static readonly Lazy<(nn.Module<Tensor, Tensor> Model, Tensor Inputs)> Shared = new(Train);
+
+    private static (nn.Module<Tensor, Tensor> Model, Tensor Inputs) Trained() => Shared.Value;
+
+    private static (nn.Module<Tensor, Tensor> Model, Tensor Inputs) Train()
     {
+        using var outer = NewDisposeScope();
         manual_seed(21);
         var x = randn(512, 10, dtype: ScalarType.Float64);
         var y = (x[.., 0] + x[.., 1] > 0).to(ScalarType.Int64);
@@ -29,7 +35,9 @@ public sealed class SanityAndDeletionTests
         using var noGrad = no_grad();
         var scores = model.call(x);
         var confident = (scores[.., 1] - scores[.., 0] > 2).nonzero().squeeze(1)[..32];
-        return (model, x.index_select(0, confident));
+        var chosen = x.index_select(0, confident);
+        chosen.DetachFromDisposeScope();
+        return (model, chosen);
     }
 
     public static TheoryData<string> Methods() => ["lrp-epsilon", "lrp-composite", "gradient-x-input", "ig", "occlusion", "smoothgrad"];
@@ -43,10 +51,16 @@ public sealed class SanityAndDeletionTests
             "lrp-composite" => new LayerwiseRelevance(model, LrpComposite.Montavon2019()).Attribute(inputs, 1),
             "gradient-x-input" => new GradientTimesInput(explained).Attribute(inputs, 1),
             "ig" => new IntegratedGradients(explained).Attribute(inputs, 1, new IntegratedGradientsOptions { Steps = 16 }),
-            "smoothgrad" => new SmoothGrad(explained).Attribute(inputs, 1, new SmoothGradOptions { Samples = 8 }) is var s
-                ? s with { Relevance = s.Relevance with { Values = s.Relevance.Values.Select((v, i) => v * inputs.flatten().data<double>()[i] is var p ? (float)p : 0).ToArray() } } : s,
+            "smoothgrad" => TimesInput(new SmoothGrad(explained).Attribute(inputs, 1, new SmoothGradOptions { Samples = 8 }), inputs),
             _ => new Occlusion(new DifferentiableScorer(explained)).Attribute(inputs, 1, new OcclusionOptions { Window = 1, Stride = 1 }),
         };
+    }
+
+    // SmoothGrad averages gradients; times the input it ranks evidence like gradient × input (Smilkov et al. 2017, section 4).
+    private static AttributionResult TimesInput(AttributionResult result, Tensor inputs)
+    {
+        var x = inputs.to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        return result with { Relevance = result.Relevance with { Values = result.Relevance.Values.Select((v, i) => v * x[i]).ToArray() } };
     }
 
     [Theory]
