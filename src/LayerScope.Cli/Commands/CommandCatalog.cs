@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return EmbedCommand.Create(terminal);
         yield return QualityCommand.Create(terminal);
         yield return InspectCommand.Create(terminal);
+        yield return ExplainCommand.Create(terminal);
         yield return DemoCommand.Create(terminal);
         yield return DataCommand.Create(terminal);
         yield return ServeCommand.Create(terminal);

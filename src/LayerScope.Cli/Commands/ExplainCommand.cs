@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Globalization;
+using LayerScope.Cli.Terminal;
+using LayerScope.Models;
+using LayerScope.Workflows.Explanation;
+
+namespace LayerScope.Cli.Commands;
+
+/// <summary><c>layerscope explain --model M.onnx|--zoo NAME --input X.npy --method M [--target k] --out DIR</c>:
+/// which input elements drove the score of class k (relevance NPY, class scores, heatmaps for images).</summary>
+internal static class ExplainCommand
+{
+    public static Command Create(CliTerminal terminal)
+    {
+        var model = new Option<string?>("--model") { Description = "An ONNX model file (gradient methods and occlusion)." };
+        var zoo = new Option<string?>("--zoo") { Description = $"A built-in model (every method, LRP included): {string.Join(", ", ModelZoo.All.Select(m => m.Name))}." };
+        var input = new Option<string>("--input") { Description = "An .npy file of inputs [N, ...] (float for features and images, int64 token ids for text).", Required = true };
+        var method = new Option<string>("--method") { Description = $"One of {string.Join(", ", ExplainOptions.Methods)}.", Required = true };
+        var target = new Option<long?>("--target") { Description = "The class to explain (default: the class predicted for the first example)." };
+        var embedding = new Option<string?>("--embedding") { Description = "For token models: the tensor or layer whose output is the embedding (relevance is per token)." };
+        var steps = new Option<int>("--steps") { Description = "Integrated-gradients steps.", DefaultValueFactory = _ => 64 };
+        var output = new Option<string>("--out") { Description = "Output folder (written all at once).", Required = true };
+        var command = new Command("explain", "Attribute a prediction to the input: LRP, integrated gradients, gradient × input, saliency, SmoothGrad, "
+            + "guided backpropagation, deconvnet or occlusion, toward any class.");
+        foreach (var option in new Option[] { model, zoo, input, method, target, embedding, steps, output }) command.Options.Add(option);
+        command.SetAction(parseResult =>
+        {
+            var options = new ExplainOptions
+            {
+                ModelPath = parseResult.GetValue(model),
+                ZooName = parseResult.GetValue(zoo),
+                InputPath = parseResult.GetValue(input)!,
+                Method = parseResult.GetValue(method)!,
+                Target = parseResult.GetValue(target),
+                Embedding = parseResult.GetValue(embedding),
+                Steps = parseResult.GetValue(steps),
+                OutputDirectory = parseResult.GetValue(output)!,
+            };
+            var result = ProgressDisplay.Run(terminal, progress => ExplainWorkflow.Run(options, progress));
+            terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Attribution.Method} toward class {result.Target}: relevance [{string.Join(", ", result.Attribution.Relevance.Shape)}], "
+                + $"{result.Heatmaps.Count} heatmaps, written to {result.OutputDirectory}."));
+            if (result.Attribution.ConvergenceDelta is { } delta)
+                terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Largest |Σ relevance − expected|: {delta.Max(Math.Abs):G4}."));
+            return 0;
+        });
+        return command;
+    }
+}

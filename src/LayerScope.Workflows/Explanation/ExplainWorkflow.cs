@@ -1,0 +1,168 @@
+using LayerScope.Attribution;
+using LayerScope.Attribution.Lrp;
+using LayerScope.Errors;
+using LayerScope.Rendering.Figures;
+using LayerScope.Models;
+using LayerScope.Onnx;
+using LayerScope.Onnx.Torch;
+using LayerScope.Rendering.PlotData;
+using LayerScope.Progress;
+using LayerScope.Storage;
+using LayerScope.Storage.Npy;
+using static TorchSharp.torch;
+
+namespace LayerScope.Workflows.Explanation;
+
+/// <summary>Settings of <see cref="ExplainWorkflow"/>.</summary>
+public sealed record ExplainOptions
+{
+    /// <summary>An ONNX model file (gradient methods on the TorchSharp executor; occlusion on ONNX Runtime).</summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>A built-in model (every method, LRP included); freshly initialised from <see cref="Seed"/>.</summary>
+    public string? ZooName { get; init; }
+
+    public required string InputPath { get; init; }
+    public required string Method { get; init; }
+
+    /// <summary>The class explained; null: the class the model predicts for the first example.</summary>
+    public long? Target { get; init; }
+
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>For token models: the tensor (ONNX) or module (zoo) whose output is the embedding.</summary>
+    public string? Embedding { get; init; }
+
+    public int Steps { get; init; } = 64;
+    public long Seed { get; init; } = 1;
+
+    public static IReadOnlyList<string> Methods { get; } =
+        ["lrp-0", "lrp-epsilon", "lrp-gamma", "lrp-alphabeta", "lrp-composite", "ig", "gradient-x-input", "saliency", "smoothgrad", "guided-backprop", "deconvnet", "occlusion"];
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if ((ModelPath is null) == (ZooName is null)) problems.Add("name exactly one model: ExplainOptions.ModelPath or ExplainOptions.ZooName.");
+        if (!Methods.Contains(Method)) problems.Add($"ExplainOptions.Method is '{Method}'; expected one of {string.Join(", ", Methods)}.{NameSuggestions.DidYouMean(Method, Methods)}");
+        if (ModelPath is not null && (Method.StartsWith("lrp", StringComparison.Ordinal) || Method is "guided-backprop" or "deconvnet"))
+            problems.Add($"ExplainOptions.Method '{Method}' walks TorchSharp layers and runs on built-in models (ExplainOptions.ZooName); for an ONNX model use gradient-x-input, ig, saliency, smoothgrad or occlusion.");
+        if (Steps < 1) problems.Add($"ExplainOptions.Steps is {Steps}; expected at least 1.");
+        return problems;
+    }
+}
+
+/// <summary>The result: where things went and what was explained.</summary>
+public sealed record ExplainResult(string OutputDirectory, long Target, AttributionResult Attribution, IReadOnlyList<string> Heatmaps);
+
+/// <summary><c>explain</c>: one attribution method over an input file; writes relevance.npy, scores.npy,
+/// explain.json and, for images [N, C, H, W], one heatmap PNG per example (diverging colormap centered at 0).</summary>
+public static class ExplainWorkflow
+{
+    private const int MaxHeatmaps = 16;
+
+    public static ExplainResult Run(ExplainOptions options, IProgress<StepProgress>? progress = null)
+    {
+        InvalidSettingsException.ThrowIfAny(options.Validate());
+        using var scope = NewDisposeScope();
+        var npy = NpyReader.Read(options.InputPath);
+        bool tokens = npy.Data is long[] or int[];
+        var inputs = tokens ? tensor(npy.ToInt64()).view(npy.Shape) : tensor(npy.ToFloat32()).view(npy.Shape);
+        progress?.Report(new StepProgress("explain", 0, 1));
+        OnnxTorchModel? onnx = null;
+        try
+        {
+            ExplainedModel explained;
+            nn.Module<Tensor, Tensor>? module = null;
+            if (options.ModelPath is not null)
+            {
+                onnx = OnnxTorchModel.Load(options.ModelPath);
+                explained = new ExplainedModel(onnx, onnx.Source.Graph.Outputs[0].Name, options.Embedding);
+            }
+            else
+            {
+                var zoo = ModelZoo.Get(options.ZooName!);
+                manual_seed(options.Seed);
+                module = zoo.Create();
+                explained = new ExplainedModel(new ModuleDifferentiableModel(module), ModuleDifferentiableModel.OutputName,
+                    options.Embedding ?? (zoo.InputType == ScalarType.Int64 ? "embedding" : null));
+            }
+            long target = options.Target ?? ClassGradients0(explained, inputs);
+            var result = Attribute(options, explained, module, onnx, inputs, target);
+            progress?.Report(new StepProgress("explain", 1, 1));
+
+            using var output = StagedDirectory.Create(options.OutputDirectory, "explain.json");
+            NpyWriter.Write(output.File("relevance.npy"), result.Relevance);
+            NpyWriter.Write(output.File("scores.npy"), result.ClassScores);
+            if (tokens) NpyWriter.Write(output.File("relevance_per_token.npy"), result.PerPosition());
+            var heatmaps = npy.Rank == 4 ? WriteHeatmaps(output, result) : [];
+            MetricsFile.Write(output.File("explain.json"), new
+            {
+                method = result.Method,
+                target,
+                input = Path.GetFileName(options.InputPath),
+                model = options.ModelPath is null ? options.ZooName : Path.GetFileName(options.ModelPath),
+                relevance_shape = result.Relevance.Shape,
+                convergence_delta = result.ConvergenceDelta,
+                heatmaps,
+            });
+            output.Commit();
+            return new ExplainResult(options.OutputDirectory, target, result, heatmaps);
+        }
+        finally
+        {
+            onnx?.Dispose();
+        }
+    }
+
+    private static long ClassGradients0(ExplainedModel explained, Tensor inputs)
+    {
+        var scores = new DifferentiableScorer(explained).Scores(inputs[..1]);
+        return scores.argmax(1).item<long>();
+    }
+
+    private static AttributionResult Attribute(ExplainOptions o, ExplainedModel explained, nn.Module<Tensor, Tensor>? module, OnnxTorchModel? onnx, Tensor inputs, long target) => o.Method switch
+    {
+        "lrp-0" => new LayerwiseRelevance(module!, LrpComposite.Uniform(LrpRule.Zero), o.Method).Attribute(inputs, target),
+        "lrp-epsilon" => new LayerwiseRelevance(module!, LrpComposite.Uniform(LrpRule.EpsilonRule(0.25)), o.Method).Attribute(inputs, target),
+        "lrp-gamma" => new LayerwiseRelevance(module!, LrpComposite.Uniform(LrpRule.GammaRule(0.25)), o.Method).Attribute(inputs, target),
+        "lrp-alphabeta" => new LayerwiseRelevance(module!, LrpComposite.Uniform(LrpRule.AlphaBetaRule(2, 1)), o.Method).Attribute(inputs, target),
+        "lrp-composite" => new LayerwiseRelevance(module!, LrpComposite.Montavon2019(), o.Method).Attribute(inputs, target),
+        "ig" => new IntegratedGradients(explained).Attribute(inputs, target, new IntegratedGradientsOptions { Steps = o.Steps }),
+        "gradient-x-input" => new GradientTimesInput(explained).Attribute(inputs, target),
+        "saliency" => new Saliency(explained).Attribute(inputs, target),
+        "smoothgrad" => new SmoothGrad(explained).Attribute(inputs, target, new SmoothGradOptions { Seed = o.Seed }),
+        "guided-backprop" => new GuidedBackprop(module!).Attribute(inputs, target),
+        "deconvnet" => new Deconvnet(module!).Attribute(inputs, target),
+        _ => onnx is not null
+            ? OccludeWithRuntime(onnx, inputs, target)
+            : new Occlusion(new DifferentiableScorer(explained)).Attribute(inputs, target),
+    };
+
+    private static AttributionResult OccludeWithRuntime(OnnxTorchModel onnx, Tensor inputs, long target)
+    {
+        using var scorer = new OnnxRuntimeScorer(onnx.Source);
+        return new Occlusion(scorer).Attribute(inputs, target);
+    }
+
+    private static List<string> WriteHeatmaps(StagedDirectory output, AttributionResult result)
+    {
+        var shape = result.Relevance.Shape;
+        long n = shape[0], channels = shape[1], h = shape[2], w = shape[3];
+        var files = new List<string>();
+        var figure = new HeatmapFigure();
+        for (long e = 0; e < Math.Min(n, MaxHeatmaps); e++)
+        {
+            var map = new double[h, w];
+            var example = result.Relevance.Example(e);
+            for (long c = 0; c < channels; c++)
+                for (long y = 0; y < h; y++)
+                    for (long x = 0; x < w; x++)
+                        map[y, x] += example[(int)((c * h + y) * w + x)];
+            // Centered at 0 with a symmetric range, so white is "no relevance" and red/blue are for/against.
+            var name = $"heatmap_{e}.png";
+            figure.SavePng(new HeatmapData(map, $"{result.Method} toward class {result.Target}, example {e}", "y", "x", "relevance"), output.File(name));
+            files.Add(name);
+        }
+        return files;
+    }
+}

@@ -1,0 +1,48 @@
+using LayerScope.Models.Zoo;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LayerScope.Tests.Attribution;
+
+/// <summary>Small seeded networks for the attribution axioms (float64, so tolerances test the method, not rounding).</summary>
+internal static class TinyModels
+{
+    public static nn.Module<Tensor, Tensor> Dense(bool bias = false, long seed = 1)
+    {
+        manual_seed(seed);
+        return nn.Sequential(("fc1", nn.Linear(6, 8, hasBias: bias)), ("relu1", nn.ReLU()), ("fc2", nn.Linear(8, 5, hasBias: bias)),
+            ("relu2", nn.ReLU()), ("fc3", nn.Linear(5, 3, hasBias: bias))).to(ScalarType.Float64);
+    }
+
+    /// <summary>[N, 1, 8, 8] → conv → ReLU → max pool → conv → ReLU → flatten → dense (3 classes).</summary>
+    public static nn.Module<Tensor, Tensor> Conv(bool bias = false, long seed = 2)
+    {
+        manual_seed(seed);
+        return nn.Sequential(("conv1", nn.Conv2d(1, 4, 3, padding: 1, bias: bias)), ("relu1", nn.ReLU()), ("pool", nn.MaxPool2d(2)),
+            ("conv2", nn.Conv2d(4, 4, 3, bias: bias)), ("relu2", nn.ReLU()), ("flatten", nn.Flatten()), ("fc", nn.Linear(16, 3, hasBias: bias))).to(ScalarType.Float64);
+    }
+
+    /// <summary>The IMDB architecture in miniature (vocabulary 20, embedding 5, 4 units each way), biases zeroed.</summary>
+    public static ImdbBiLstm Lstm(long seed = 3)
+    {
+        manual_seed(seed);
+        var model = new ImdbBiLstm(vocabulary: 20, embeddingSize: 5, units: 4);
+        using (no_grad())
+            foreach (var (name, p) in model.named_parameters())
+                if (name.Contains("bias", StringComparison.Ordinal)) p.zero_();
+        model.to(ScalarType.Float64);
+        return model;
+    }
+
+    public static Tensor Inputs(long[] shape, long seed = 7)
+    {
+        using var generator = new Generator((ulong)seed);
+        return rand(shape, dtype: ScalarType.Float64, generator: generator);
+    }
+
+    public static Tensor Tokens(long n, long t, long seed = 8)
+    {
+        using var generator = new Generator((ulong)seed);
+        return randint(1, 20, [n, t], generator: generator);
+    }
+}
