@@ -22,6 +22,14 @@ public static class SettingFlags
         ("InspectOptions.BatchSize", "--batch"),
         ("InspectOptions.Method", "--method"),
         ("OnnxCaptureOptions.BatchSize", "--batch"),
+        ("ExplainOptions.ModelPath", "--model"),
+        ("ExplainOptions.ZooName", "--zoo"),
+        ("ExplainOptions.Method", "--method"),
+        ("ExplainOptions.Steps", "--steps"),
+        ("ExplainOptions.Target", "--target"),
+        ("ExplainOptions.Embedding", "--embedding"),
+        ("ExplainOptions.InputPath", "--input"),
+        ("ExplainOptions.OutputDirectory", "--out"),
     ];
 
     /// <summary><paramref name="message"/> with every setting phrase replaced by its flag.</summary>
