@@ -19,7 +19,7 @@ public static class TrainingDynamicsFile
     public static void Write(string path, TrainingDynamics dynamics)
     {
         ArgumentNullException.ThrowIfNull(dynamics);
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(dynamics, RunJson.Options));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(dynamics, RunJson.Compact));
     }
 
     /// <summary>Reads and checks a dynamics file.</summary>

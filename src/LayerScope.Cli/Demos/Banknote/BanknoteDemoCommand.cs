@@ -17,7 +17,8 @@ internal sealed class BanknoteDemoCommand : IDemo
         var output = DemoOptionsCommon.Output(defaults.OutputDirectory);
         var seed = DemoOptionsCommon.Seed(defaults.Seed);
         var epochs = DemoOptionsCommon.Epochs(defaults.Epochs);
-        foreach (var option in new Option[] { data, output, seed, epochs }) command.Options.Add(option);
+        var tensorboard = new Option<string?>("--tensorboard") { Description = "Also write a TensorBoard log folder here (training curves, histograms, projector)." };
+        foreach (var option in new Option[] { data, output, seed, epochs, tensorboard }) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
             var options = defaults with
@@ -26,11 +27,13 @@ internal sealed class BanknoteDemoCommand : IDemo
                 OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
                 Seed = parse.GetValue(seed),
                 Epochs = parse.GetValue(epochs),
+                TensorBoardDirectory = parse.GetValue(tensorboard),
             };
             var result = ProgressDisplay.Run(terminal, progress => BanknoteDemo.Run(options, progress, cancellationToken));
             foreach (var network in result.Networks)
                 terminal.Out.WriteLine($"{network.Name}: final test accuracy {network.FinalTestAccuracy:0.0000} (layer '{network.Layer}')");
             terminal.Out.WriteLine($"report: {result.ReportPath}");
+            if (result.TensorBoard is { } board) terminal.Out.WriteLine($"tensorboard --logdir {board.OutputDirectory}");
             return Task.FromResult(0);
         });
     }
