@@ -94,6 +94,8 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
             }
             layer.PendingUpdateRatio = layer.Parameters.Count == 0 ? double.NaN : size > 0 ? Math.Sqrt(change / size) : double.PositiveInfinity;
             layer.PendingBefore = null;
+            // The epoch's last update: these are the weights the epoch ends with, histogrammed at EpochCompleted.
+            layer.PendingAfter = after;
         }
     }
 
@@ -121,12 +123,13 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
             layer.PendingGradientNorm = layer.PendingUpdateRatio = double.NaN;
             if (_options.Histograms && layer.Parameters.Count > 0)
             {
-                var values = layer.Parameters.Select(p => Copy(p.Parameter)).ToArray();
+                var values = layer.PendingAfter ?? layer.Parameters.Select(p => Copy(p.Parameter)).ToArray();
                 var gradients = layer.PendingGradients ?? [];
                 Add(layer, HistogramKind.Weights, checkpoint.Epoch, values, gradients, bias: false);
                 Add(layer, HistogramKind.Biases, checkpoint.Epoch, values, gradients, bias: true);
             }
             layer.PendingGradients = null;
+            layer.PendingAfter = null;
             if (activations is not null && activations.TryGetValue(layer.ModuleName, out var output))
             {
                 if (_options.Histograms) layer.Binning(HistogramKind.Activations).Add(checkpoint.Epoch, [output.Values]);
@@ -211,6 +214,10 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
 
     private static float[] Copy(Tensor tensor)
     {
+        // The common case (float32 on the CPU, contiguous) reads the values directly: every extra libtorch call costs
+        // about as much as a small layer's forward pass, and this runs for every parameter at every observed step.
+        if (tensor.dtype == ScalarType.Float32 && tensor.device_type == DeviceType.CPU && tensor.is_contiguous())
+            return tensor.data<float>().ToArray();
         using var scope = torch.NewDisposeScope();
         return tensor.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
     }
@@ -238,6 +245,7 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
         public List<IReadOnlyList<double>> UnitActivity { get; } = [];
         public float[][]? PendingGradients { get; set; }
         public float[][]? PendingBefore { get; set; }
+        public float[][]? PendingAfter { get; set; }
         public double PendingGradientNorm { get; set; } = double.NaN;
         public double PendingUpdateRatio { get; set; } = double.NaN;
 
