@@ -18,6 +18,8 @@ public static class SettingFlags
         ("a folder (DataDirectory setting)", "--data DIR"),
         ("choose it (DataDirectory setting)", "pass --data DIR"),
         ("the DataDirectory setting", "--data"),
+        ("TensorBoardExportOptions.OutputDirectory", "--out"),
+        ("TensorBoardExportOptions.RunDirectory", "RUN_DIR"),
         ("InspectOptions.Layer", "--layer"),
         ("InspectOptions.BatchSize", "--batch"),
         ("InspectOptions.Method", "--method"),

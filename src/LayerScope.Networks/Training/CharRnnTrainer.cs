@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using LayerScope.Models.Zoo;
+using LayerScope.Dynamics;
 using LayerScope.Progress;
+using LayerScope.Training.Dynamics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,10 +20,13 @@ public static class CharRnnTrainer
     public const string StepName = "train charrnn";
 
     /// <summary>Trains <paramref name="model"/> on <paramref name="encoded"/> (character indices) and returns every step's
-    /// loss. Stops early at <see cref="CharRnnTrainingOptions.TimeLimit"/>.</summary>
+    /// loss. Stops early at <see cref="CharRnnTrainingOptions.TimeLimit"/>. <paramref name="observer"/> sees every
+    /// step (gradients before clipping); its epochs are passes over the streams (the last one may be partial), and
+    /// their checkpoints carry the mean training loss of the pass, no accuracy and no held-out figures.</summary>
     /// <exception cref="ArgumentException">The text is too short for one sequence per stream.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The observer came after the token; existing calls pass the token by position.")]
     public static IReadOnlyList<LanguageModelStep> Fit(CharRnn model, int[] encoded, CharRnnTrainingOptions options,
-        IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default, ITrainingObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(encoded);
@@ -39,6 +44,10 @@ public static class CharRnnTrainer
         IReadOnlyList<(Tensor H, Tensor C)>? state = null;
         int position = 0;
         double smoothed = double.NaN;
+        int epoch = 1;
+        double epochLoss = 0;
+        int epochSteps = 0;
+        observer?.Started(model);
         model.train();
         for (int step = 1; step <= options.Steps; step++)
         {
@@ -58,8 +67,13 @@ public static class CharRnnTrainer
                 var (logits, next) = model.Run(x, state);
                 var lossTensor = torch.nn.functional.cross_entropy(logits.reshape(-1, model.VocabularySize), y.reshape(-1));
                 lossTensor.backward();
+                bool wrapsNext = position + 2 * length + 1 > streamLength;
+                bool lastOfEpoch = wrapsNext || step == options.Steps || (options.TimeLimit is { } l && clock.Elapsed >= l);
+                var observed = new TrainingStep(epoch, step, lastOfEpoch, lossTensor);
+                observer?.BeforeUpdate(observed);
                 torch.nn.utils.clip_grad_norm_(model.parameters(), options.GradientClip);
                 optimizer.step();
+                observer?.AfterUpdate(observed);
                 loss = lossTensor.item<float>();
                 DisposeState(state);
                 state = next.Select(s => (s.H.detach().MoveToOuterDisposeScope(), s.C.detach().MoveToOuterDisposeScope())).ToList();
@@ -68,6 +82,17 @@ public static class CharRnnTrainer
             smoothed = double.IsNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
             history.Add(new LanguageModelStep(step, loss, clock.Elapsed.TotalSeconds));
             bool outOfTime = options.TimeLimit is { } limit && clock.Elapsed >= limit;
+            epochLoss += loss;
+            epochSteps++;
+            if (observer is not null && (position + length + 1 > streamLength || step == options.Steps || outOfTime))
+            {
+                model.eval();
+                observer.EpochCompleted(new DynamicsCheckpoint(epoch, step, epochLoss / epochSteps, null, null, null, options.LearningRate));
+                model.train();
+                epoch++;
+                epochLoss = 0;
+                epochSteps = 0;
+            }
             progress?.Report(new StepProgress(StepName, outOfTime ? options.Steps : step, options.Steps,
                 string.Create(CultureInfo.InvariantCulture, $"step {step}, loss {smoothed:0.000}")));
             if (outOfTime) break;

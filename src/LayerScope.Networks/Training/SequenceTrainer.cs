@@ -1,6 +1,8 @@
 using LayerScope.Models;
 using LayerScope.Data;
+using LayerScope.Dynamics;
 using LayerScope.Progress;
+using LayerScope.Training.Dynamics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,7 +26,9 @@ public static class SequenceTrainer
     /// <param name="maxGradientNorm">Gradients whose overall L2 norm exceeds this are scaled down to it before each step
     /// (MATLAB's GradientThreshold, 1 by default), which keeps recurrent training from spiking; null turns it off.</param>
     /// <param name="cancellationToken">Checked before every epoch.</param>
+    /// <param name="observer">Sees every step (gradients before clipping) and every epoch.</param>
     /// <returns>One report per epoch.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The observer came after the token; existing calls pass the token by position.")]
     public static IReadOnlyList<EpochReport> Fit<TModel>(
         TModel model,
         LabeledSequences train,
@@ -32,7 +36,8 @@ public static class SequenceTrainer
         TrainingOptions options,
         IProgress<StepProgress>? progress = null,
         double? maxGradientNorm = 1.0,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        ITrainingObserver? observer = null)
         where TModel : nn.Module, ISequenceClassifier
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -52,24 +57,31 @@ public static class SequenceTrainer
             using var trainAll = SequenceBatch.PadAll(train);
             using var testAll = SequenceBatch.PadAll(test);
             var order = Enumerable.Range(0, batches.Count).ToArray();
+            long steps = 0;
+            observer?.Started(model);
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 model.train();
                 random.Shuffle(order);
-                foreach (var b in order)
+                for (int k = 0; k < order.Length; k++)
                 {
+                    int b = order[k];
                     using var scope = torch.NewDisposeScope();
                     var batch = batches[b];
                     optimizer.zero_grad();
                     var loss = nn.functional.cross_entropy(model.Classify(batch.Inputs, batch.Lengths), batch.Labels);
                     loss.backward();
+                    var observed = new TrainingStep(epoch, ++steps, k == order.Length - 1, loss);
+                    observer?.BeforeUpdate(observed);
                     if (maxGradientNorm is { } norm) nn.utils.clip_grad_norm_(model.parameters(), norm);
                     optimizer.step();
+                    observer?.AfterUpdate(observed);
                 }
                 var (trainLoss, trainAccuracy) = Evaluate(model, trainAll);
                 var (testLoss, testAccuracy) = Evaluate(model, testAll);
                 reports.Add(new EpochReport(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy));
+                observer?.EpochCompleted(new DynamicsCheckpoint(epoch, steps, trainLoss, trainAccuracy, testLoss, testAccuracy, options.LearningRate));
                 progress?.Report(new StepProgress(step, epoch, options.Epochs, $"loss {trainLoss:0.000}, test accuracy {testAccuracy:0.000}"));
             }
         }

@@ -1,4 +1,6 @@
+using LayerScope.Dynamics;
 using LayerScope.Progress;
+using LayerScope.Training.Dynamics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,8 +10,10 @@ namespace LayerScope.Training;
 public static class Trainer
 {
     /// <summary>Trains <paramref name="model"/> in place. After each epoch, <paramref name="afterEpoch"/> sees the
-    /// report while the model is in evaluation mode (the moment to capture a layer).</summary>
+    /// report while the model is in evaluation mode (the moment to capture a layer); <paramref name="observer"/> (a
+    /// <see cref="TrainingDynamicsRecorder"/>) sees every step and every epoch.</summary>
     /// <returns>One report per epoch.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The observer came after the token; existing calls pass the token by position.")]
     public static IReadOnlyList<EpochReport> Fit(
         nn.Module<Tensor, Tensor> model,
         LabeledTensors train,
@@ -17,7 +21,8 @@ public static class Trainer
         TrainingOptions options,
         Action<EpochReport>? afterEpoch = null,
         IProgress<StepProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        ITrainingObserver? observer = null)
     {
         options.Validate();
         var random = new Random(options.Seed);
@@ -26,6 +31,8 @@ public static class Trainer
         string step = $"train {model.GetName()}";
         long count = train.Count;
         var order = Enumerable.Range(0, checked((int)count)).Select(i => (long)i).ToArray();
+        long steps = 0;
+        observer?.Started(model);
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -41,7 +48,10 @@ public static class Trainer
                     optimizer.zero_grad();
                     var loss = Loss(model.call(train.Features.index_select(0, indices)), train.Labels.index_select(0, indices), options.Objective);
                     loss.backward();
+                    var observed = new TrainingStep(epoch, ++steps, start + options.BatchSize >= count, loss);
+                    observer?.BeforeUpdate(observed);
                     optimizer.step();
+                    observer?.AfterUpdate(observed);
                 }
             }
 
@@ -49,6 +59,7 @@ public static class Trainer
             var (testLoss, testAccuracy) = Evaluate(model, test, options.Objective);
             var report = new EpochReport(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy);
             reports.Add(report);
+            observer?.EpochCompleted(new DynamicsCheckpoint(epoch, steps, trainLoss, trainAccuracy, testLoss, testAccuracy, options.LearningRate));
             afterEpoch?.Invoke(report);
             progress?.Report(new StepProgress(step, epoch, options.Epochs, $"loss {trainLoss:0.000}, test accuracy {testAccuracy:0.000}"));
         }

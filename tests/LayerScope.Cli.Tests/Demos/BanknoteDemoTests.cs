@@ -16,14 +16,20 @@ public sealed class BanknoteDemoRun : IDisposable
     {
         if (TestData.SkipReasonForData(DataFile) is not null) return;
         Output = Path.Combine(_folder.Path, "banknote");
-        Cli = CliRun.Of("demo", "banknote", "--data", TestData.DataDirectory ?? "missing", "--out", Output);
+        TensorBoard = Path.Combine(_folder.Path, "tensorboard");
+        Cli = CliRun.Of("demo", "banknote", "--data", TestData.DataDirectory ?? "missing", "--out", Output, "--tensorboard", TensorBoard);
     }
+
+    public string TensorBoard { get; } = "";
 
     public const string DataFile = "banknote/data_banknote_authentication.txt";
     public string Output { get; } = "";
     public CliRun? Cli { get; }
 
     public void Dispose() => _folder.Dispose();
+
+    /// <summary>A fresh folder inside the fixture's, for tests that write.</summary>
+    public string NewFolder(string name) => Path.Combine(_folder.Path, name);
 }
 
 public class BanknoteDemoTests(BanknoteDemoRun run) : IClassFixture<BanknoteDemoRun>
@@ -163,5 +169,66 @@ public class BanknoteDemoTests(BanknoteDemoRun run) : IClassFixture<BanknoteDemo
         Assert.Null(parse.GetValue<string?>("--out")); // the options record's folder is used
         Assert.Equal(new VowelsDemoOptions().Epochs, root.Parse("demo vowels").GetValue<int>("--epochs"));
         Assert.Contains("banknote", DemoCommand.Demos);
+    }
+
+    [DataFact(BanknoteDemoRun.DataFile)]
+    public void The_tensorboard_folder_holds_curves_and_histograms_per_network_and_the_projector()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        foreach (var network in new[] { "mlp-4-2-1", "mlp-4-3-2-1" })
+        {
+            var file = Assert.Single(Directory.GetFiles(Path.Combine(run.TensorBoard, network), "events.out.tfevents.*"));
+            var events = TensorBoardEventReader.Read(file);
+            var values = events.SelectMany(e => e.Values.Select(v => (e.Step, v))).ToList();
+            var heldOut = values.Where(x => x.v.Tag == "accuracy/held_out").ToList();
+            Assert.Equal(Enumerable.Range(1, 20).Select(e => (long)e), heldOut.Select(x => x.Step));
+            Assert.True(heldOut[^1].v.Scalar >= 0.97f, $"final accuracy {heldOut[^1].v.Scalar}");
+            var weights = values.Where(x => x.v.Tag == "fc1/weights").ToList();
+            Assert.Equal(20, weights.Count);
+            Assert.All(weights, x => Assert.Equal(4 * (network == "mlp-4-2-1" ? 2 : 3), x.v.Histogram!.Num));
+            Assert.Contains(values, x => x.v.Tag == "relu1/activations" && x.v.Histogram!.Num > 0);
+        }
+        var config = File.ReadAllText(Path.Combine(run.TensorBoard, "projector", "projector_config.pbtxt"));
+        var manifest = RunManifestReader.Read(run.Output);
+        Assert.Equal(manifest.Activations.Count + manifest.Embeddings.Count, System.Text.RegularExpressions.Regex.Matches(config, "embeddings \\{").Count);
+        var metadata = File.ReadAllLines(Path.Combine(run.TensorBoard, "projector", "metadata.tsv"));
+        Assert.Equal(manifest.Points + 1, metadata.Length); // a header row: there are several columns
+        Assert.StartsWith("class\t", metadata[0]);
+    }
+
+    [DataFact(BanknoteDemoRun.DataFile)]
+    public void Export_tensorboard_rewrites_the_same_files_from_the_run_folder()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        var folder = run.NewFolder("exported");
+        var export = CliRun.Of("export-tensorboard", run.Output, "--out", folder);
+        Assert.True(export.ExitCode == 0, export.Error);
+        foreach (var network in new[] { "mlp-4-2-1", "mlp-4-3-2-1", "projector" })
+        {
+            var original = TensorBoardEventReader.Read(Assert.Single(Directory.GetFiles(Path.Combine(run.TensorBoard, network), "events.out.tfevents.*")));
+            var again = TensorBoardEventReader.Read(Assert.Single(Directory.GetFiles(Path.Combine(folder, network), "events.out.tfevents.*")));
+            Assert.Equal(original.SelectMany(e => e.Values.Select(v => (e.Step, v.Tag, v.Scalar))), again.SelectMany(e => e.Values.Select(v => (e.Step, v.Tag, v.Scalar))));
+        }
+        Assert.Contains("tensorboard --logdir", export.Output);
+    }
+
+    [DataFact(BanknoteDemoRun.DataFile)]
+    public void The_report_shows_the_dynamics_of_each_network()
+    {
+        var html = File.ReadAllText(Path.Combine(run.Output, "report.html"));
+        Assert.Contains("mlp-4-3-2-1: training dynamics", html);
+        Assert.Contains("mlp-4-3-2-1 relu2: activations per epoch", html);
+        Assert.True(File.Exists(Path.Combine(run.Output, "mlp-4-2-1", "dynamics", "fc1-weights-histograms.png")));
+        Assert.True(File.Exists(Path.Combine(run.Output, "mlp-4-2-1", "dynamics.json")));
+    }
+
+    [Fact]
+    public void Export_of_a_folder_without_a_run_names_run_json()
+    {
+        using var folder = new TemporaryFolder();
+        var export = CliRun.Of("export-tensorboard", folder.Path, "--out", folder.File("tb"));
+        Assert.NotEqual(0, export.ExitCode);
+        Assert.Contains("run.json", export.Error);
+        Assert.False(Directory.Exists(folder.File("tb")));
     }
 }

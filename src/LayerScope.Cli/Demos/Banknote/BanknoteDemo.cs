@@ -1,4 +1,7 @@
 using LayerScope.Data.Loaders;
+using LayerScope.Dynamics;
+using LayerScope.Training.Dynamics;
+using LayerScope.Workflows.TensorBoard;
 using TorchSharp;
 
 namespace LayerScope.Cli.Demos;
@@ -12,12 +15,18 @@ public sealed record BanknoteNetworkResult(
     LayerTable Layers)
 {
     public double FinalTestAccuracy => Epochs[^1].TestAccuracy;
+
+    /// <summary>Histograms, gradient norms and unit activity over training (also in <c>{Name}/dynamics.json</c>).</summary>
+    public TrainingDynamics? Dynamics { get; init; }
 }
 
 /// <summary>The banknote demo's outcome: one result per network and where the report is.</summary>
 public sealed record BanknoteDemoResult(IReadOnlyList<BanknoteNetworkResult> Networks, string OutputDirectory)
 {
     public string ReportPath => Path.Combine(OutputDirectory, "report.html");
+
+    /// <summary>The TensorBoard export, when one was asked for.</summary>
+    public TensorBoardExportResult? TensorBoard { get; init; }
 }
 
 /// <summary>
@@ -74,7 +83,10 @@ public static class BanknoteDemo
         });
         report.Save(output.File("report.html"));
         output.Commit();
-        return new BanknoteDemoResult(results, output.Target);
+        var tensorBoard = options.TensorBoardDirectory is { } board
+            ? TensorBoardExport.Run(new TensorBoardExportOptions { RunDirectory = output.Target, OutputDirectory = board }, progress, cancellationToken)
+            : null;
+        return new BanknoteDemoResult(results, output.Target) { TensorBoard = tensorBoard };
     }
 
     private static BanknoteNetworkResult TrainOne(
@@ -92,10 +104,17 @@ public static class BanknoteDemo
             Layers = [.. Enumerable.Range(1, widths.Count).Select(i => $"relu{i}")],
             Network = name,
         });
+        // The test set is the fixed probe batch: the activations histogrammed are those the scatters show.
+        var dynamicsRecorder = new TrainingDynamicsRecorder(name, new TrainingDynamicsOptions
+        {
+            Probe = TrainingDynamicsOptions.ProbeInputs(test.Features), LossName = "binary cross-entropy",
+        });
         var epochs = Trainer.Fit(model, train, test, new TrainingOptions
         {
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = options.Seed,
-        }, afterEpoch: epoch => recorder.Record(epoch.Epoch, cancellationToken: cancellationToken), progress, cancellationToken);
+        }, afterEpoch: epoch => recorder.Record(epoch.Epoch, cancellationToken: cancellationToken), progress, cancellationToken, dynamicsRecorder);
+        var dynamics = dynamicsRecorder.Result();
+        TrainingDynamicsFile.Write(output.File(name, TrainingDynamicsFile.FileName), dynamics);
 
         // One frame for all epochs, so the animation shows the points moving rather than the axes.
         var frames = recorder.Epochs.Select((e, i) => EmbeddingScatter.Create(e.Layers[layer].ToMatrix(), testLabels, classNames,
@@ -116,6 +135,7 @@ public static class BanknoteDemo
         new LayerTableSection(layers).AddTo(report);
         new TrainingCurvesSection(epochs, "binary cross-entropy") { Subject = name, Folder = name, Size = FrameSize }.AddTo(report, output);
         new ClassificationSection(classification) { Summary = $"Test set after {epochs.Count} epochs: accuracy {classification.Accuracy:0.0000}." }.AddTo(report);
-        return new BanknoteNetworkResult(name, layer, epochs, classification, layers);
+        new TrainingDynamicsSection(dynamics) { Folder = name, Curves = false }.AddTo(report, output);
+        return new BanknoteNetworkResult(name, layer, epochs, classification, layers) { Dynamics = dynamics };
     }
 }

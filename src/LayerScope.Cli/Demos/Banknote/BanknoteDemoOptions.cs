@@ -24,6 +24,9 @@ public sealed record BanknoteDemoOptions
     /// <summary>Examples per optimisation step.</summary>
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>Also write the run's training dynamics and embeddings as a TensorBoard log folder here (--tensorboard); none when null.</summary>
+    public string? TensorBoardDirectory { get; init; }
+
     /// <summary>Hidden-layer widths of each network trained; each ends in a 2-unit layer that is plotted directly.</summary>
     public IReadOnlyList<IReadOnlyList<int>> Networks { get; init; } = [[2], [3, 2]];
 }

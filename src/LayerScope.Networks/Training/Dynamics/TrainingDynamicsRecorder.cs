@@ -1,0 +1,258 @@
+using LayerScope.Capture;
+using LayerScope.Dynamics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LayerScope.Training.Dynamics;
+
+/// <summary>
+/// Records how a network changes while it trains: per epoch, every layer's histograms of weights, biases, their
+/// gradients (at the epoch's last step) and its activations on a fixed probe batch, the gradient norm and the
+/// update-to-weight ratio per layer, the fraction of probe examples each ReLU unit fires on, the loss, accuracy and
+/// learning rate; optionally the loss and gradient norm every N steps. Values are copied out of libtorch and counted
+/// into bins comparable across epochs (<see cref="HistogramBinning"/>); no tensor is kept.
+/// </summary>
+/// <remarks>Work happens only at observed steps (an epoch's last, every <see cref="TrainingDynamicsOptions.StepInterval"/>-th)
+/// and after each epoch, so the other steps cost one comparison.</remarks>
+public sealed class TrainingDynamicsRecorder : ITrainingObserver
+{
+    private readonly TrainingDynamicsOptions _options;
+    private readonly string _network;
+    private nn.Module? _model;
+    private readonly List<LayerState> _layers = [];
+    private readonly List<DynamicsCheckpoint> _checkpoints = [];
+    private readonly List<StepScalars> _steps = [];
+    private readonly List<double> _gradientNorms = [];
+    private double _pendingGlobalNorm = double.NaN;
+
+    /// <param name="network">The network's name, stored with the result.</param>
+    /// <param name="options">What to record.</param>
+    public TrainingDynamicsRecorder(string network, TrainingDynamicsOptions? options = null)
+    {
+        _options = options ?? new TrainingDynamicsOptions();
+        _options.Validate();
+        _network = network;
+    }
+
+    /// <inheritdoc />
+    public void Started(nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (_model is not null) throw new InvalidOperationException("A TrainingDynamicsRecorder watches one training run; make a new one for the next.");
+        _model = model;
+        var parameters = model.named_parameters().ToList();
+        foreach (var (name, module) in model.named_modules())
+        {
+            string layerName = name.Length == 0 ? model.GetName() : name;
+            string prefix = name.Length == 0 ? "" : name + ".";
+            var own = parameters
+                .Where(p => p.name.StartsWith(prefix, StringComparison.Ordinal) && !p.name[prefix.Length..].Contains('.'))
+                .Select(p => new OwnedParameter(p.name[prefix.Length..].StartsWith("bias", StringComparison.Ordinal), p.parameter))
+                .ToList();
+            bool leaf = !module.children().Any();
+            bool activations = _options.Probe is not null && leaf && module is nn.Module<Tensor, Tensor>;
+            if (own.Count == 0 && !activations) continue;
+            _layers.Add(new LayerState(layerName, name, module.GetType().Name, own, activations, _options));
+        }
+    }
+
+    /// <inheritdoc />
+    public void BeforeUpdate(TrainingStep step)
+    {
+        bool sampled = _options.StepInterval is { } interval && step.Step % interval == 0;
+        if (!step.LastOfEpoch && !sampled) return;
+        double total = 0;
+        foreach (var layer in _layers)
+        {
+            layer.PendingGradients = layer.Parameters.Select(p => p.Parameter.grad is { } g ? Copy(g) : []).ToArray();
+            double squares = layer.PendingGradients.Sum(SumOfSquares);
+            layer.PendingGradientNorm = layer.Parameters.Count == 0 ? double.NaN : Math.Sqrt(squares);
+            total += squares;
+            if (step.LastOfEpoch) layer.PendingBefore = layer.Parameters.Select(p => Copy(p.Parameter)).ToArray();
+        }
+        if (sampled) _steps.Add(new StepScalars(step.Step, step.Loss.to(ScalarType.Float64).item<double>(), Math.Sqrt(total), CurrentLearningRate));
+        if (step.LastOfEpoch) _pendingGlobalNorm = Math.Sqrt(total);
+    }
+
+    /// <inheritdoc />
+    public void AfterUpdate(TrainingStep step)
+    {
+        if (!step.LastOfEpoch) return;
+        foreach (var layer in _layers)
+        {
+            if (layer.PendingBefore is not { } before) continue;
+            var after = layer.Parameters.Select(p => Copy(p.Parameter)).ToArray();
+            double change = 0, size = 0;
+            for (int i = 0; i < after.Length; i++)
+            {
+                for (int j = 0; j < after[i].Length; j++)
+                {
+                    double d = (double)after[i][j] - before[i][j];
+                    change += d * d;
+                    size += (double)before[i][j] * before[i][j];
+                }
+            }
+            layer.PendingUpdateRatio = layer.Parameters.Count == 0 ? double.NaN : size > 0 ? Math.Sqrt(change / size) : double.PositiveInfinity;
+            layer.PendingBefore = null;
+            // The epoch's last update: these are the weights the epoch ends with, histogrammed at EpochCompleted.
+            layer.PendingAfter = after;
+        }
+    }
+
+    /// <summary>The learning rate the trainer last reported; the recorder reads it from each checkpoint.</summary>
+    private double CurrentLearningRate => _checkpoints.Count == 0 ? double.NaN : _checkpoints[^1].LearningRate;
+
+    /// <inheritdoc />
+    public void EpochCompleted(DynamicsCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (_model is null) throw new InvalidOperationException("EpochCompleted came before Started.");
+        _checkpoints.Add(checkpoint);
+        // Steps sampled before the first checkpoint did not know the rate yet; they ran at this one.
+        for (int i = 0; i < _steps.Count; i++)
+        {
+            if (double.IsNaN(_steps[i].LearningRate)) _steps[i] = _steps[i] with { LearningRate = checkpoint.LearningRate };
+        }
+        _gradientNorms.Add(_pendingGlobalNorm);
+        _pendingGlobalNorm = double.NaN;
+        var activations = RecordProbe();
+        foreach (var layer in _layers)
+        {
+            layer.GradientNorms.Add(layer.PendingGradientNorm);
+            layer.UpdateRatios.Add(layer.PendingUpdateRatio);
+            layer.PendingGradientNorm = layer.PendingUpdateRatio = double.NaN;
+            if (_options.Histograms && layer.Parameters.Count > 0)
+            {
+                var values = layer.PendingAfter ?? layer.Parameters.Select(p => Copy(p.Parameter)).ToArray();
+                var gradients = layer.PendingGradients ?? [];
+                Add(layer, HistogramKind.Weights, checkpoint.Epoch, values, gradients, bias: false);
+                Add(layer, HistogramKind.Biases, checkpoint.Epoch, values, gradients, bias: true);
+            }
+            layer.PendingGradients = null;
+            layer.PendingAfter = null;
+            if (activations is not null && activations.TryGetValue(layer.ModuleName, out var output))
+            {
+                if (_options.Histograms) layer.Binning(HistogramKind.Activations).Add(checkpoint.Epoch, [output.Values]);
+                if (layer.ModuleType.Contains("ReLU", StringComparison.Ordinal)) layer.UnitActivity.Add(UnitActivity(output.Values, output.Shape));
+            }
+        }
+    }
+
+    /// <summary>Everything recorded so far.</summary>
+    public TrainingDynamics Result() => new()
+    {
+        Network = _network,
+        LossName = _options.LossName,
+        Checkpoints = [.. _checkpoints],
+        Steps = [.. _steps],
+        GradientNorms = [.. _gradientNorms],
+        Layers = [.. _layers.Select(l => new LayerDynamics
+        {
+            Name = l.Name,
+            ModuleType = l.ModuleType,
+            Histograms = [.. l.Series.Values.Select(b => b.Result()).Where(s => s.Histograms.Count > 0).OrderBy(s => s.Kind)],
+            GradientNorms = [.. l.GradientNorms],
+            UpdateRatios = [.. l.UpdateRatios],
+            UnitActivity = [.. l.UnitActivity],
+        })],
+    };
+
+    private static void Add(LayerState layer, HistogramKind kind, int epoch, float[][] values, float[][] gradients, bool bias)
+    {
+        var chosen = Enumerable.Range(0, layer.Parameters.Count).Where(i => layer.Parameters[i].IsBias == bias).ToList();
+        if (chosen.Count == 0) return;
+        layer.Binning(kind).Add(epoch, [.. chosen.Select(i => values[i])]);
+        var withGradients = chosen.Where(i => i < gradients.Length && gradients[i].Length > 0).ToList();
+        if (withGradients.Count > 0)
+            layer.Binning(bias ? HistogramKind.BiasGradients : HistogramKind.WeightGradients).Add(epoch, [.. withGradients.Select(i => gradients[i])]);
+    }
+
+    private IReadOnlyDictionary<string, Arrays.Float32Array>? RecordProbe()
+    {
+        if (_options.Probe is not { } probe) return null;
+        var names = _layers.Where(l => l.RecordsActivations).Select(l => l.ModuleName).ToList();
+        if (names.Count == 0) return null;
+        bool wasTraining = _model!.training;
+        _model.eval();
+        try
+        {
+            using var capture = ActivationCapture.Attach(_model, names);
+            capture.Forward(() => probe(_model));
+            return capture.Collect();
+        }
+        finally
+        {
+            _model.train(wasTraining);
+        }
+    }
+
+    /// <summary>Per unit, the fraction of examples on which it is positive anywhere: units are the last axis of
+    /// [N, U] and [N, T, U] outputs and the channel axis (1) of [N, C, H, W] feature maps.</summary>
+    internal static IReadOnlyList<double> UnitActivity(float[] values, long[] shape)
+    {
+        if (shape.Length < 2 || shape[0] == 0) return [];
+        long examples = shape[0];
+        int unitAxis = shape.Length >= 4 ? 1 : shape.Length - 1;
+        long units = shape[unitAxis];
+        long inner = 1;
+        for (int a = unitAxis + 1; a < shape.Length; a++) inner *= shape[a];
+        long perExample = values.LongLength / examples;
+        var active = new long[units];
+        var seen = new bool[units];
+        for (long n = 0; n < examples; n++)
+        {
+            Array.Clear(seen);
+            long offset = n * perExample;
+            for (long i = 0; i < perExample; i++)
+            {
+                if (values[offset + i] > 0) seen[i / inner % units] = true;
+            }
+            for (long u = 0; u < units; u++) if (seen[u]) active[u]++;
+        }
+        return [.. active.Select(a => (double)a / examples)];
+    }
+
+    private static float[] Copy(Tensor tensor)
+    {
+        // The common case (float32 on the CPU, contiguous) reads the values directly: every extra libtorch call costs
+        // about as much as a small layer's forward pass, and this runs for every parameter at every observed step.
+        if (tensor.dtype == ScalarType.Float32 && tensor.device_type == DeviceType.CPU && tensor.is_contiguous())
+            return tensor.data<float>().ToArray();
+        using var scope = torch.NewDisposeScope();
+        return tensor.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+    }
+
+    private static double SumOfSquares(float[] values)
+    {
+        double sum = 0;
+        foreach (var v in values) sum += (double)v * v;
+        return sum;
+    }
+
+    private sealed record OwnedParameter(bool IsBias, Tensor Parameter);
+
+    private sealed class LayerState(string name, string moduleName, string moduleType, IReadOnlyList<OwnedParameter> parameters,
+        bool recordsActivations, TrainingDynamicsOptions options)
+    {
+        public string Name { get; } = name;
+        public string ModuleName { get; } = moduleName;
+        public string ModuleType { get; } = moduleType;
+        public IReadOnlyList<OwnedParameter> Parameters { get; } = parameters;
+        public bool RecordsActivations { get; } = recordsActivations;
+        public SortedDictionary<HistogramKind, HistogramBinning> Series { get; } = [];
+        public List<double> GradientNorms { get; } = [];
+        public List<double> UpdateRatios { get; } = [];
+        public List<IReadOnlyList<double>> UnitActivity { get; } = [];
+        public float[][]? PendingGradients { get; set; }
+        public float[][]? PendingBefore { get; set; }
+        public float[][]? PendingAfter { get; set; }
+        public double PendingGradientNorm { get; set; } = double.NaN;
+        public double PendingUpdateRatio { get; set; } = double.NaN;
+
+        public HistogramBinning Binning(HistogramKind kind)
+        {
+            if (!Series.TryGetValue(kind, out var binning)) Series[kind] = binning = new HistogramBinning(kind, options.Binning);
+            return binning;
+        }
+    }
+}

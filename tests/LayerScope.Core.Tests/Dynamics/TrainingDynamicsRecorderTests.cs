@@ -1,0 +1,88 @@
+using LayerScope.Dynamics;
+using LayerScope.Models.Zoo;
+using LayerScope.Training;
+using LayerScope.Training.Dynamics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LayerScope.Tests.Dynamics;
+
+public class TrainingDynamicsRecorderTests
+{
+    private static (LabeledTensors Train, LabeledTensors Test) Blobs(int seed)
+    {
+        var random = new Random(seed);
+        int n = 200;
+        var x = new float[n * 4];
+        var y = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            y[i] = i % 2;
+            for (int j = 0; j < 4; j++) x[i * 4 + j] = (float)(random.NextDouble() - 0.5 + (y[i] == 1 ? 1.5 : -1.5) * (j == 0 ? 1 : 0));
+        }
+        var all = LabeledTensors.FromArrays(x, [4], y);
+        return (all, all);
+    }
+
+    [Fact]
+    public void Every_layer_gets_one_value_per_epoch_and_histograms_of_each_kind()
+    {
+        torch.manual_seed(1);
+        using var model = new BanknoteMlp([3, 2]);
+        var (train, test) = Blobs(1);
+        var recorder = new TrainingDynamicsRecorder(model.GetName(), new TrainingDynamicsOptions
+        {
+            Probe = TrainingDynamicsOptions.ProbeInputs(test.Features),
+            StepInterval = 3,
+        });
+        Trainer.Fit(model, train, test, new TrainingOptions { Epochs = 4, BatchSize = 32 }, observer: recorder);
+        var dynamics = recorder.Result();
+
+        Assert.Equal([1, 2, 3, 4], dynamics.Checkpoints.Select(c => c.Epoch));
+        Assert.Equal(7 * 4, dynamics.Checkpoints[^1].Step); // ceil(200 / 32) = 7 steps per epoch
+        Assert.Equal(28 / 3, dynamics.Steps.Count);
+        Assert.All(dynamics.Steps, s => Assert.True(s.GradientNorm > 0 && s.LearningRate == 0.01));
+        var fc1 = dynamics.Layers.Single(l => l.Name == "fc1");
+        Assert.Equal(["Weights", "Biases", "WeightGradients", "BiasGradients", "Activations"], fc1.Histograms.Select(h => h.Kind.ToString()));
+        Assert.All(fc1.Histograms, h => Assert.Equal(4, h.Histograms.Count));
+        Assert.Equal(12, fc1.Series(HistogramKind.Weights)!.Histograms[0].Count);
+        Assert.Equal(200 * 3, fc1.Series(HistogramKind.Activations)!.Histograms[0].Count);
+        Assert.All(fc1.GradientNorms, g => Assert.True(g > 0));
+        Assert.All(fc1.UpdateRatios, r => Assert.InRange(r, 1e-6, 1));
+        var relu = dynamics.Layers.Single(l => l.Name == "relu1");
+        Assert.Equal(4, relu.UnitActivity.Count);
+        Assert.All(relu.UnitActivity, units => Assert.Equal(3, units.Count));
+    }
+
+    [Fact]
+    public void A_unit_whose_bias_keeps_it_negative_is_never_active()
+    {
+        torch.manual_seed(2);
+        using var model = new BanknoteMlp([4]);
+        var fc1 = (TorchSharp.Modules.Linear)model.named_modules().Single(m => m.name == "fc1").module;
+        using (torch.no_grad())
+        {
+            // Unit 2 gets zero weights and a bias of -5: its pre-activation is -5 for every input, so ReLU gives 0,
+            // its gradient is 0 and Adam never moves it. It is dead from the start.
+            fc1.weight![2].zero_();
+            fc1.bias![2].fill_(-5);
+        }
+        var (train, test) = Blobs(2);
+        var recorder = new TrainingDynamicsRecorder(model.GetName(), new TrainingDynamicsOptions { Probe = TrainingDynamicsOptions.ProbeInputs(test.Features) });
+        Trainer.Fit(model, train, test, new TrainingOptions { Epochs = 3 }, observer: recorder);
+
+        var activity = recorder.Result().Layers.Single(l => l.Name == "relu1").UnitActivity;
+        Assert.All(activity, units => Assert.Equal(0, units[2]));
+        Assert.All(activity, units => Assert.True(units.Where((_, u) => u != 2).Any(a => a > 0)));
+    }
+
+    [Fact]
+    public void Unit_activity_takes_channels_of_feature_maps_and_the_last_axis_otherwise()
+    {
+        // [2 examples, 2 channels, 1, 2]: channel 0 fires in example 0 only, channel 1 never.
+        var maps = new float[] { 0, 1, 0, 0, 0, 0, 0, -1 };
+        Assert.Equal([0.5, 0.0], TrainingDynamicsRecorder.UnitActivity(maps, [2, 2, 1, 2]));
+        // [2 examples, 3 units].
+        Assert.Equal([1.0, 0.5, 0.0], TrainingDynamicsRecorder.UnitActivity([1, 1, 0, 2, 0, 0], [2, 3]));
+    }
+}
