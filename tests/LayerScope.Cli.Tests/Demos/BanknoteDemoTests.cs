@@ -35,6 +35,21 @@ public sealed class BanknoteDemoRun : IDisposable
 public class BanknoteDemoTests(BanknoteDemoRun run) : IClassFixture<BanknoteDemoRun>
 {
     [DataFact(BanknoteDemoRun.DataFile)]
+    public void Every_test_note_gets_a_relevance_per_feature_and_the_report_ranks_the_features()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        foreach (var network in new[] { "mlp-4-2-1", "mlp-4-3-2-1" })
+        {
+            var relevance = NpyReader.Read(Path.Combine(run.Output, network, "test-relevance-ig.npy"));
+            var labels = NpyReader.Read(Path.Combine(run.Output, network, "test-labels.npy"));
+            Assert.Equal([labels.Shape[0], 4], relevance.Shape);
+            Assert.Contains(relevance.ToFloat32(), v => v != 0);
+        }
+        var html = File.ReadAllText(Path.Combine(run.Output, "report.html"));
+        Assert.Contains("<th scope=\"col\">mean |relevance|</th>", html, StringComparison.Ordinal);
+    }
+
+    [DataFact(BanknoteDemoRun.DataFile)]
     public void Demo_reaches_the_accuracy_target_and_reports_it()
     {
         Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);

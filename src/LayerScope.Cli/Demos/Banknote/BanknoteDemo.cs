@@ -1,3 +1,4 @@
+using LayerScope.Attribution;
 using LayerScope.Data.Loaders;
 using LayerScope.Dynamics;
 using LayerScope.Training.Dynamics;
@@ -62,7 +63,7 @@ public static class BanknoteDemo
         run.AddCategoryColumn("class", "test-labels.npy", testTable.Labels, table.ClassNames);
 
         var results = options.Networks
-            .Select(widths => TrainOne(widths, train, test, testTable.Labels, table.ClassNames, options, output, report, run, progress, cancellationToken))
+            .Select(widths => TrainOne(widths, train, test, testTable.Labels, table.ClassNames, table.FeatureNames, options, output, report, run, progress, cancellationToken))
             .ToList();
         run.Write();
 
@@ -91,7 +92,7 @@ public static class BanknoteDemo
 
     private static BanknoteNetworkResult TrainOne(
         IReadOnlyList<int> widths, LabeledTensors train, LabeledTensors test, int[] testLabels, IReadOnlyList<string> classNames,
-        BanknoteDemoOptions options, StagedDirectory output, ReportBuilder report, RunManifestWriter run, IProgress<StepProgress>? progress,
+        IReadOnlyList<string> featureNames, BanknoteDemoOptions options, StagedDirectory output, ReportBuilder report, RunManifestWriter run, IProgress<StepProgress>? progress,
         CancellationToken cancellationToken)
     {
         torch.manual_seed(options.Seed);
@@ -135,6 +136,17 @@ public static class BanknoteDemo
         new LayerTableSection(layers).AddTo(report);
         new TrainingCurvesSection(epochs, "binary cross-entropy") { Subject = name, Folder = name, Size = FrameSize }.AddTo(report, output);
         new ClassificationSection(classification) { Summary = $"Test set after {epochs.Count} epochs: accuracy {classification.Accuracy:0.0000}." }.AddTo(report);
+        // Which wavelet features pushed each test note toward "forged": Integrated Gradients (Sundararajan et al. 2017)
+        // from the all-zero input, which after standardising is the average training note.
+        var relevance = new IntegratedGradients(new ExplainedModel(new ModuleDifferentiableModel(model), ModuleDifferentiableModel.OutputName))
+            .Attribute(test.Features, target: 0);
+        NpyWriter.Write(output.File(name, "test-relevance-ig.npy"), relevance.Relevance);
+        new FeatureRelevanceSection(featureNames, relevance.Relevance, testLabels, classNames)
+        {
+            Summary = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Integrated Gradients (64 steps, from the average training note) of the output P({classNames[1]}) for every test note; "
+                + $"per note the relevances sum to P(x) − P(average) within {relevance.ConvergenceDelta?.Max(Math.Abs) ?? 0:G2}."),
+        }.AddTo(report);
         new TrainingDynamicsSection(dynamics) { Folder = name, Curves = false }.AddTo(report, output);
         return new BanknoteNetworkResult(name, layer, epochs, classification, layers) { Dynamics = dynamics };
     }
