@@ -26,6 +26,28 @@ public sealed class BidirectionalLstm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Sets both directions' weights as Keras' LSTM initialises them by default:
+    /// <c>kernel_initializer="glorot_uniform"</c> (W_ih), <c>recurrent_initializer="orthogonal"</c> (W_hh, all four
+    /// gates as one matrix with orthonormal columns, the transpose of Keras' recurrent kernel),
+    /// <c>bias_initializer="zeros"</c> with <c>unit_forget_bias=True</c> (forget gate bias 1). Keras has one bias per
+    /// gate and PyTorch two that are added, so b_ih carries Keras' bias and b_hh starts at zero. Gate order is the same
+    /// in both (input, forget, cell, output).</summary>
+    public void InitializeLikeKeras()
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (name, parameter) in lstm.named_parameters())
+        {
+            if (name.StartsWith("weight_ih", StringComparison.Ordinal)) nn.init.xavier_uniform_(parameter);
+            else if (name.StartsWith("weight_hh", StringComparison.Ordinal)) nn.init.orthogonal_(parameter);
+            else if (name.StartsWith("bias_hh", StringComparison.Ordinal)) parameter.zero_();
+            else if (name.StartsWith("bias_ih", StringComparison.Ordinal))
+            {
+                parameter.zero_();
+                parameter.narrow(0, Units, Units).fill_(1.0);
+            }
+        }
+    }
+
     /// <summary>Units of each direction; the output has twice as many features.</summary>
     public int Units { get; }
 

