@@ -47,7 +47,7 @@ public sealed record SynthesizedImagesSection(string Layer, IReadOnlyList<Maximi
         {
             int h = i.Shape.Length == 3 ? (int)i.Shape[1] : 1, w = (int)i.Shape[^1];
             double ratio = Ratio(i);
-            string times = double.IsNaN(ratio) ? "" : string.Create(CultureInfo.InvariantCulture, $" {ratio:0}×");
+            string times = double.IsNaN(ratio) ? "" : string.Create(CultureInfo.InvariantCulture, $" {ratio:0.0}×");
             string label = string.Create(CultureInfo.InvariantCulture, $"c{i.Channel} {i.ObjectiveBefore:0.0}→{i.ObjectiveAfter:0.0}{times}");
             return new ImageTile(ImageGridData.Matrix(i.Pixels.AsSpan(0, h * w), h, w), label);
         }).ToList();
