@@ -4,7 +4,7 @@ namespace LayerScope.Cli.Demos;
 internal static class DemoRegistry
 {
     /// <summary>The demos.</summary>
-    public static IReadOnlyList<IDemo> All { get; } = [new CharRnnDemoCommand(), new BanknoteDemoCommand(), new VowelsDemoCommand(), new ImdbDemoCommand()];
+    public static IReadOnlyList<IDemo> All { get; } = [new CharRnnDemoCommand(), new BanknoteDemoCommand(), new VowelsDemoCommand(), new ImdbDemoCommand(), new CnnDemoCommand()];
 
     /// <summary>The demo run when no name is given.</summary>
     public static IDemo Default => All[0];

@@ -43,7 +43,7 @@ public class DemoRegistryTests
     {
         var run = CliRun.Of("demo", "--epochs", "3");
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("--epochs is an option of demo banknote, vowels and imdb, not of demo charrnn", run.Error);
+        Assert.Contains("--epochs is an option of demo banknote, vowels, imdb and cnn, not of demo charrnn", run.Error);
     }
 
     [Fact]

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using LayerScope.Arrays;
+using LayerScope.Capture;
+using LayerScope.Data;
+using LayerScope.Data.Images;
+using LayerScope.Data.Loaders;
+using LayerScope.Errors;
+using LayerScope.Evaluation;
+using LayerScope.Models;
+using LayerScope.Models.Zoo;
+using LayerScope.Progress;
+using LayerScope.Rendering;
+using LayerScope.Rendering.Html;
+using LayerScope.Reduction;
+using LayerScope.Reduction.Tsne;
+using LayerScope.Runs;
+using LayerScope.Storage;
+using LayerScope.Training;
+using LayerScope.Units;
+using LayerScope.Workflows;
+using LayerScope.Workflows.Sections;
+using TorchSharp;
+
+namespace LayerScope.Cli.Demos;
+
+/// <summary>What the CNN demo reached and measured.</summary>
+/// <param name="Epochs">The training history.</param>
+/// <param name="TrainingTime">Wall time of training (including the per-epoch evaluations).</param>
+/// <param name="ScanImagesPerSecond">Images per second of the unit scan (forward passes + top-k folding).</param>
+/// <param name="SynthesisReached">Per layer, the share of channels whose synthesis reaches 10× their mean.</param>
+/// <param name="OutputDirectory">Where the report and the run are.</param>
+public sealed record CnnDemoResult(IReadOnlyList<EpochReport> Epochs, TimeSpan TrainingTime, double ScanImagesPerSecond,
+    IReadOnlyDictionary<string, double> SynthesisReached, string OutputDirectory)
+{
+    public double TestAccuracy => Epochs[^1].TestAccuracy;
+    public string ReportPath => Path.Combine(OutputDirectory, "report.html");
+}
+
+/// <summary>
+/// Inside a convolutional network (after Yosinski et al. 2015, "Understanding Neural Networks Through Deep
+/// Visualization"): trains <see cref="FashionCnn"/> on Fashion-MNIST, then shows, for every channel of its conv
+/// layers, feature maps of chosen test images, the nine test images (and receptive-field patches) that excite it
+/// most and an image synthesized to excite it; and a t-SNE of the penultimate layer, also written as a viewer run.
+/// </summary>
+public static class CnnDemo
+{
+    public static CnnDemoResult Run(CnnDemoOptions options, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        InvalidSettingsException.ThrowIfAny(options.Validate());
+        var data = DataDirectory.Choose(options.DataDirectory);
+        var train = FashionMnistLoader.Load(data, FashionMnistSplit.Train).Take(options.TrainLimit ?? int.MaxValue);
+        var test = FashionMnistLoader.Load(data, FashionMnistSplit.Test).Take(options.TestLimit ?? int.MaxValue);
+        torch.manual_seed(options.Seed);
+        using var model = new FashionCnn();
+        var clock = Stopwatch.StartNew();
+        var epochs = Trainer.Fit(model, Tensors(train), Tensors(test), new TrainingOptions
+        {
+            Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = options.Seed,
+            Objective = ClassificationObjective.Multiclass,
+        }, progress: progress, cancellationToken: cancellationToken);
+        var trainingTime = clock.Elapsed;
+
+        using var output = StagedDirectory.Create(options.OutputDirectory, "metrics.json");
+        var report = new ReportBuilder("Inside a CNN: feature maps, top images and synthesized inputs per channel (Fashion-MNIST)");
+        report.AddParagraph($"Data: Fashion-MNIST (Xiao, Rasul, Vollgraf 2017), {train.Count:N0} training and {test.Count:N0} test images of 28×28 grey pixels "
+            + $"in 10 classes. Network: {nameof(FashionCnn)} trained with Adam (learning rate {options.LearningRate}, batch {options.BatchSize}) for "
+            + $"{options.Epochs} epochs, seed {options.Seed}: test accuracy {epochs[^1].TestAccuracy:0.0000} after {trainingTime.TotalSeconds:0} s.");
+        new LayerTableSection(LayerTable.Describe(model, torch.zeros(1, 1, test.Height, test.Width))) { Heading = "Layers" }.AddTo(report);
+        new TrainingCurvesSection(epochs, "cross-entropy") { Heading = "Training" }.AddTo(report, output);
+
+        var differentiable = new ModuleDifferentiableModel(model);
+        var inputs = new Float32Array("images", test.Pixels, [test.Count, 1, test.Height, test.Width]);
+        var scan = UnitScan.Run(differentiable, inputs, new UnitScanOptions { Layers = options.Layers, FeatureMapExamples = options.FeatureMapImages },
+            progress, cancellationToken);
+        var captured = ActivationCapture.Run(model, Tensors(test).Features, [options.PenultimateLayer, "fc2"], progress: progress, cancellationToken: cancellationToken);
+        var probabilities = Softmax(captured["fc2"]);
+        var predicted = probabilities.Select(p => Array.IndexOf(p, p.Max())).ToArray();
+        var examples = options.FeatureMapImages.Select(i => new FeatureMapExample(i, test.Image(i).ToArray(), test.Height, test.Width,
+            test.ClassNames[test.Labels[i]], probabilities[i])).ToList();
+
+        var reached = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var layer in options.Layers)
+        {
+            report.AddHeading($"Layer '{layer}'");
+            new FeatureMapsSection(layer, scan.FeatureMaps[layer], examples, test.ClassNames).AddTo(report, output);
+            var top = scan.Layers[layer];
+            new TopActivationsSection(top, test, ReceptiveField.Of(FashionCnn.GeometryUpTo(layer))).AddTo(report, output);
+            var synthesis = new ActivationMaximizationOptions { InputShape = [1, test.Height, test.Width], Steps = options.SynthesisSteps, Seed = options.Seed };
+            var images = Enumerable.Range(0, top.Channels).Select(c =>
+            {
+                progress?.Report(new StepProgress($"synthesize {layer}", c + 1, top.Channels, $"channel {c}"));
+                return ActivationMaximization.Run(differentiable, layer, c, synthesis, cancellationToken);
+            }).ToList();
+            var section = new SynthesizedImagesSection(layer, images, top.MeanActivation());
+            section.AddTo(report, output);
+            reached[layer] = section.FractionReached;
+        }
+
+        var penultimate = captured[options.PenultimateLayer];
+        var tsne = new TsneReducer(new TsneOptions { Seed = options.Seed, Perplexity = TsneOptions.PerplexityFor(test.Count) })
+            .Reduce(penultimate.ToMatrix(), progress, cancellationToken);
+        report.AddHeading($"The test images in '{options.PenultimateLayer}'");
+        EmbeddingScatterSection.Create(new EmbeddingScatterSectionOptions
+        {
+            Input = penultimate.ToMatrix(), Embedding = tsne.Positions, Labels = test.Labels, ClassNames = test.ClassNames, AxisName = "t-SNE",
+            Title = $"t-SNE of '{options.PenultimateLayer}' ({test.Count:N0} test images)",
+            Caption = $"t-SNE of the {penultimate.FeaturesPerExample}-unit layer '{options.PenultimateLayer}' for every test image, colored by true class",
+        }).AddTo(report);
+        WriteRun(output, test, penultimate, tsne, predicted, options);
+        new ClassificationSection(ClassificationReport.From(test.Labels, predicted, test.ClassNames)) { Heading = "Test set, per class" }.AddTo(report);
+
+        MetricsFile.Write(output.File("metrics.json"), new
+        {
+            dataset = "fashion-mnist", trainImages = train.Count, testImages = test.Count, seed = options.Seed, epochs = options.Epochs,
+            batchSize = options.BatchSize, learningRate = options.LearningRate, testAccuracy = epochs[^1].TestAccuracy,
+            trainingSeconds = trainingTime.TotalSeconds, scanImagesPerSecond = scan.ExamplesPerSecond, synthesisReached10xMean = reached, history = epochs,
+        });
+        report.Save(output.File("report.html"));
+        output.Commit();
+        return new CnnDemoResult(epochs, trainingTime, scan.ExamplesPerSecond, reached, output.Target);
+    }
+
+    private static LabeledTensors Tensors(LabeledImages images) => LabeledTensors.FromArrays(images.Pixels, [1, images.Height, images.Width], images.Labels);
+
+    private static double[][] Softmax(Float32Array logits) => Enumerable.Range(0, (int)logits.Count).Select(i =>
+    {
+        var row = logits.Example(i).ToArray();
+        float max = row.Max();
+        var e = row.Select(v => Math.Exp(v - max)).ToArray();
+        double sum = e.Sum();
+        return e.Select(v => v / sum).ToArray();
+    }).ToArray();
+
+    private static void WriteRun(StagedDirectory output, LabeledImages test, Float32Array penultimate, ReducedPoints tsne, int[] predicted, CnnDemoOptions options)
+    {
+        var run = new RunManifestWriter(output.Path, "Fashion-MNIST CNN: the penultimate layer", "layerscope demo cnn", test.Count);
+        run.AddArray("images", "test-images.npy", test.Pixels, test.Count, test.Height, test.Width);
+        run.SetImageInputs("images", test.Width, test.Height);
+        run.AddCategoryColumn("class", "test-labels.npy", test.Labels, test.ClassNames);
+        run.AddPredictionColumns("predicted", "test-predicted.npy", "correct", "test-correct.npy", predicted, test.Labels, test.ClassNames);
+        run.AddCapturedLayer(options.PenultimateLayer, options.PenultimateLayer, $"{options.PenultimateLayer}.npy", penultimate);
+        run.AddArray($"{options.PenultimateLayer}-tsne", $"{options.PenultimateLayer}-tsne.npy", tsne.Positions.Values, tsne.Positions.Rows, tsne.Positions.Columns);
+        run.AddEmbedding(options.PenultimateLayer, RunEmbedding.TsneMethod, $"{options.PenultimateLayer}-tsne", parameters: tsne.Parameters);
+        run.Write();
+    }
+}

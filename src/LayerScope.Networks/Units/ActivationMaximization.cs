@@ -1,0 +1,264 @@
+using LayerScope.Errors;
+using LayerScope.Gradients;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LayerScope.Units;
+
+/// <summary>The scalar an <see cref="ActivationMaximization"/> raises: a channel's mean over positions of a
+/// [1, C, H, W] / [1, C, L] layer, or unit <see cref="Channel"/> of a [1, K] layer (a class logit).</summary>
+public sealed record ChannelMean(long Channel) : GradientSelector
+{
+    public override Tensor Reduce(Tensor target)
+    {
+        if (target.dim() < 2 || Channel < 0 || Channel >= target.shape[1])
+            throw new LayerScopeException($"channel {Channel} is outside a layer of shape [{string.Join(", ", target.shape)}] (channels on axis 1).");
+        return target.select(1, Channel).mean();
+    }
+}
+
+/// <summary>Settings of <see cref="ActivationMaximization.Run"/>. The regularizers are those of Yosinski et al. 2015
+/// ("Understanding Neural Networks Through Deep Visualization": L2 decay, Gaussian blur every few steps, clipping of
+/// low-norm and low-contribution pixels) with the transformation robustness (jitter) and decorrelated Fourier
+/// parameterization of Olah, Mordvintsev, Schubert 2017 ("Feature Visualization", Distill).</summary>
+public sealed record ActivationMaximizationOptions
+{
+    /// <summary>One example's input shape, channels first: [C, H, W].</summary>
+    public required long[] InputShape { get; init; }
+
+    /// <summary>The model input the image goes to; null for the model's only input.</summary>
+    public string? InputName { get; init; }
+
+    /// <summary>Gradient-ascent steps.</summary>
+    public int Steps { get; init; } = 128;
+
+    /// <summary>Adam's step size, in input units (the Fourier coefficients are orthonormal, so the same scale).</summary>
+    public double LearningRate { get; init; } = 0.05;
+
+    /// <summary>Weight of the L2 penalty on the image's distance from <see cref="Background"/>.</summary>
+    public double L2Decay { get; init; } = 1e-3;
+
+    /// <summary>Blur (and clip) every this many steps; 0 turns both off.</summary>
+    public int RegularizeEvery { get; init; } = 4;
+
+    /// <summary>Standard deviation of the Gaussian blur, in pixels; 0 for none.</summary>
+    public double BlurSigma { get; init; } = 0.5;
+
+    /// <summary>Share of pixels, by smallest norm (distance from the background over channels), reset to the background.</summary>
+    public double NormClipFraction { get; init; } = 0.1;
+
+    /// <summary>Share of pixels, by smallest contribution |(x − background)·∂objective/∂x|, reset to the background.</summary>
+    public double ContributionClipFraction { get; init; } = 0.05;
+
+    /// <summary>Largest random shift, in pixels, of the image at each step (the model must respond to all shifts).</summary>
+    public int Jitter { get; init; } = 2;
+
+    /// <summary>Optimize the image's Fourier coefficients scaled by 1/frequency, not its pixels: steps then favour
+    /// low frequencies and the image shows shapes rather than high-frequency noise.</summary>
+    public bool Decorrelated { get; init; } = true;
+
+    /// <summary>The start: the middle of the range plus Gaussian noise of this standard deviation (relative to the
+    /// range). Not the background: a ReLU network whose units are all off at a blank input has no gradient there.</summary>
+    public double StartNoise { get; init; } = 0.1;
+
+    /// <summary>The neutral value that decay and clipping pull towards (a blank input).</summary>
+    public double Background { get; init; }
+
+    /// <summary>The input's valid range; the image is kept inside it after every step.</summary>
+    public double Minimum { get; init; }
+
+    /// <summary>Upper end of the valid range.</summary>
+    public double Maximum { get; init; } = 1;
+
+    /// <summary>Seeds the starting noise and the jitter: equal seeds give equal images.</summary>
+    public int Seed { get; init; } = 1;
+
+    public IReadOnlyList<string> Validate()
+    {
+        const string name = nameof(ActivationMaximizationOptions);
+        var problems = new List<string>();
+        if (InputShape is not { Length: 2 or 3 } || InputShape.Any(d => d < 1))
+            problems.Add($"{name}.{nameof(InputShape)} must be [C, H, W] or [C, L] with positive sizes.");
+        if (Steps < 1) problems.Add($"{name}.{nameof(Steps)} is {Steps}; it must be at least 1.");
+        if (!(LearningRate > 0)) problems.Add($"{name}.{nameof(LearningRate)} is {LearningRate}; it must be positive.");
+        if (!(L2Decay >= 0)) problems.Add($"{name}.{nameof(L2Decay)} is {L2Decay}; it must be 0 or more.");
+        if (RegularizeEvery < 0) problems.Add($"{name}.{nameof(RegularizeEvery)} is {RegularizeEvery}; it must be 0 (off) or more.");
+        if (!(BlurSigma >= 0)) problems.Add($"{name}.{nameof(BlurSigma)} is {BlurSigma}; it must be 0 or more.");
+        if (!(NormClipFraction is >= 0 and < 1)) problems.Add($"{name}.{nameof(NormClipFraction)} is {NormClipFraction}; it must be in [0, 1).");
+        if (!(ContributionClipFraction is >= 0 and < 1)) problems.Add($"{name}.{nameof(ContributionClipFraction)} is {ContributionClipFraction}; it must be in [0, 1).");
+        if (!(StartNoise >= 0)) problems.Add($"{name}.{nameof(StartNoise)} is {StartNoise}; it must be 0 or more.");
+        if (Jitter < 0) problems.Add($"{name}.{nameof(Jitter)} is {Jitter}; it must be 0 or more.");
+        if (!(Minimum < Maximum)) problems.Add($"{name}.{nameof(Minimum)} ({Minimum}) must be below {nameof(Maximum)} ({Maximum}).");
+        else if (!(Background >= Minimum && Background <= Maximum)) problems.Add($"{name}.{nameof(Background)} ({Background}) must lie in [{Minimum}, {Maximum}].");
+        return problems;
+    }
+}
+
+/// <summary>A synthesized input and what it does to the objective.</summary>
+/// <param name="Layer">The layer whose channel was raised.</param>
+/// <param name="Channel">The channel (or logit) raised.</param>
+/// <param name="Pixels">The image, [C, H, W] (or [C, L]) row-major, within the options' range.</param>
+/// <param name="Shape">The input shape of one example, as given.</param>
+/// <param name="ObjectiveBefore">The objective on the starting image (mid-range plus noise).</param>
+/// <param name="ObjectiveAfter">The objective on <see cref="Pixels"/>, unshifted.</param>
+public sealed record MaximizedInput(string Layer, long Channel, float[] Pixels, long[] Shape, double ObjectiveBefore, double ObjectiveAfter);
+
+/// <summary>
+/// A stage: gradient ascent on the input to raise one channel's (or logit's) activation, written against
+/// <see cref="IDifferentiableModel"/> alone — it asks the model for ∂objective/∂input and chains that into its own
+/// parameterization — so it runs on zoo models (<see cref="Capture.ModuleDifferentiableModel"/>) and ONNX models
+/// (<see cref="Onnx.Torch.OnnxTorchModel"/>) alike.
+/// </summary>
+public static class ActivationMaximization
+{
+    public static MaximizedInput Run(IDifferentiableModel model, string layer, long channel, ActivationMaximizationOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(options);
+        InvalidSettingsException.ThrowIfAny(options.Validate());
+        var inputName = options.InputName ?? (model.InputNames.Count == 1 ? model.InputNames[0]
+            : throw new InvalidSettingsException([$"{nameof(ActivationMaximizationOptions)}.{nameof(ActivationMaximizationOptions.InputName)} is not set and the model has {model.InputNames.Count} inputs."]));
+        var selector = new ChannelMean(channel);
+        // [C, H, W] throughout; 1-D inputs [C, L] are handled as H = 1.
+        long[] shape = options.InputShape.Length == 3 ? options.InputShape : [options.InputShape[0], 1, options.InputShape[1]];
+        long c = shape[0], h = shape[1], w = shape[2];
+        var random = new Random(options.Seed);
+
+        using var scope = torch.NewDisposeScope();
+        var parameterization = new Parameterization(shape, options);
+        var start = new float[c * h * w];
+        double middle = (options.Minimum + options.Maximum) / 2, range = options.Maximum - options.Minimum;
+        for (int i = 0; i < start.Length; i++) start[i] = (float)(middle + options.StartNoise * range * Normal(random));
+        var startImage = torch.tensor(start, shape).clamp(options.Minimum, options.Maximum);
+        var parameter = new TorchSharp.Modules.Parameter(parameterization.Encode(startImage));
+        double before = Objective(model, inputName, layer, selector, startImage, options.InputShape);
+        using var optimizer = optim.Adam([parameter], options.LearningRate);
+
+        for (int step = 1; step <= options.Steps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var stepScope = torch.NewDisposeScope();
+            optimizer.zero_grad();
+            var image = parameterization.Decode(parameter);
+            int dy = h > 1 ? random.Next(-options.Jitter, options.Jitter + 1) : 0, dx = random.Next(-options.Jitter, options.Jitter + 1);
+            var shifted = options.Jitter > 0 ? image.roll([dy, dx], [1, 2]) : image;
+            Tensor gradient;
+            using (var forward = model.Forward(new Dictionary<string, Tensor> { [inputName] = shifted.detach().reshape([1, .. options.InputShape]) }, ForwardRequest.Of(layer)))
+                gradient = forward.Gradient(layer, selector).detach().reshape(shape).clone();
+            // Ascent on the objective through the model's input gradient, descent on the L2 decay: one surrogate whose
+            // gradient with respect to the parameters is exactly that.
+            var surrogate = -(shifted * gradient).sum() + options.L2Decay * (image - options.Background).square().sum();
+            surrogate.backward();
+            optimizer.step();
+
+            using (torch.no_grad())
+            {
+                var projected = parameterization.Decode(parameter).clamp(options.Minimum, options.Maximum);
+                if (options.RegularizeEvery > 0 && step % options.RegularizeEvery == 0)
+                {
+                    projected = Blur(projected, options.BlurSigma);
+                    var unshifted = options.Jitter > 0 ? gradient.roll([-dy, -dx], [1, 2]) : gradient;
+                    projected = ClipPixels(projected, unshifted, options);
+                }
+                parameter.copy_(parameterization.Encode(projected));
+            }
+        }
+
+        using var final = torch.no_grad();
+        var result = parameterization.Decode(parameter).clamp(options.Minimum, options.Maximum).contiguous();
+        double after = Objective(model, inputName, layer, selector, result, options.InputShape);
+        return new MaximizedInput(layer, channel, result.data<float>().ToArray(), options.InputShape, before, after);
+    }
+
+    /// <summary>The objective's value on one image, without gradients.</summary>
+    public static double Objective(IDifferentiableModel model, string inputName, string layer, GradientSelector selector, Tensor image, long[] inputShape)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var forward = model.Forward(new Dictionary<string, Tensor> { [inputName] = image.detach().reshape([1, .. inputShape]) }, new ForwardRequest([layer], Gradients: false));
+        return selector.Reduce(forward[layer]).to(ScalarType.Float64).item<double>();
+    }
+
+    private static Tensor Blur(Tensor image, double sigma)
+    {
+        if (sigma <= 0) return image;
+        int radius = Math.Max(1, (int)Math.Ceiling(2 * sigma));
+        var taps = Enumerable.Range(-radius, 2 * radius + 1).Select(i => (float)Math.Exp(-i * i / (2 * sigma * sigma))).ToArray();
+        float total = taps.Sum();
+        var kernel = torch.tensor(taps.Select(t => t / total).ToArray());
+        long channels = image.shape[0];
+        var x = image.unsqueeze(0);
+        // Separable: rows then columns, replicate-padded so edges do not darken. 1-D images (H = 1) blur along L only.
+        var horizontal = kernel.reshape(1, 1, 1, -1).expand(channels, 1, 1, -1).contiguous();
+        x = nn.functional.conv2d(nn.functional.pad(x, [radius, radius, 0, 0], PaddingModes.Replicate), horizontal, groups: channels);
+        if (image.shape[1] > 1)
+        {
+            var vertical = kernel.reshape(1, 1, -1, 1).expand(channels, 1, -1, 1).contiguous();
+            x = nn.functional.conv2d(nn.functional.pad(x, [0, 0, radius, radius], PaddingModes.Replicate), vertical, groups: channels);
+        }
+        return x.squeeze(0);
+    }
+
+    /// <summary>Resets to the background the pixels of smallest norm and of smallest contribution (Yosinski et al.).</summary>
+    private static Tensor ClipPixels(Tensor image, Tensor gradient, ActivationMaximizationOptions options)
+    {
+        var deviation = image - options.Background;
+        var keep = torch.ones(image.shape[1], image.shape[2], dtype: ScalarType.Bool);
+        if (options.NormClipFraction > 0) keep = keep.logical_and(AboveQuantile(deviation.square().sum([0L], keepdim: false).sqrt(), options.NormClipFraction));
+        if (options.ContributionClipFraction > 0) keep = keep.logical_and(AboveQuantile((deviation * gradient).sum([0L], keepdim: false).abs(), options.ContributionClipFraction));
+        return torch.where(keep.unsqueeze(0), image, torch.full_like(image, options.Background));
+    }
+
+    private static Tensor AboveQuantile(Tensor values, double fraction)
+    {
+        // Exactly the lowest share goes, by rank, not by threshold: where most gradients are zero (units off), a
+        // threshold at the k-th value would wipe every tied pixel, i.e. nearly the whole image.
+        long k = (long)Math.Floor(fraction * values.numel());
+        var data = values.contiguous().data<float>().ToArray();
+        var order = Enumerable.Range(0, data.Length).OrderBy(i => data[i]).ThenBy(i => i).Take((int)k);
+        var keep = Enumerable.Repeat(true, data.Length).ToArray();
+        foreach (var i in order) keep[i] = false;
+        return torch.tensor(keep).reshape(values.shape);
+    }
+
+    private static double Normal(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    /// <summary>Pixels, or Fourier coefficients scaled by 1/frequency (Olah et al. 2017): Decode gives the image,
+    /// Encode its parameters, and Decode(Encode(x)) = x.</summary>
+    private sealed class Parameterization
+    {
+        private readonly long[] _shape;
+        private readonly ActivationMaximizationOptions _options;
+        private readonly Tensor? _scale;
+
+        public Parameterization(long[] shape, ActivationMaximizationOptions options)
+        {
+            _shape = shape;
+            _options = options;
+            if (!options.Decorrelated) return;
+            long h = shape[1], w = shape[2];
+            var fy = torch.fft.fftfreq(h).reshape(-1, 1);
+            var fx = torch.fft.rfftfreq(w).reshape(1, -1);
+            var frequency = (fy.square() + fx.square()).sqrt();
+            // 1/f, floored at the lowest nonzero frequency so the constant term is not infinitely amplified.
+            _scale = (1.0 / frequency.clamp_min(1.0 / Math.Max(h, w))).to(ScalarType.Float32).MoveToOuterDisposeScope();
+        }
+
+        public Tensor Encode(Tensor image)
+        {
+            var deviation = image - _options.Background;
+            if (_scale is null) return deviation.detach().clone();
+            var spectrum = torch.fft.rfft2(deviation, norm: FFTNormType.Ortho) / _scale;
+            return torch.view_as_real(spectrum).detach().clone();
+        }
+
+        public Tensor Decode(Tensor parameter)
+        {
+            if (_scale is null) return parameter + _options.Background;
+            var spectrum = torch.view_as_complex(parameter) * _scale;
+            return torch.fft.irfft2(spectrum, s: [_shape[1], _shape[2]], norm: FFTNormType.Ortho) + _options.Background;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using LayerScope.Rendering.Figures;
+using LayerScope.Rendering.Html;
+using LayerScope.Rendering.PlotData;
+using LayerScope.Storage;
+using LayerScope.Units;
+
+namespace LayerScope.Workflows.Sections;
+
+/// <summary>
+/// A report section stage: the input synthesized for each channel of a layer (<see cref="ActivationMaximization"/>),
+/// labelled with the objective before and after and its ratio to the channel's mean activation over the data, so a
+/// reader sees which channels the synthesis really drove (the criterion: at least <see cref="Target"/>× the
+/// mean).
+/// </summary>
+/// <param name="Layer">The layer.</param>
+/// <param name="Images">One synthesized input per channel, [1, H, W] each.</param>
+/// <param name="MeanActivation">Each channel's mean activation over the data (the same quantity as the objective:
+/// the mean over positions), indexed by channel.</param>
+public sealed record SynthesizedImagesSection(string Layer, IReadOnlyList<MaximizedInput> Images, IReadOnlyList<double> MeanActivation)
+{
+    /// <summary>The folder, inside the output, of the PNG ("synthesized").</summary>
+    public string Folder { get; init; } = "synthesized";
+
+    /// <summary>Tiles per row.</summary>
+    public int Columns { get; init; } = 12;
+
+    /// <summary>The multiple of the mean activation a synthesis should reach.</summary>
+    public double Target { get; init; } = 10;
+
+    /// <summary>The objective after synthesis over the channel's mean; NaN when the mean is not positive (a channel
+    /// that is off on all data has no meaningful ratio).</summary>
+    public double Ratio(MaximizedInput image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        double mean = MeanActivation[(int)image.Channel];
+        return mean > 0 ? image.ObjectiveAfter / mean : double.NaN;
+    }
+
+    /// <summary>Share of the channels whose synthesis reaches <see cref="Target"/>× their mean; channels with no
+    /// positive mean count as not reached.</summary>
+    public double FractionReached => Images.Count == 0 ? double.NaN : Images.Count(i => Ratio(i) >= Target) / (double)Images.Count;
+
+    public ImageGridData Grid()
+    {
+        var tiles = Images.Select(i =>
+        {
+            int h = i.Shape.Length == 3 ? (int)i.Shape[1] : 1, w = (int)i.Shape[^1];
+            double ratio = Ratio(i);
+            string times = double.IsNaN(ratio) ? "" : string.Create(CultureInfo.InvariantCulture, $" {ratio:0.0}×");
+            string label = string.Create(CultureInfo.InvariantCulture, $"c{i.Channel} {i.ObjectiveBefore:0.0}→{i.ObjectiveAfter:0.0}{times}");
+            return new ImageTile(ImageGridData.Matrix(i.Pixels.AsSpan(0, h * w), h, w), label);
+        }).ToList();
+        return new ImageGridData($"{Layer}: inputs synthesized to excite each channel", tiles, Columns);
+    }
+
+    /// <summary>Draws the grid, writes <c>{Folder}/{Layer}.png</c> and adds it to <paramref name="report"/>.</summary>
+    public byte[] AddTo(ReportBuilder report, StagedDirectory output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(output);
+        var grid = Grid();
+        var png = new ImageGridFigure().RenderPng(grid, ImageGridFigure.SizeFor(grid, 64));
+        AtomicFile.WriteAllBytes(output.File(Folder, $"{Layer}.png"), png);
+        report.AddImage(string.Create(CultureInfo.InvariantCulture,
+            $"Inputs synthesized by gradient ascent to raise each channel's mean activation in '{Layer}' (L2 decay, blur, pixel clipping, jitter, "
+            + $"decorrelated Fourier parameterization). Under each: channel, objective at the start → after, and that as a multiple of the "
+            + $"channel's mean over the test images. {FractionReached:P0} of the {Images.Count} channels reach {Target:0}× their mean."), png);
+        return png;
+    }
+}

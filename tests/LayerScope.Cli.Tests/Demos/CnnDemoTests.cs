@@ -1,0 +1,61 @@
+using System.Text.Json;
+using LayerScope.Runs;
+using LayerScope.Testing;
+
+namespace LayerScope.Cli.Tests.Demos;
+
+/// <summary>A small CNN demo run on the real Fashion-MNIST files (a few hundred images, one epoch, short synthesis),
+/// shared by the tests below; the full default run is for a person or the benchmark.</summary>
+public sealed class CnnDemoRun : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+
+    public CnnDemoRun()
+    {
+        if (TestData.SkipReasonForData(TestImages) is not null || TestData.SkipReasonForData(TrainImages) is not null) return;
+        Output = Path.Combine(_folder.Path, "cnn");
+        Cli = CliRun.Of("demo", "cnn", "--data", TestData.DataDirectory ?? "missing", "--out", Output,
+            "--epochs", "1", "--train-limit", "600", "--test-limit", "200", "--synthesis-steps", "4");
+    }
+
+    public const string TrainImages = "fashion-mnist/train-images-idx3-ubyte.gz";
+    public const string TestImages = "fashion-mnist/t10k-images-idx3-ubyte.gz";
+    public string Output { get; } = "";
+    public CliRun? Cli { get; }
+
+    public void Dispose() => _folder.Dispose();
+}
+
+public class CnnDemoTests(CnnDemoRun run) : IClassFixture<CnnDemoRun>
+{
+    [DataFact(CnnDemoRun.TestImages)]
+    public void Every_promised_file_is_written()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        string[] files =
+        [
+            "report.html", "metrics.json", "run.json", "loss.png", "accuracy.png", "test-images.npy", "relu3.npy", "relu3-tsne.npy",
+            "feature-maps/relu1-image-0.png", "feature-maps/relu2-image-2.png", "top-images/relu1-images.png", "top-images/relu2-patches.png",
+            "synthesized/relu1.png", "synthesized/relu2.png",
+        ];
+        foreach (var file in files) Assert.True(File.Exists(Path.Combine(run.Output, file)), $"missing {file}");
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Output, "metrics.json")));
+        double accuracy = metrics.RootElement.GetProperty("testAccuracy").GetDouble();
+        Assert.True(accuracy > 0.3, $"one epoch on 600 images should beat chance (0.1) clearly; test accuracy {accuracy:0.000}");
+        Assert.Contains("synthesis reaches 10× the mean activation", run.Cli.Output);
+    }
+
+    [DataFact(CnnDemoRun.TestImages)]
+    public void The_run_reads_back_with_image_inputs_and_the_penultimate_layer()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        var manifest = RunManifestReader.Read(run.Output);
+        Assert.Equal(200, manifest.Points);
+        Assert.Equal(RunInputs.ImageKind, manifest.Inputs!.Kind);
+        Assert.Equal(28, manifest.Inputs.Width);
+        Assert.Equal(28, manifest.Inputs.Height);
+        Assert.Contains(manifest.Layers, l => l.Name == "relu3" && l.Units == 128);
+        Assert.Contains(manifest.Embeddings, e => e.Layer == "relu3" && e.Method == RunEmbedding.TsneMethod);
+        Assert.Contains(manifest.Activations, a => a.Layer == "relu3");
+    }
+}
