@@ -57,7 +57,9 @@ public sealed class ModuleDifferentiableModel(nn.Module<Tensor, Tensor> module, 
                         }
                         if (request.Gradients && sourceNames.Contains(name))
                             output = sources[name] = output.detach().clone().requires_grad_(true);
-                        captured.TryAdd(name, output);
+                        // A copy (still in the graph): containers such as Sequential free their intermediate outputs
+                        // once the next layer has read them. Gradient sources are kept as the leaves they are.
+                        captured.TryAdd(name, sources.ContainsKey(name) ? output : output.clone());
                         return output;
                     });
                     removers.Add(handle.remove);

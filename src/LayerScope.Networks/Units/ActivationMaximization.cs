@@ -1,3 +1,4 @@
+using LayerScope.Attribution;
 using LayerScope.Errors;
 using LayerScope.Gradients;
 using TorchSharp;
@@ -106,7 +107,7 @@ public sealed record MaximizedInput(string Layer, long Channel, float[] Pixels, 
 /// <summary>
 /// A stage: gradient ascent on the input to raise one channel's (or logit's) activation, written against
 /// <see cref="IDifferentiableModel"/> alone — it asks the model for ∂objective/∂input and chains that into its own
-/// parameterization — so it runs on zoo models (<see cref="Capture.ModuleDifferentiableModel"/>) and ONNX models
+/// parameterization — so it runs on zoo models (<see cref="Attribution.ModuleDifferentiableModel"/>) and ONNX models
 /// (<see cref="Onnx.Torch.OnnxTorchModel"/>) alike.
 /// </summary>
 public static class ActivationMaximization

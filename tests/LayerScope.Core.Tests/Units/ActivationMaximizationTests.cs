@@ -1,3 +1,4 @@
+using LayerScope.Attribution;
 using LayerScope.Capture;
 using LayerScope.Units;
 using TorchSharp;

@@ -1,24 +1,11 @@
+using LayerScope.Attribution;
 using System.Diagnostics;
 using LayerScope.Arrays;
-using LayerScope.Capture;
-using LayerScope.Data;
 using LayerScope.Data.Images;
 using LayerScope.Data.Loaders;
 using LayerScope.Errors;
-using LayerScope.Evaluation;
-using LayerScope.Models;
-using LayerScope.Models.Zoo;
-using LayerScope.Progress;
-using LayerScope.Rendering;
-using LayerScope.Rendering.Html;
-using LayerScope.Reduction;
 using LayerScope.Reduction.Tsne;
-using LayerScope.Runs;
-using LayerScope.Storage;
-using LayerScope.Training;
 using LayerScope.Units;
-using LayerScope.Workflows;
-using LayerScope.Workflows.Sections;
 using TorchSharp;
 
 namespace LayerScope.Cli.Demos;

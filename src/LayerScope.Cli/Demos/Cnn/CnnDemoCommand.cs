@@ -14,23 +14,20 @@ internal sealed class CnnDemoCommand : IDemo
     public void Configure(Command command, CliTerminal terminal)
     {
         var defaults = new CnnDemoOptions();
-        var data = DemoOptionsCommon.Data();
-        var output = DemoOptionsCommon.Output(defaults.OutputDirectory);
-        var seed = DemoOptionsCommon.Seed(defaults.Seed);
-        var epochs = DemoOptionsCommon.Epochs(defaults.Epochs);
+        var common = DemoOptionsCommon.AddTo(command, defaults.OutputDirectory, defaults.Seed, defaults.Epochs);
         // For tests and quick looks; hidden so that help shows the demo as users run it.
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images.", Hidden = true };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images.", Hidden = true };
         var steps = new Option<int>("--synthesis-steps") { Description = "Gradient-ascent steps per synthesized image.", Hidden = true, DefaultValueFactory = _ => defaults.SynthesisSteps };
-        foreach (var option in new Option[] { data, output, seed, epochs, trainLimit, testLimit, steps }) command.Options.Add(option);
+        foreach (var option in new Option[] { trainLimit, testLimit, steps }) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
             var options = defaults with
             {
-                DataDirectory = parse.GetValue(data),
-                OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
-                Seed = parse.GetValue(seed),
-                Epochs = parse.GetValue(epochs),
+                DataDirectory = parse.GetValue(common.Data!),
+                OutputDirectory = parse.GetValue(common.Output) ?? defaults.OutputDirectory,
+                Seed = parse.GetValue(common.Seed),
+                Epochs = parse.GetValue(common.Epochs!),
                 TrainLimit = parse.GetValue(trainLimit),
                 TestLimit = parse.GetValue(testLimit),
                 SynthesisSteps = parse.GetValue(steps),
