@@ -1,7 +1,7 @@
 namespace LayerScope.Cli.Demos;
 
 /// <summary>Settings of <c>layerscope demo banknote</c>; the command-line defaults are these defaults.</summary>
-public sealed record BanknoteDemoOptions
+public sealed record BanknoteDemoOptions : IDemoSettings<BanknoteDemoOptions>
 {
     /// <summary>The data folder (--data); null means LAYERSCOPE_DATA, else the per-user cache.</summary>
     public string? DataDirectory { get; init; }
@@ -29,4 +29,8 @@ public sealed record BanknoteDemoOptions
 
     /// <summary>Hidden-layer widths of each network trained; each ends in a 2-unit layer that is plotted directly.</summary>
     public IReadOnlyList<IReadOnlyList<int>> Networks { get; init; } = [[2], [3, 2]];
+
+    DemoSharedSettings IDemoSettings<BanknoteDemoOptions>.Shared => new(DataDirectory, OutputDirectory, Seed, Epochs);
+
+    BanknoteDemoOptions IDemoSettings<BanknoteDemoOptions>.WithShared(DemoSharedSettings settings) => this with { DataDirectory = settings.DataDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed, Epochs = settings.Epochs ?? Epochs };
 }

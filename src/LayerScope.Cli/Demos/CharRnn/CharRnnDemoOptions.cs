@@ -2,7 +2,7 @@ namespace LayerScope.Cli.Demos;
 
 /// <summary>Settings of <c>layerscope demo charrnn</c> (and of <c>layerscope demo</c>, which runs it on LayerScope's own
 /// source); the command-line defaults are these defaults.</summary>
-public sealed record CharRnnDemoOptions
+public sealed record CharRnnDemoOptions : IDemoSettings<CharRnnDemoOptions>
 {
     /// <summary>The text to train on (--text); null means LayerScope's own C# source, embedded in the tool.</summary>
     public string? TextFile { get; init; }
@@ -53,4 +53,8 @@ public sealed record CharRnnDemoOptions
 
     /// <summary>Cells listed per context feature.</summary>
     public int TopCells { get; init; } = 5;
+
+    DemoSharedSettings IDemoSettings<CharRnnDemoOptions>.Shared => new(null, OutputDirectory, Seed, null, ReadsData: false);
+
+    CharRnnDemoOptions IDemoSettings<CharRnnDemoOptions>.WithShared(DemoSharedSettings settings) => this with { OutputDirectory = settings.OutputDirectory, Seed = settings.Seed };
 }

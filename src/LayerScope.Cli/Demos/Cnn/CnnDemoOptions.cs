@@ -1,7 +1,7 @@
 namespace LayerScope.Cli.Demos;
 
 /// <summary>Settings of <c>layerscope demo cnn</c>; the command-line defaults are these defaults.</summary>
-public sealed record CnnDemoOptions
+public sealed record CnnDemoOptions : IDemoSettings<CnnDemoOptions>
 {
     /// <summary>The data folder (--data); null means LAYERSCOPE_DATA, else the per-user cache.</summary>
     public string? DataDirectory { get; init; }
@@ -55,4 +55,8 @@ public sealed record CnnDemoOptions
             problems.Add($"{name}.{nameof(FeatureMapImages)} holds an index outside the test images.");
         return problems;
     }
+
+    DemoSharedSettings IDemoSettings<CnnDemoOptions>.Shared => new(DataDirectory, OutputDirectory, Seed, Epochs);
+
+    CnnDemoOptions IDemoSettings<CnnDemoOptions>.WithShared(DemoSharedSettings settings) => this with { DataDirectory = settings.DataDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed, Epochs = settings.Epochs ?? Epochs };
 }

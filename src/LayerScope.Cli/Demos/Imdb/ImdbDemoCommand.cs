@@ -5,16 +5,14 @@ using LayerScope.Cli.Terminal;
 namespace LayerScope.Cli.Demos;
 
 /// <summary><c>layerscope demo imdb</c>: its options are <see cref="ImdbDemoOptions"/>' settings.</summary>
-internal sealed class ImdbDemoCommand : IDemo
+internal sealed class ImdbDemoCommand : DemoDefinition<ImdbDemoOptions>
 {
-    public string Name => "imdb";
+    public override string Name => "imdb";
 
-    public string Description => "Keras' IMDB bidirectional LSTM: the BiLSTM layer of every test review, per epoch, PCA and t-SNE.";
+    public override string Description => "Keras' IMDB bidirectional LSTM: the BiLSTM layer of every test review, per epoch, PCA and t-SNE.";
 
-    public void Configure(Command command, CliTerminal terminal)
+    protected override Func<ParseResult, ImdbDemoOptions, ImdbDemoOptions> AddOwnOptions(Command command, ImdbDemoOptions defaults)
     {
-        var defaults = new ImdbDemoOptions();
-        var common = DemoOptionsCommon.AddTo(command, defaults.OutputDirectory, defaults.Seed, defaults.Epochs);
         var maxFeatures = new Option<int>("--max-features") { Description = "Word indices kept, reserved ones included (the embedding's rows).", DefaultValueFactory = _ => defaults.MaxFeatures };
         var maxLength = new Option<int>("--maxlen") { Description = "Words per review after pre-truncation and pre-padding.", DefaultValueFactory = _ => defaults.MaxLength };
         var batch = new Option<int>("--batch") { Description = "Reviews per optimisation step.", DefaultValueFactory = _ => defaults.BatchSize };
@@ -22,31 +20,26 @@ internal sealed class ImdbDemoCommand : IDemo
         var trainLimit = new Option<int?>("--train-limit") { Description = "Train on a class-balanced random subset of N training reviews.", Hidden = true };
         var testLimit = new Option<int?>("--test-limit") { Description = "Capture a class-balanced random subset of N test reviews.", Hidden = true };
         var learningRate = new Option<double>("--learning-rate") { Description = "Adam's step size.", DefaultValueFactory = _ => defaults.LearningRate, Hidden = true };
-        foreach (var option in new Option[] { maxFeatures, maxLength, batch, trainLimit, testLimit, learningRate })
-            command.Options.Add(option);
-        command.SetAction((parse, cancellationToken) =>
+        foreach (var option in new Option[] { maxFeatures, maxLength, batch, trainLimit, testLimit, learningRate }) command.Options.Add(option);
+        return (parse, options) => options with
         {
-            var options = defaults with
-            {
-                DataDirectory = parse.GetValue(common.Data!),
-                OutputDirectory = parse.GetValue(common.Output) ?? defaults.OutputDirectory,
-                Seed = parse.GetValue(common.Seed),
-                Epochs = parse.GetValue(common.Epochs!),
-                MaxFeatures = parse.GetValue(maxFeatures),
-                MaxLength = parse.GetValue(maxLength),
-                BatchSize = parse.GetValue(batch),
-                TrainLimit = parse.GetValue(trainLimit),
-                TestLimit = parse.GetValue(testLimit),
-                LearningRate = parse.GetValue(learningRate),
-            };
-            var result = ProgressDisplay.Run(terminal, progress => ImdbDemo.Run(options, progress, cancellationToken));
-            var f1 = result.Classification.Classes.Select(c => $"{c.Class} {c.F1:0.0000}");
-            terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"test accuracy {result.Classification.Accuracy:0.0000}, F1 {string.Join(", ", f1)}"));
-            terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"throughput: training {result.TrainingReviewsPerSecond:N0} reviews/s, capture {result.CaptureReviewsPerSecond:N0} reviews/s"));
-            terminal.Out.WriteLine($"report: {result.ReportPath}");
-            return Task.FromResult(0);
-        });
+            MaxFeatures = parse.GetValue(maxFeatures),
+            MaxLength = parse.GetValue(maxLength),
+            BatchSize = parse.GetValue(batch),
+            TrainLimit = parse.GetValue(trainLimit),
+            TestLimit = parse.GetValue(testLimit),
+            LearningRate = parse.GetValue(learningRate),
+        };
+    }
+
+    protected override void Run(ImdbDemoOptions options, CliTerminal terminal, CancellationToken cancellationToken)
+    {
+        var result = ProgressDisplay.Run(terminal, progress => ImdbDemo.Run(options, progress, cancellationToken));
+        var f1 = result.Classification.Classes.Select(c => $"{c.Class} {c.F1:0.0000}");
+        terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"test accuracy {result.Classification.Accuracy:0.0000}, F1 {string.Join(", ", f1)}"));
+        terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"throughput: training {result.TrainingReviewsPerSecond:N0} reviews/s, capture {result.CaptureReviewsPerSecond:N0} reviews/s"));
+        terminal.Out.WriteLine($"report: {result.ReportPath}");
     }
 }

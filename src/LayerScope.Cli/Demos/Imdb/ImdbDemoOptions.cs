@@ -4,7 +4,7 @@ namespace LayerScope.Cli.Demos;
 
 /// <summary>Settings of <c>layerscope demo imdb</c>; the command-line defaults are these defaults (Keras' IMDB
 /// bidirectional-LSTM example).</summary>
-public sealed record ImdbDemoOptions
+public sealed record ImdbDemoOptions : IDemoSettings<ImdbDemoOptions>
 {
     /// <summary>The data folder (--data); null means LAYERSCOPE_DATA, else the per-user cache.</summary>
     public string? DataDirectory { get; init; }
@@ -68,4 +68,8 @@ public sealed record ImdbDemoOptions
         if (Mistakes < 0) problems.Add($"mistakes {Mistakes} is invalid; it must not be negative.");
         InvalidSettingsException.ThrowIfAny(problems);
     }
+
+    DemoSharedSettings IDemoSettings<ImdbDemoOptions>.Shared => new(DataDirectory, OutputDirectory, Seed, Epochs);
+
+    ImdbDemoOptions IDemoSettings<ImdbDemoOptions>.WithShared(DemoSharedSettings settings) => this with { DataDirectory = settings.DataDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed, Epochs = settings.Epochs ?? Epochs };
 }

@@ -4,34 +4,29 @@ using LayerScope.Cli.Terminal;
 namespace LayerScope.Cli.Demos;
 
 /// <summary><c>layerscope demo vowels</c>: its options are <see cref="VowelsDemoOptions"/>' settings.</summary>
-internal sealed class VowelsDemoCommand : IDemo
+internal sealed class VowelsDemoCommand : DemoDefinition<VowelsDemoOptions>
 {
-    public string Name => "vowels";
+    public override string Name => "vowels";
 
-    public string Description => "LSTM(100) on Japanese Vowels: h_t and c_t at every step, heatmaps, t-SNE by speaker.";
+    public override string Description => "LSTM(100) on Japanese Vowels: h_t and c_t at every step, heatmaps, t-SNE by speaker.";
 
-    public void Configure(Command command, CliTerminal terminal)
+    protected override Func<ParseResult, VowelsDemoOptions, VowelsDemoOptions> AddOwnOptions(Command command, VowelsDemoOptions defaults)
     {
-        var defaults = new VowelsDemoOptions();
-        var common = DemoOptionsCommon.AddTo(command, defaults.OutputDirectory, defaults.Seed, defaults.Epochs);
         var observation = new Option<int>("--observation") { Description = "The test sequence (0-based) drawn in the feature and state figures.", DefaultValueFactory = _ => defaults.Observation };
         var units = new Option<int[]>("--units") { Description = "The hidden units (0-based) of the smaller heatmaps (default 0 to 9).", AllowMultipleArgumentsPerToken = true };
-        foreach (var option in new Option[] { observation, units }) command.Options.Add(option);
-        command.SetAction((parse, cancellationToken) =>
+        command.Options.Add(observation);
+        command.Options.Add(units);
+        return (parse, options) => options with
         {
-            var options = defaults with
-            {
-                DataDirectory = parse.GetValue(common.Data!),
-                OutputDirectory = parse.GetValue(common.Output) ?? defaults.OutputDirectory,
-                Seed = parse.GetValue(common.Seed),
-                Epochs = parse.GetValue(common.Epochs!),
-                Observation = parse.GetValue(observation),
-                Units = parse.GetValue(units) is { Length: > 0 } chosen ? chosen : defaults.Units,
-            };
-            var result = ProgressDisplay.Run(terminal, progress => VowelsDemo.Run(options, progress, cancellationToken));
-            terminal.Out.WriteLine($"vowels-lstm: test accuracy {result.FinalTestAccuracy:0.0000} on {result.TestReport.Classes.Sum(c => c.Support)} test sequences");
-            terminal.Out.WriteLine($"report: {result.ReportPath}");
-            return Task.FromResult(0);
-        });
+            Observation = parse.GetValue(observation),
+            Units = parse.GetValue(units) is { Length: > 0 } chosen ? chosen : defaults.Units,
+        };
+    }
+
+    protected override void Run(VowelsDemoOptions options, CliTerminal terminal, CancellationToken cancellationToken)
+    {
+        var result = ProgressDisplay.Run(terminal, progress => VowelsDemo.Run(options, progress, cancellationToken));
+        terminal.Out.WriteLine($"vowels-lstm: test accuracy {result.FinalTestAccuracy:0.0000} on {result.TestReport.Classes.Sum(c => c.Support)} test sequences");
+        terminal.Out.WriteLine($"report: {result.ReportPath}");
     }
 }

@@ -3,7 +3,7 @@ using LayerScope.Errors;
 namespace LayerScope.Cli.Demos;
 
 /// <summary>Settings of <c>layerscope demo vowels</c>; the command-line defaults are these defaults.</summary>
-public sealed record VowelsDemoOptions
+public sealed record VowelsDemoOptions : IDemoSettings<VowelsDemoOptions>
 {
     /// <summary>The data folder (--data); null means LAYERSCOPE_DATA, else the per-user cache.</summary>
     public string? DataDirectory { get; init; }
@@ -46,4 +46,8 @@ public sealed record VowelsDemoOptions
             problems.Add($"unit {unit} is invalid; units are 0 to {HiddenUnits - 1}.");
         InvalidSettingsException.ThrowIfAny(problems);
     }
+
+    DemoSharedSettings IDemoSettings<VowelsDemoOptions>.Shared => new(DataDirectory, OutputDirectory, Seed, Epochs);
+
+    VowelsDemoOptions IDemoSettings<VowelsDemoOptions>.WithShared(DemoSharedSettings settings) => this with { DataDirectory = settings.DataDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed, Epochs = settings.Epochs ?? Epochs };
 }
