@@ -33,6 +33,7 @@ public static class Trainer
         var order = Enumerable.Range(0, checked((int)count)).Select(i => (long)i).ToArray();
         long steps = 0;
         observer?.Started(model);
+        List<Tensor>? best = null;
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -58,13 +59,36 @@ public static class Trainer
             var (trainLoss, trainAccuracy) = Evaluate(model, train, options.Objective);
             var (testLoss, testAccuracy) = Evaluate(model, test, options.Objective);
             var report = new EpochReport(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy);
+            if (options.RestoreBestEpoch && (best is null || testAccuracy > reports.Max(r => r.TestAccuracy)))
+            {
+                best?.ForEach(t => t.Dispose());
+                best = Snapshot(model);
+            }
             reports.Add(report);
             observer?.EpochCompleted(new DynamicsCheckpoint(epoch, steps, trainLoss, trainAccuracy, testLoss, testAccuracy, options.LearningRate));
             afterEpoch?.Invoke(report);
             progress?.Report(new StepProgress(step, epoch, options.Epochs, $"loss {trainLoss:0.000}, test accuracy {testAccuracy:0.000}"));
         }
+        if (best is not null) Restore(model, best);
+        best?.ForEach(t => t.Dispose());
         model.eval();
         return reports;
+    }
+
+    /// <summary>A copy of every parameter and buffer, in registration order.</summary>
+    private static List<Tensor> Snapshot(nn.Module model)
+    {
+        using var noGrad = torch.no_grad();
+        return [.. model.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()),
+            .. model.buffers().Select(b => b.detach().clone().DetachFromDisposeScope())];
+    }
+
+    /// <summary>Writes <paramref name="snapshot"/> back into <paramref name="model"/>'s parameters and buffers.</summary>
+    private static void Restore(nn.Module model, List<Tensor> snapshot)
+    {
+        using var noGrad = torch.no_grad();
+        var targets = model.parameters().Cast<Tensor>().Concat(model.buffers()).ToList();
+        for (int i = 0; i < targets.Count; i++) targets[i].copy_(snapshot[i]);
     }
 
     /// <summary>Mean loss and accuracy of <paramref name="model"/> on <paramref name="data"/>, in evaluation mode.</summary>

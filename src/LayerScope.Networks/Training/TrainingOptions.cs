@@ -18,6 +18,11 @@ public sealed record TrainingOptions
     /// <summary>What the model outputs and which loss fits it.</summary>
     public ClassificationObjective Objective { get; init; } = ClassificationObjective.Binary;
 
+    /// <summary>After the last epoch, put back the weights of the epoch with the best held-out accuracy (the first such
+    /// epoch on ties), as Keras' <c>EarlyStopping(restore_best_weights=True)</c> does; the per-epoch reports and
+    /// callbacks are unchanged. The held-out set then chooses the model, so it must not be the test set.</summary>
+    public bool RestoreBestEpoch { get; init; }
+
     /// <summary>Throws <see cref="Errors.InvalidSettingsException"/> listing every invalid setting.</summary>
     public void Validate()
     {

@@ -61,7 +61,7 @@ public static class ImdbDemo
         var trainingWatch = Stopwatch.StartNew();
         var epochs = Trainer.Fit(model, train, validation, new TrainingOptions
         {
-            Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = options.Seed,
+            Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = options.Seed, RestoreBestEpoch = options.RestoreBestEpoch,
             Objective = ClassificationObjective.Binary,
         }, afterEpoch: epoch => { recording.Start(); recorder.Record(epoch.Epoch, progress, cancellationToken); recording.Stop(); }, progress, cancellationToken);
         // Training throughput counts the optimisation steps and the per-epoch evaluation, not the recorder's captures.
@@ -75,7 +75,9 @@ public static class ImdbDemo
         run.AddArray("p_positive", "test-p-positive.npy", probabilities, probabilities.Length);
         run.AddNumberColumn("P(positive)", "p_positive");
 
-        var features = recorder.Epochs[^1].Layers[Layer].ToMatrix();
+        // The layer as the kept model computes it: the best epoch's capture when its weights were restored.
+        int kept = options.RestoreBestEpoch ? epochs.MaxBy(e => e.TestAccuracy)!.Epoch : epochs[^1].Epoch;
+        var features = recorder.Epochs.Single(e => e.Epoch == kept).Layers[Layer].ToMatrix();
         var pca = PcaReducer.Fit(features, new PcaOptions { Components = Math.Min(options.PcaComponents, Math.Min(features.Rows, features.Columns)), Seed = options.Seed }, progress);
         var tsne = new TsneReducer(new TsneOptions { Seed = options.Seed, PcaComponents = 0, Perplexity = TsneOptions.PerplexityFor(features.Rows) })
             .Reduce(pca.Transform(features), progress, cancellationToken);
@@ -89,7 +91,9 @@ public static class ImdbDemo
         report.AddParagraph($"Data: {corpus.Train.Count:N0} training and {corpus.Test.Count:N0} test reviews (Maas et al. 2011, {Path.GetFileName(corpus.Source)}); "
             + $"trained on {split.Train.Count:N0}, {split.Validation.Count:N0} held out for validation, {testReviews.Count:N0} test reviews captured. "
             + $"Vocabulary {vocabulary}; reviews pre-padded to {options.MaxLength} words. Adam (learning rate {options.LearningRate}, batch {options.BatchSize}), "
-            + $"{options.Epochs} epochs, seed {options.Seed}. Training {trainingPerSecond:N0} reviews/s, capture {capturePerSecond:N0} reviews/s.");
+            + $"{options.Epochs} epochs, seed {options.Seed}"
+            + (options.RestoreBestEpoch ? $"; the model kept is that of epoch {kept}, the best on the validation reviews" : "")
+            + $". Training {trainingPerSecond:N0} reviews/s, capture {capturePerSecond:N0} reviews/s.");
         new LayerTableSection(layers) { Heading = "The network" }.AddTo(report);
         new TrainingCurvesSection(epochs, "binary cross-entropy") { HeldOutName = "validation", Heading = "Training" }.AddTo(report, output);
         new EpochAnimationSection(recorder.Epochs, Layer, labels, classNames)
@@ -109,7 +113,7 @@ public static class ImdbDemo
         {
             dataset = "imdb", source = Path.GetFileName(corpus.Source), trainReviews = split.Train.Count, validationReviews = split.Validation.Count,
             testReviews = testReviews.Count, vocabulary = vocabulary.Size, options.MaxLength, options.Epochs, options.BatchSize, options.LearningRate, options.Seed,
-            history = epochs, classification = classification.ToSummary(), confusionMatrix = confusion,
+            history = epochs, keptEpoch = kept, classification = classification.ToSummary(), confusionMatrix = confusion,
             pcaExplainedVarianceRatio = pca.ExplainedVarianceRatio, tsneQuality = new { byClass = byClass.Quality, byCorrectness = byCorrectness.Quality },
             throughput = new { trainingReviewsPerSecond = trainingPerSecond, captureReviewsPerSecond = capturePerSecond },
             mistakes = mistakes.Select(m => new { index = m.Index, actual = classNames[m.Actual], predicted = classNames[m.Predicted], confidence = m.Confidence }),

@@ -48,6 +48,10 @@ public sealed record ImdbDemoOptions : IDemoSettings<ImdbDemoOptions>
     /// <summary>Principal components kept before t-SNE (the curve shows how much of the variance they hold).</summary>
     public int PcaComponents { get; init; } = 20;
 
+    /// <summary>Keep the weights of the epoch with the best validation accuracy rather than the last epoch's (Keras'
+    /// restore_best_weights): the network overfits after an epoch or two, and the 20 % held out exist to choose.</summary>
+    public bool RestoreBestEpoch { get; init; } = true;
+
     /// <summary>How many of the most confidently wrong test reviews the report shows.</summary>
     public int Mistakes { get; init; } = 10;
 
