@@ -20,7 +20,8 @@ public class VowelsLstmTests
         var packed = model.Classify(input, full(5, 9, dtype: ScalarType.Int64));
 
         Assert.Equal(new long[] { 5, 9 }, plain.shape);
-        Assert.True(plain.allclose(packed, rtol: 0, atol: 1e-10), "nn.LSTM on a plain tensor and on a packed batch disagree");
+        // float32 throughout: plain (oneDNN) and packed paths must agree to float32 rounding.
+        Assert.True(plain.allclose(packed, rtol: 1e-5, atol: 1e-6), "nn.LSTM on a plain tensor and on a packed batch disagree");
     }
 
     [Fact]
@@ -33,7 +34,7 @@ public class VowelsLstmTests
         var input = randn(3, 8, 12);
 
         var states = LstmStepper.Run(model.Lstm, input, [8, 8, 8]);
-        var (output, _, cell) = model.Lstm.call(input.to(ScalarType.Float64));
+        var (output, _, cell) = model.Lstm.call(input.to(ScalarType.Float32));
 
         var expected = output.to(ScalarType.Float32).contiguous().data<float>().ToArray();
         var lastCell = cell[0].to(ScalarType.Float32).contiguous().data<float>().ToArray();
