@@ -48,8 +48,8 @@ internal static class LayersCommand
         var console = terminal.Console;
         console.WriteLine($"Model {modelName}");
         var io = new Table().Border(TableBorder.Simple).AddColumns("", "name", "type", "shape");
-        foreach (var input in table.Inputs) io.AddRow("input", Markup.Escape(input.Name), OnnxElementTypes.Name(input.ElementType), Markup.Escape(OnnxDimension.Format(input.Shape)));
-        foreach (var output in table.Outputs) io.AddRow("output", Markup.Escape(output.Name), OnnxElementTypes.Name(output.ElementType), Markup.Escape(OnnxDimension.Format(output.Shape)));
+        foreach (var input in table.Inputs) io.AddRow("input", Markup.Escape(input.Name), input.TypeText, Markup.Escape(input.IsTensor ? OnnxDimension.Format(input.Shape) : "—"));
+        foreach (var output in table.Outputs) io.AddRow("output", Markup.Escape(output.Name), output.TypeText, Markup.Escape(output.IsTensor ? OnnxDimension.Format(output.Shape) : "—"));
         console.Write(io);
 
         var nodes = new Table().Border(TableBorder.Simple).AddColumns("scope", "node", "op", "output tensor", "type", "shape");
@@ -65,7 +65,7 @@ internal static class LayersCommand
                 {
                     var output = node.Outputs[i];
                     nodes.AddRow(i == 0 ? scope : "", i == 0 ? Markup.Escape(node.Name) : "", i == 0 ? Markup.Escape(node.OpType) : "",
-                        Markup.Escape(output.Name), OnnxElementTypes.Name(output.ElementType), Markup.Escape(OnnxDimension.Format(output.Shape)));
+                        Markup.Escape(output.Name), output.TypeText, Markup.Escape(output.IsTensor ? OnnxDimension.Format(output.Shape) : "—"));
                 }
             }
         }

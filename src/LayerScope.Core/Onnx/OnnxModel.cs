@@ -137,7 +137,12 @@ public sealed class OnnxModel
         var declared = new Dictionary<string, OnnxTensorInfo>(StringComparer.Ordinal);
         foreach (var value in graph.ValueInfo.Concat(graph.Inputs).Concat(graph.Outputs))
         {
-            if (value.Type is not { Kind: "tensor" } type) continue;
+            if (value.Type is not { } type) continue;
+            if (type.Kind != "tensor")
+            {
+                declared[value.Name] = new OnnxTensorInfo(value.Name, TensorElementType.Undefined, null, OnnxShapeSource.Model) { ValueKind = type.Kind };
+                continue;
+            }
             var shape = type.Shape?.Dims.Select(d => new OnnxDimension(d.Value, d.Param)).ToList();
             declared[value.Name] = new OnnxTensorInfo(value.Name, type.ElementType, shape, shape is null ? OnnxShapeSource.Unknown : OnnxShapeSource.Model);
         }
@@ -148,7 +153,7 @@ public sealed class OnnxModel
     {
         var nodeOutputs = Graph.Nodes.SelectMany(n => n.Outputs).Where(o => o.Length > 0).ToList();
         bool complete = nodeOutputs.Concat(Graph.Outputs.Select(o => o.Name))
-            .All(n => Declared(n) is { ShapeSource: OnnxShapeSource.Model, ElementType: not TensorElementType.Undefined });
+            .All(n => Declared(n) is { ShapeSource: OnnxShapeSource.Model, ElementType: not TensorElementType.Undefined } or { IsTensor: false });
         IReadOnlyDictionary<string, OnnxTensorInfo> probed = new Dictionary<string, OnnxTensorInfo>();
         string? problem = null;
         if (!complete)
@@ -165,7 +170,7 @@ public sealed class OnnxModel
         return new OnnxLayerTable(FileName, Graph, name =>
         {
             var declared = Declared(name);
-            if (declared.ShapeSource == OnnxShapeSource.Model && declared.ElementType != TensorElementType.Undefined) return declared;
+            if (!declared.IsTensor || (declared.ShapeSource == OnnxShapeSource.Model && declared.ElementType != TensorElementType.Undefined)) return declared;
             return probed.GetValueOrDefault(name) ?? declared;
         }, problem);
     }

@@ -1,5 +1,5 @@
-"""Makes the small ONNX models of OnnxBatchAxisTests: tensors whose rows are not on axis 0, or that have no per-row
-axis at all. Run with Debian's python3-onnx: python3 make_batch_axis_models.py (writes the .onnx files here)."""
+"""Makes the small ONNX models of OnnxBatchAxisTests and OnnxValueKindTests: tensors whose rows are not on axis 0 or that
+have no per-row axis at all, and a sequence-typed output. Run with Debian's python3-onnx: python3 make_batch_axis_models.py (writes the .onnx files here)."""
 import onnx
 from onnx import TensorProto, helper
 
@@ -31,3 +31,11 @@ save("batch_axis_fixed",
      [x_fixed],
      [helper.make_tensor_value_info("transposed", TensorProto.FLOAT, [3, 4])],
      [helper.make_tensor_value_info("relu", TensorProto.FLOAT, [4, 3])])
+
+# A model with a sequence-typed output beside a tensor: `layers` lists it as a sequence, capture refuses it.
+save("sequence_output",
+     [helper.make_node("Relu", ["x"], ["relu"], name="relu"),
+      helper.make_node("SequenceConstruct", ["relu", "x"], ["seq"], name="pack")],
+     [x_dynamic],
+     [helper.make_tensor_sequence_value_info("seq", TensorProto.FLOAT, None),
+      helper.make_tensor_value_info("relu", TensorProto.FLOAT, ["N", 3])])
