@@ -9,8 +9,6 @@ namespace LayerScope.Cli.Commands;
 /// t-SNE KL divergence and 10-NN label accuracy as JSON.</summary>
 public static class QualityCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     public static Command Create(CliTerminal terminal)
     {
         var defaults = new QualityOptions();
@@ -38,7 +36,7 @@ public static class QualityCommand
                 KlDivergence = x.Rows >= 4 && parseResult.GetValue(perplexity) < x.Rows / 3.0,
                 Threads = parseResult.GetValue(threads),
             });
-            terminal.Out.WriteLine(JsonSerializer.Serialize(report, Json));
+            terminal.Out.WriteLine(JsonSerializer.Serialize(report, MetricsFile.Options));
             if (report.Subsampled)
                 terminal.Error.WriteLine($"note: neighbour metrics estimated on a random sample of {report.SampleSize} of {report.Count} points.");
             return 0;

@@ -77,7 +77,7 @@ public class ImdbDemoTests(ImdbDemoRun run, ITestOutputHelper log) : IClassFixtu
         Assert.True(variance.Sum() is > 0 and <= 1 + 1e-9);
         Assert.Equal(variance.OrderByDescending(v => v), variance);
         var quality = root.GetProperty("tsneQuality").GetProperty("byClass");
-        Assert.InRange(quality.GetProperty("Trustworthiness").GetDouble(), 0.5, 1);
+        Assert.InRange(quality.GetProperty("trustworthiness").GetDouble(), 0.5, 1);
         Assert.True(root.GetProperty("throughput").GetProperty("trainingReviewsPerSecond").GetDouble() > 0);
         Assert.True(root.GetProperty("throughput").GetProperty("captureReviewsPerSecond").GetDouble() > 0);
         var mistakes = root.GetProperty("mistakes").EnumerateArray().Select(m => m.GetProperty("confidence").GetDouble()).ToList();

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace LayerScope.Reduction.Quality;
 
 /// <summary>How faithful an embedding is to its input.</summary>
@@ -9,5 +11,13 @@ namespace LayerScope.Reduction.Quality;
 /// <param name="NeighborRecall">Mean share of each point's k input neighbours that are among its k embedding neighbours.</param>
 /// <param name="KlDivergence">KL(P ‖ Q) of t-SNE with the options' perplexity, or null when not computed.</param>
 /// <param name="LabelAccuracy">Share of points whose label is the majority label of their k embedding neighbours, or null without labels.</param>
-public sealed record QualityReport(int Count, int K, int SampleSize, bool Subsampled, double Trustworthiness, double NeighborRecall,
-    double? KlDivergence, double? LabelAccuracy);
+/// <remarks>Serialized with camelCase names, as every metrics file writes its figures.</remarks>
+public sealed record QualityReport(
+    [property: JsonPropertyName("count")] int Count,
+    [property: JsonPropertyName("k")] int K,
+    [property: JsonPropertyName("sampleSize")] int SampleSize,
+    [property: JsonPropertyName("subsampled")] bool Subsampled,
+    [property: JsonPropertyName("trustworthiness")] double Trustworthiness,
+    [property: JsonPropertyName("neighborRecall")] double NeighborRecall,
+    [property: JsonPropertyName("klDivergence")] double? KlDivergence,
+    [property: JsonPropertyName("labelAccuracy")] double? LabelAccuracy);
