@@ -30,5 +30,6 @@ public static class Shapes
     }
 
     /// <summary>The shape as people read it: [370, 29, 100].</summary>
-    public static string Format(IEnumerable<long> shape) => "[" + string.Join(", ", shape) + "]";
+    public static string Format(IEnumerable<long> shape) =>
+        "[" + string.Join(", ", shape.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
 }

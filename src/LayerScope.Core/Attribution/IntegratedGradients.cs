@@ -101,21 +101,3 @@ public sealed class IntegratedGradients(ExplainedModel explained)
         }
     }
 }
-
-/// <summary>A separable Gaussian blur of images [N, C, H, W] (edges replicated), through libtorch convolutions.</summary>
-public static class GaussianBlur
-{
-    public static Tensor Apply(Tensor images, double sigma)
-    {
-        int radius = Math.Max(1, (int)Math.Ceiling(3 * sigma));
-        long channels = images.shape[1];
-        var weights = Enumerable.Range(-radius, 2 * radius + 1).Select(i => Math.Exp(-0.5 * i * i / (sigma * sigma))).ToArray();
-        double sum = weights.Sum();
-        using var kernel = tensor(weights.Select(w => w / sum).ToArray(), dtype: images.dtype);
-        using var rows = kernel.view(1, 1, 1, -1).expand(channels, 1, 1, -1).contiguous();
-        using var cols = kernel.view(1, 1, -1, 1).expand(channels, 1, -1, 1).contiguous();
-        using var padded = nn.functional.pad(images, [radius, radius, radius, radius], PaddingModes.Replicate);
-        using var horizontal = nn.functional.conv2d(padded, rows, groups: channels);
-        return nn.functional.conv2d(horizontal, cols, groups: channels);
-    }
-}

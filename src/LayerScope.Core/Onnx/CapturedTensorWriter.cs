@@ -1,3 +1,4 @@
+using LayerScope.Arrays;
 using LayerScope.Errors;
 using LayerScope.Onnx.Proto;
 using LayerScope.Storage.Npy;
@@ -75,15 +76,15 @@ internal sealed class CapturedTensorWriter : IDisposable
         long keep = (long)validRows * RowsPerSample;
         if (BatchAxis == 0)
         {
-            long inner = trailing.Aggregate(1L, (a, b) => a * b);
+            long inner = Shapes.Product(trailing);
             _writer.Append(data[..checked((int)(keep * inner))]);
             return;
         }
 
         // The batch axis is inside (a raw ONNX LSTM output is [time, directions, batch, hidden]): write it first, so
         // batches stack along axis 0 like every other capture.
-        long outer = shape.Take(BatchAxis).Aggregate(1L, (a, b) => a * b);
-        long innerSize = shape.Skip(BatchAxis + 1).Aggregate(1L, (a, b) => a * b);
+        long outer = Shapes.Product(shape.Take(BatchAxis));
+        long innerSize = Shapes.Product(shape.Skip(BatchAxis + 1));
         long batchSize = shape[BatchAxis];
         var moved = new T[keep * outer * innerSize];
         for (long b = 0; b < keep; b++)

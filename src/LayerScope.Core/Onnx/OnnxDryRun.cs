@@ -1,3 +1,4 @@
+using LayerScope.Arrays;
 using LayerScope.Onnx.Proto;
 using Microsoft.ML.OnnxRuntime;
 
@@ -74,7 +75,7 @@ internal static class OnnxDryRun
                 var type = OrtTensors.ElementType(metadata);
                 // Axis 0 takes the batch size; other free axes (a sequence length) take 1.
                 var shape = metadata.Dimensions.Select((d, axis) => d > 0 ? (long)d : axis == 0 ? batch : 1).ToArray();
-                var zeros = OrtTensors.Zeros(type, shape.Aggregate(1L, (a, b) => a * b))
+                var zeros = OrtTensors.Zeros(type, Shapes.Product(shape))
                     ?? throw new OnnxDryRunException($"dry run impossible: input '{name}' is {OnnxElementTypes.Name(type)}, which LayerScope cannot fill.");
                 names.Add(name);
                 values.Add(OrtTensors.FromArray(zeros, shape));

@@ -1,3 +1,4 @@
+using LayerScope.Arrays;
 using System.Globalization;
 using LayerScope.Errors;
 using LayerScope.Onnx.Proto;
@@ -118,7 +119,7 @@ internal sealed class OnnxInputBinding : IDisposable
     }
 
     internal static string FormatShape(IEnumerable<long> shape) =>
-        "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
+        Shapes.Format(shape);
 }
 
 /// <summary>A model input, its source, and the element type fed to ONNX Runtime.</summary>

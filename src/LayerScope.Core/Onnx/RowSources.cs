@@ -1,3 +1,4 @@
+using LayerScope.Arrays;
 using System.Runtime.InteropServices;
 using LayerScope.Errors;
 using LayerScope.Storage.Npy;
@@ -38,7 +39,7 @@ internal sealed class NpyFileRows : IRowSource
             ElementType = header.ElementType;
             Shape = header.Shape;
             _dataOffset = header.DataOffset;
-            _rowLength = Shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+            _rowLength = Shapes.Product(Shape.Skip(1));
             // Compared as data bytes against what follows the header, so no sum can pass 64 bits.
             if (_stream.Length - _dataOffset < header.DataBytes)
                 throw new DataFormatException(path, "data", $"{header.DataBytes} bytes after the header for shape [{string.Join(", ", Shape)}]",
@@ -103,7 +104,7 @@ internal sealed class NpyFileRows : IRowSource
 /// <summary>Row ranges of an array in memory.</summary>
 internal sealed class ArrayRows(NpyArray array, string sourceName) : IRowSource
 {
-    private readonly long _rowLength = array.Shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+    private readonly long _rowLength = Shapes.Product(array.Shape.Skip(1));
 
     public string SourceName { get; } = sourceName;
     public NpyElementType ElementType => array.ElementType;

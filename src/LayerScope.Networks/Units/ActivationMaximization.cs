@@ -181,25 +181,9 @@ public static class ActivationMaximization
         return selector.Reduce(forward[layer]).to(ScalarType.Float64).item<double>();
     }
 
-    private static Tensor Blur(Tensor image, double sigma)
-    {
-        if (sigma <= 0) return image;
-        int radius = Math.Max(1, (int)Math.Ceiling(2 * sigma));
-        var taps = Enumerable.Range(-radius, 2 * radius + 1).Select(i => (float)Math.Exp(-i * i / (2 * sigma * sigma))).ToArray();
-        float total = taps.Sum();
-        var kernel = torch.tensor(taps.Select(t => t / total).ToArray());
-        long channels = image.shape[0];
-        var x = image.unsqueeze(0);
-        // Separable: rows then columns, replicate-padded so edges do not darken. 1-D images (H = 1) blur along L only.
-        var horizontal = kernel.reshape(1, 1, 1, -1).expand(channels, 1, 1, -1).contiguous();
-        x = nn.functional.conv2d(nn.functional.pad(x, [radius, radius, 0, 0], PaddingModes.Replicate), horizontal, groups: channels);
-        if (image.shape[1] > 1)
-        {
-            var vertical = kernel.reshape(1, 1, -1, 1).expand(channels, 1, -1, 1).contiguous();
-            x = nn.functional.conv2d(nn.functional.pad(x, [0, 0, radius, radius], PaddingModes.Replicate), vertical, groups: channels);
-        }
-        return x.squeeze(0);
-    }
+    /// <summary>One image [C, H, W] blurred with the kernel cut at 2σ (a light blur between ascent steps).</summary>
+    private static Tensor Blur(Tensor image, double sigma) =>
+        sigma <= 0 ? image : GaussianBlur.Apply(image.unsqueeze(0), sigma, truncate: 2).squeeze(0);
 
     /// <summary>Resets to the background the pixels of smallest norm and of smallest contribution (Yosinski et al.).</summary>
     private static Tensor ClipPixels(Tensor image, Tensor gradient, ActivationMaximizationOptions options)

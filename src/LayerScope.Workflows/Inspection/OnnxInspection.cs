@@ -95,6 +95,7 @@ public static class OnnxInspection
                 AxisName = method.DisplayName(),
                 Caption = $"colored by {name}",
                 Quality = new QualityOptions { K = QualityNeighbors(x.Rows), KlDivergence = false, Seed = options.Seed },
+                Neighborhood = quality,
                 Size = Size,
             });
             AtomicFile.WriteAllBytes(output.File($"scatter-by-{name.Replace(' ', '-')}.png"), section.Png);

@@ -22,7 +22,14 @@ public static class EmbeddingScatterSection
     {
         ArgumentNullException.ThrowIfNull(options);
         InvalidSettingsException.ThrowIfAny(options.Validate());
-        var quality = EmbeddingQuality.Evaluate(options.Input, options.Embedding, options.Labels, options.Quality);
+        var q = options.Quality;
+        var quality = options.Neighborhood is { } known
+            ? known with
+            {
+                LabelAccuracy = options.Labels is null ? null
+                    : EmbeddingQuality.KnnLabelAccuracy(options.Embedding, options.Labels, q.K, q.SampleSize, q.Seed, q.Threads),
+            }
+            : EmbeddingQuality.Evaluate(options.Input, options.Embedding, options.Labels, q);
         var line = QualityLine(quality);
         var scatter = EmbeddingScatter.Create(options.Embedding, options.Labels, options.ClassNames, options.Title, options.AxisName);
         var data = scatter with { Title = scatter.Title.Length > 0 ? $"{scatter.Title}\n{line}" : line };

@@ -35,6 +35,11 @@ public sealed record EmbeddingScatterSectionOptions
     /// default: it needs t-SNE's affinities and the caption does not show it.</summary>
     public QualityOptions Quality { get; init; } = new() { KlDivergence = false };
 
+    /// <summary>The neighbourhood figures (trustworthiness, recall) of this same input and embedding under these
+    /// <see cref="Quality"/> options, when already measured: they depend on neither labels nor colours, so a second
+    /// scatter of the same points computes only its label accuracy. Null: everything is measured.</summary>
+    public QualityReport? Neighborhood { get; init; }
+
     /// <summary>The PNG's size (default 800 × 600).</summary>
     public FigureSize Size { get; init; } = FigureSize.Default;
 

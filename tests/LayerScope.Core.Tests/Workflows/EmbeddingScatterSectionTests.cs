@@ -29,6 +29,23 @@ public sealed partial class EmbeddingScatterSectionTests
     }
 
     [Fact]
+    public void A_second_colouring_reusing_the_measured_neighbourhood_gets_the_figures_a_full_evaluation_gives()
+    {
+        var (x, embedding, labels) = KnownCase();
+        var other = labels.Select((l, i) => (l + i) % 3).ToArray();
+        var quality = new QualityOptions { K = 7, KlDivergence = false, Seed = 3, SampleSize = 200 };
+        var first = EmbeddingScatterSection.Create(new EmbeddingScatterSectionOptions { Input = x, Embedding = embedding, Labels = labels, Quality = quality });
+
+        var second = EmbeddingScatterSection.Create(new EmbeddingScatterSectionOptions
+        {
+            Input = x, Embedding = embedding, Labels = other, Quality = quality, Neighborhood = first.Quality,
+        });
+
+        Assert.True(first.Quality.Subsampled);
+        Assert.Equal(EmbeddingQuality.Evaluate(x, embedding, other, quality), second.Quality);
+    }
+
+    [Fact]
     public void The_caption_and_title_carry_the_same_trustworthiness_and_label_accuracy_as_EmbeddingQuality()
     {
         var (x, embedding, labels) = KnownCase();

@@ -103,7 +103,7 @@ public static class ImdbDemo
         }.AddTo(report, output);
         new ExplainedVarianceSection(pca.ExplainedVarianceRatio) { Subject = $"the {Layer} layer", Heading = "The BiLSTM layer" }.AddTo(report, output);
         var byClass = Scatter(features, tsne, labels, classNames, "by true sentiment", pca.Components.Rows, output, "tsne-by-class.png", report);
-        var byCorrectness = Scatter(features, tsne, correct, RunManifestWriter.CorrectnessCategories, "by correctness", pca.Components.Rows, output, "tsne-by-correctness.png", report);
+        var byCorrectness = Scatter(features, tsne, correct, RunManifestWriter.CorrectnessCategories, "by correctness", pca.Components.Rows, output, "tsne-by-correctness.png", report, byClass.Quality);
         new ClassificationSection(classification) { Heading = "Classification", Summary = $"All {testReviews.Count:N0} test reviews after {options.Epochs} epochs: accuracy {classification.Accuracy:0.0000}." }.AddTo(report);
         new ConfusionMatrixSection(confusion).AddTo(report);
         var mistakes = ConfidentMistakes.Top(probabilities, labels, options.Mistakes);
@@ -124,11 +124,11 @@ public static class ImdbDemo
     }
 
     private static EmbeddingScatterSectionResult Scatter(DenseMatrix features, ReducedPoints tsne, int[] labels, IReadOnlyList<string> names, string by, int components,
-        StagedDirectory output, string file, ReportBuilder report)
+        StagedDirectory output, string file, ReportBuilder report, QualityReport? neighborhood = null)
     {
         var section = EmbeddingScatterSection.Create(new EmbeddingScatterSectionOptions
         {
-            Input = features, Embedding = tsne.Positions, Labels = labels, ClassNames = names, AxisName = "t-SNE",
+            Input = features, Embedding = tsne.Positions, Labels = labels, ClassNames = names, AxisName = "t-SNE", Neighborhood = neighborhood,
             Title = $"t-SNE of the {Layer} layer ({features.Rows:N0} test reviews), {by}",
             Caption = $"The {Layer} layer of every test review, PCA to {components} components then t-SNE to 2-D, colored {by}",
         });

@@ -11,7 +11,7 @@ public sealed record NpyHeader(NpyElementType ElementType, bool IsBigEndian, boo
 {
     /// <summary>The number of elements, the product of <see cref="Shape"/>. <see cref="NpyReader.ReadHeader"/> has
     /// checked that it and <see cref="DataBytes"/> fit in 64 bits.</summary>
-    public long ElementCount => Shape.Aggregate(1L, (product, dimension) => product * dimension);
+    public long ElementCount => Arrays.Shapes.Product(Shape);
 
     /// <summary>The bytes of data the shape and element type call for.</summary>
     public long DataBytes => ElementCount * NpyElementTypes.ItemSize(ElementType);

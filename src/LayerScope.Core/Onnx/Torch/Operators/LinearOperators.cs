@@ -1,3 +1,4 @@
+using LayerScope.Arrays;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,7 +35,7 @@ internal static class LinearOperators
         if (n.Opset >= 13) return apply(x, OnnxNodeContext.Axis(n.Int("axis", -1), x.dim()));
         long axis = OnnxNodeContext.Axis(n.Int("axis", 1), x.dim());
         var shape = x.shape;
-        long rows = shape.Take((int)axis).Aggregate(1L, (p, d) => p * d);
+        long rows = Shapes.Product(shape.Take((int)axis));
         var matrix = x.reshape(rows, -1);
         return apply(matrix, 1).reshape(shape);
     }

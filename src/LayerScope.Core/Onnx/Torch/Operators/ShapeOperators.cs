@@ -1,3 +1,4 @@
+using LayerScope.Arrays;
 using LayerScope.Onnx.Proto;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -49,7 +50,7 @@ internal static class ShapeOperators
         var x = n.Input(0);
         long axis = n.Int("axis", 1);
         if (axis < 0) axis += x.dim();
-        long rows = x.shape.Take((int)axis).Aggregate(1L, (p, d) => p * d);
+        long rows = Shapes.Product(x.shape.Take((int)axis));
         return [x.reshape(rows, -1)];
     }
 
