@@ -1,33 +1,32 @@
 using LayerScope.Arrays;
-using System.Collections.Concurrent;
 using System.Text.Json;
 using LayerScope.Reduction;
 using LayerScope.Reduction.Neighbors;
 using LayerScope.Runs;
+using LayerScope.Storage;
 using LayerScope.Storage.Npy;
 
 namespace LayerScope.Server;
 
 /// <summary>
 /// One run as the server holds it: its manifest, and the arrays, strings and neighbour indexes loaded from its files
-/// on first use and kept (a run is written once; when its run.json changes the catalog makes a new
-/// <see cref="ServedRun"/>). Files are reached only through names in the manifest, resolved by
-/// <see cref="RunPaths"/>.
+/// on first use into the server's <see cref="RunDataCache"/> (bounded by bytes; a run is written once, and when its
+/// run.json changes the catalog makes a new <see cref="ServedRun"/>, whose entries have other keys). Files are reached
+/// only through names in the manifest, resolved by <see cref="RunPaths"/>, and opened only when they are regular files.
 /// </summary>
 public sealed class ServedRun
 {
-    private readonly ConcurrentDictionary<string, Lazy<LoadedArray>> _arrays = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<string?>>> _strings = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<ExactKnnIndex>> _indexes = new(StringComparer.Ordinal);
-    private readonly Lazy<IReadOnlyList<int[]>?> _highlights;
+    private readonly RunDataCache _cache;
+    private readonly string _cacheKey;
 
-    internal ServedRun(string id, string folder, RunManifest manifest, DateTime manifestWritten)
+    internal ServedRun(string id, string folder, RunManifest manifest, DateTime manifestWritten, RunDataCache cache)
     {
         Id = id;
         Folder = folder;
         Manifest = manifest;
         ManifestWritten = manifestWritten;
-        _highlights = new(() => Manifest.Inputs?.Highlight is { } file ? ReadJson<List<int[]>>(file, "inputs.highlight") : null);
+        _cache = cache;
+        _cacheKey = $"{folder}\0{manifestWritten.Ticks}\0";
     }
 
     /// <summary>The opaque id in URLs.</summary>
@@ -47,19 +46,36 @@ public sealed class ServedRun
     {
         if (!Manifest.Arrays.TryGetValue(name, out var entry))
             throw ApiException.NotFound($"run '{Id}' has no array '{name}'.");
-        return _arrays.GetOrAdd(name, _ => new Lazy<LoadedArray>(() =>
+        return _cache.GetOrAdd(_cacheKey + "array\0" + name, () =>
         {
-            var path = RunPaths.Resolve(Folder, entry.File, ManifestPath, $"arrays.{name}.file");
-            return new LoadedArray(NpyReader.Read(path).ToFloat32Array(name));
-        })).Value;
+            var field = $"arrays.{name}.file";
+            var path = RunPaths.Resolve(Folder, entry.File, ManifestPath, field);
+            NpyArray read;
+            using (var stream = RegularFile.OpenRead(path, ManifestPath, field)) read = NpyReader.Read(stream, path);
+            var array = new LoadedArray(read.ToFloat32Array(name));
+            // An activations array also gets a neighbour index, whose squared norms are one float per point.
+            long extra = Manifest.Activations.Any(a => a.Array == name) ? array.Shape[0] * sizeof(float) : 0;
+            return (array, array.Values.LongLength * sizeof(float) + extra);
+        });
     }
 
     /// <summary>The strings of a JSON file the manifest names (text inputs or a text column).</summary>
     internal IReadOnlyList<string?> Strings(string file, string field) =>
-        _strings.GetOrAdd(file, _ => new Lazy<IReadOnlyList<string?>>(() => ReadJson<List<string?>>(file, field))).Value;
+        _cache.GetOrAdd(_cacheKey + "json\0" + file, () =>
+        {
+            var strings = ReadJson<List<string?>>(file, field);
+            return ((IReadOnlyList<string?>)strings, strings.Sum(s => 32L + 2L * (s?.Length ?? 0)));
+        });
 
     /// <summary>The [start, length] highlights of text inputs, or null.</summary>
-    internal IReadOnlyList<int[]>? Highlights => _highlights.Value;
+    internal IReadOnlyList<int[]>? Highlights =>
+        Manifest.Inputs?.Highlight is { } file
+            ? _cache.GetOrAdd(_cacheKey + "highlight\0" + file, () =>
+            {
+                var spans = ReadJson<List<int[]>>(file, "inputs.highlight");
+                return ((IReadOnlyList<int[]>)spans, spans.Sum(s => 32L + 4L * (s?.Length ?? 0)));
+            })
+            : null;
 
     /// <summary>The input texts, or null when the inputs are not text.</summary>
     internal IReadOnlyList<string?>? InputTexts =>
@@ -74,24 +90,15 @@ public sealed class ServedRun
     }
 
     /// <summary>An exact nearest-neighbour index over the activations <paramref name="name"/>, one row per point
-    /// ([N, T, U] flattened to [N, T·U]); built on first use and kept.</summary>
-    internal ExactKnnIndex NeighborIndex(string name)
-    {
-        var activations = Activations(name);
-        return _indexes.GetOrAdd(name, _ => new Lazy<ExactKnnIndex>(() =>
-        {
-            int rows = (int)activations.Shape[0];
-            int columns = rows == 0 ? 0 : (int)(activations.Values.LongLength / rows);
-            return new ExactKnnIndex(new DenseMatrix(activations.Values, rows, columns));
-        })).Value;
-    }
+    /// ([N, T, U] flattened to [N, T·U]); built on first use and kept with the array.</summary>
+    internal ServedNeighborIndex NeighborIndex(string name) => Activations(name).NeighborIndex;
 
     private string ManifestPath => Path.Combine(Folder, RunManifest.FileName);
 
     private T ReadJson<T>(string file, string field)
     {
         var path = RunPaths.Resolve(Folder, file, ManifestPath, field);
-        using var stream = File.OpenRead(path);
+        using var stream = RegularFile.OpenRead(path, ManifestPath, field);
         return JsonSerializer.Deserialize<T>(stream, RunJson.Options)
             ?? throw new Errors.DataFormatException(path, field, "a JSON array", "null");
     }
@@ -113,4 +120,27 @@ internal sealed record LoadedArray(Float32Array Array)
     public float Max => _max ??= Values.Length == 0 ? 0 : Values.Max();
 
     private float? _max;
+    private ServedNeighborIndex? _neighbors;
+
+    /// <summary>The neighbour index over this array's rows, made on first use.</summary>
+    public ServedNeighborIndex NeighborIndex
+    {
+        get
+        {
+            if (_neighbors is { } made) return made;
+            int rows = (int)Shape[0];
+            int columns = rows == 0 ? 0 : (int)(Values.LongLength / rows);
+            var index = new ServedNeighborIndex(new ExactKnnIndex(new DenseMatrix(Values, rows, columns)));
+            return Interlocked.CompareExchange(ref _neighbors, index, null) ?? index;
+        }
+    }
+}
+
+/// <summary>A neighbour index and the gate that lets one query at a time use it: libtorch's GEMM on operands shared
+/// by many requests failed internal assertions, and queued requests wait without holding a thread.</summary>
+internal sealed class ServedNeighborIndex(ExactKnnIndex index)
+{
+    public ExactKnnIndex Index { get; } = index;
+
+    public SemaphoreSlim Owner { get; } = new(1, 1);
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json;
+using System.Net.Sockets;
 using LayerScope.Errors;
 using LayerScope.Runs;
 using LayerScope.Server.Endpoints;
@@ -23,10 +23,12 @@ namespace LayerScope.Server;
 public sealed class ViewerServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly NeighborQueries _neighbors;
 
-    private ViewerServer(WebApplication app, RunCatalog catalog, Uri url)
+    private ViewerServer(WebApplication app, RunCatalog catalog, Uri url, NeighborQueries neighbors)
     {
         _app = app;
+        _neighbors = neighbors;
         Catalog = catalog;
         Url = url;
     }
@@ -44,8 +46,10 @@ public sealed class ViewerServer : IAsyncDisposable
     public static async Task<ViewerServer> StartAsync(ViewerServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        InvalidSettingsException.ThrowIfAny(options.Validate());
         var addresses = ListenAddresses(options);
-        var catalog = new RunCatalog(options.Directory);
+        var catalog = new RunCatalog(options.Directory, new RunDataCache(options.CacheBytes), options.RunListMaxAge, options.Warning);
+        var errors = new ErrorAnswers(catalog.Directory, options.Warning);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -60,7 +64,7 @@ public sealed class ViewerServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             foreach (var address in addresses) kestrel.Listen(address, options.Port);
         });
 
@@ -72,55 +76,55 @@ public sealed class ViewerServer : IAsyncDisposable
             SecurityHeaders.Add(context);
             if (origin.Problem(context) is { } refused)
             {
-                await WriteError(context, refused.Status, refused.Reason);
+                await errors.Write(context, refused.Status, refused.Reason);
                 return;
             }
             if (PathGuard.Problem(context) is { } problem)
             {
-                await WriteError(context, StatusCodes.Status400BadRequest, problem);
+                await errors.Write(context, StatusCodes.Status400BadRequest, problem);
                 return;
             }
             try
             {
                 await next(context);
             }
-            catch (ApiException e) when (!context.Response.HasStarted)
+            catch (Exception e) when (!context.Response.HasStarted && !(e is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
             {
-                await WriteError(context, e.Status, e.Message);
+                await errors.Write(context, e);
+                return;
             }
-            catch (LayerScopeException e) when (!context.Response.HasStarted)
-            {
-                // A run whose files changed or broke after it was listed.
-                await WriteError(context, StatusCodes.Status500InternalServerError, e.Message);
-            }
-            catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
-            {
-                await WriteError(context, StatusCodes.Status500InternalServerError, $"internal error: {e.GetType().Name}: {e.Message}");
-            }
+            await errors.WriteUnanswered(context);
         });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = assets });
 
+#pragma warning disable CA2000 // the server disposes it; a failed start leaves nothing running that could use it
+        var neighbors = new NeighborQueries(options.MaxConcurrentNeighborQueries, options.NeighborQueueWait);
+#pragma warning restore CA2000
         RunEndpoints.Map(app, catalog);
-        ArrayEndpoints.Map(app, catalog);
+        ArrayEndpoints.Map(app, catalog, neighbors);
         PointEndpoints.Map(app, catalog);
         app.MapGet("/", () => assets.HasIndex
             ? Results.Stream(assets.GetFileInfo("index.html").CreateReadStream(), "text/html; charset=utf-8")
             : Results.Content(FallbackIndexPage.Html, "text/html; charset=utf-8"));
-        app.MapFallback((HttpContext context) =>
-            Results.Json(new { error = $"nothing at {context.Request.Path}." }, statusCode: StatusCodes.Status404NotFound));
 
         try
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or SocketException)
         {
             await app.DisposeAsync();
-            throw new LayerScopeException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
+            var reason = (e.InnerException as SocketException ?? e as SocketException)?.SocketErrorCode == SocketError.AddressNotAvailable
+                ? $"{options.Host} is not an address of this computer (ViewerServerOptions.Host)"
+                : e.InnerException?.Message ?? e.Message;
+            throw new LayerScopeException($"cannot listen on {options.Host}:{options.Port}: {reason}.", e);
         }
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ViewerServer(app, catalog, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
+        return new ViewerServer(app, catalog, new Uri(bound.EndsWith('/') ? bound : bound + "/"), neighbors);
     }
+
+    /// <summary>The largest request body accepted (413 past it). Bodies are point lists of a selection.</summary>
+    public const long MaxRequestBodyBytes = 16 * 1024 * 1024;
 
     /// <summary>True for "localhost" and loopback IP addresses (127.0.0.0/8, ::1).</summary>
     public static bool IsLoopback(string host) =>
@@ -139,12 +143,11 @@ public sealed class ViewerServer : IAsyncDisposable
             catch (OperationCanceledException) { /* stopping was cut short; disposing closes the sockets anyway */ }
         }
         await _app.DisposeAsync();
+        _neighbors.Dispose();
     }
 
     private static IPAddress[] ListenAddresses(ViewerServerOptions options)
     {
-        if (options.Port is < 0 or > 65535)
-            throw new InvalidSettingsException([$"port {options.Port} is out of range; use 1 to 65535, or 0 for any free port."]);
         var host = options.Host.Trim();
         if (!IsLoopback(host) && !options.AllowNonLoopback)
             throw new LayerScopeException(
@@ -162,14 +165,6 @@ public sealed class ViewerServer : IAsyncDisposable
         {
             throw new LayerScopeException($"cannot resolve the host {host}: {e.Message}", e);
         }
-    }
-
-    private static Task WriteError(HttpContext context, int status, string message)
-    {
-        context.Response.Clear();
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new { error = message }, RunJson.Compact));
     }
 
     /// <summary>A host lifetime that does nothing: whoever started the server decides when it stops.</summary>

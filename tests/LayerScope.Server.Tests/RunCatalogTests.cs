@@ -1,3 +1,4 @@
+using LayerScope.Errors;
 using LayerScope.Testing;
 
 namespace LayerScope.Server.Tests;
@@ -52,6 +53,81 @@ public class RunCatalogTests
         catalog.Refresh();
 
         Assert.Equal(["first", "second"], catalog.Runs.Select(r => r.Id));
+    }
+
+    [UnixFact]
+    public async Task A_fifo_where_an_array_should_be_skips_that_run_at_once_and_serves_the_others()
+    {
+        using var folder = new TemporaryFolder();
+        ViewerFixtureRun.Write(Path.Combine(folder.Path, "good"), points: 12);
+        var bad = Path.Combine(folder.Path, "bad");
+        ViewerFixtureRun.Write(bad, points: 12);
+        var array = Path.Combine(bad, "scores.npy");
+        File.Delete(array);
+        UnixFactAttribute.MakeFifo(array);
+        var warnings = new List<string>();
+
+        // Opening a FIFO for reading waits for a writer that never comes: before the fix this never returned.
+        var scan = Task.Run(() => new RunCatalog(folder.Path, new RunDataCache(1 << 20), TimeSpan.Zero, warnings.Add));
+        var catalog = await scan.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(["good"], catalog.Runs.Select(r => r.Id));
+        var problem = Assert.Single(catalog.Problems);
+        Assert.Contains("arrays.scores.file", problem, StringComparison.Ordinal);
+        Assert.Contains("a regular file", problem, StringComparison.Ordinal);
+        Assert.Equal([$"skipped a run: {problem}"], warnings);
+    }
+
+    [UnixFact]
+    public async Task A_fifo_that_replaces_an_array_after_listing_is_refused_without_waiting()
+    {
+        using var folder = new TemporaryFolder();
+        ViewerFixtureRun.Write(folder.Path, points: 12);
+        var catalog = new RunCatalog(folder.Path);
+        var run = Assert.Single(catalog.Runs);
+        var array = Path.Combine(folder.Path, "scores.npy");
+        File.Delete(array);
+        UnixFactAttribute.MakeFifo(array);
+
+        var load = Task.Run(() => run.Array("scores"));
+        var error = await Assert.ThrowsAsync<DataFormatException>(() => load.WaitAsync(TimeSpan.FromSeconds(20)));
+
+        Assert.Contains("a FIFO", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(catalog.Find(run.Id)); // the others (and this run's other arrays) are still served
+        Assert.Equal(12, run.Array("labels").Values.Length);
+    }
+
+    [Fact]
+    public void A_run_list_younger_than_its_maximum_age_is_not_searched_again_and_an_older_one_is()
+    {
+        using var folder = new TemporaryFolder();
+        ViewerFixtureRun.Write(Path.Combine(folder.Path, "first"), points: 12);
+        var catalog = new RunCatalog(folder.Path, new RunDataCache(1 << 20), TimeSpan.FromMilliseconds(300), warning: null);
+
+        ViewerFixtureRun.Write(Path.Combine(folder.Path, "second"), points: 12);
+        catalog.RefreshIfStale();
+        var early = catalog.Runs.Select(r => r.Id).ToList();
+        Thread.Sleep(400);
+        catalog.RefreshIfStale();
+
+        Assert.Equal(["first"], early);
+        Assert.Equal(["first", "second"], catalog.Runs.Select(r => r.Id));
+    }
+
+    [Fact]
+    public void A_bad_run_is_reported_once_not_at_every_search()
+    {
+        using var folder = new TemporaryFolder();
+        Directory.CreateDirectory(Path.Combine(folder.Path, "bad"));
+        File.WriteAllText(Path.Combine(folder.Path, "bad", "run.json"), "{}");
+        var warnings = new List<string>();
+        var catalog = new RunCatalog(folder.Path, new RunDataCache(1 << 20), TimeSpan.Zero, warnings.Add);
+
+        catalog.Refresh();
+        catalog.Refresh();
+
+        Assert.Single(warnings);
+        Assert.Single(catalog.Problems);
     }
 
     [Theory]

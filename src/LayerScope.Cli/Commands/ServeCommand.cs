@@ -36,8 +36,13 @@ internal static class ServeCommand
         if (!ViewerServer.IsLoopback(options.Host))
             terminal.Error.WriteLine($"warning: listening on {options.Host}, which is not a loopback address: anyone who can reach this "
                 + "computer can read every run under the folder. The viewer has no login.");
-        await using var server = await ViewerServer.StartAsync(options with { AllowNonLoopback = true }, cancellationToken);
-        foreach (var problem in server.Catalog.Problems) terminal.Error.WriteLine($"warning: skipped a run: {problem}");
+        // Skipped runs (at start and whenever the list is searched again) and internal errors are told here: answers
+        // to the page carry neither absolute paths nor stack traces.
+        await using var server = await ViewerServer.StartAsync(options with
+        {
+            AllowNonLoopback = true,
+            Warning = options.Warning ?? (message => terminal.Error.WriteLine($"warning: {message}")),
+        }, cancellationToken);
         terminal.Out.WriteLine($"{server.Catalog.Runs.Count} run(s) under {server.Catalog.Directory}");
         terminal.Out.WriteLine($"LayerScope viewer: {server.Url}");
         terminal.Out.WriteLine("press Ctrl+C to stop");

@@ -32,6 +32,8 @@ public static class SettingFlags
         ("ExplainOptions.Embedding", "--embedding"),
         ("ExplainOptions.InputPath", "--input"),
         ("ExplainOptions.OutputDirectory", "--out"),
+        ("ViewerServerOptions.Port", "--port"),
+        ("ViewerServerOptions.Host", "--host"),
     ];
 
     /// <summary><paramref name="message"/> with every setting phrase replaced by its flag.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using LayerScope.Errors;
+using LayerScope.Storage;
 using LayerScope.Storage.Npy;
 
 namespace LayerScope.Runs;
@@ -26,7 +27,7 @@ public static class RunManifestReader
         RunManifest? parsed;
         try
         {
-            using var stream = File.OpenRead(file);
+            using var stream = RegularFile.OpenRead(file, file, "file");
             parsed = JsonSerializer.Deserialize<RunManifest>(stream, RunJson.Options);
         }
         catch (JsonException e)
@@ -65,7 +66,7 @@ public static class RunManifestReader
                 if (!array.File.EndsWith(".npy", StringComparison.Ordinal)) Fail(field + ".file", "an .npy file", Quote(array.File));
                 var path = RunPaths.Resolve(folder, array.File, file, field + ".file");
                 long[] shape;
-                using (var stream = File.OpenRead(path)) shape = NpyReader.ReadHeader(stream, path).Shape;
+                using (var stream = RegularFile.OpenRead(path, file, field + ".file")) shape = NpyReader.ReadHeader(stream, path).Shape;
                 if (shape.Length == 0 || shape[0] != manifest.Points)
                     Fail(field, $"a first axis of {manifest.Points} (the points)", $"shape [{string.Join(", ", shape)}] in {array.File}");
                 _shapes[name] = shape;
@@ -183,10 +184,9 @@ public static class RunManifestReader
         private T ReadJson<T>(string? relative, string field, string expected)
         {
             if (relative is null || !relative.EndsWith(".json", StringComparison.Ordinal)) Fail(field, "a .json file", Quote(relative));
-            var path = RunPaths.Resolve(folder, relative, file, field);
             try
             {
-                using var stream = File.OpenRead(path);
+                using var stream = RunPaths.OpenRead(folder, relative, file, field);
                 return JsonSerializer.Deserialize<T>(stream, RunJson.Options) ?? Fail<T>(field, expected, $"null in '{relative}'");
             }
             catch (JsonException e)

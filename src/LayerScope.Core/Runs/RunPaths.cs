@@ -1,4 +1,5 @@
 using LayerScope.Errors;
+using LayerScope.Storage;
 
 namespace LayerScope.Runs;
 
@@ -52,6 +53,13 @@ public static class RunPaths
         if (!File.Exists(full)) throw new DataFormatException(manifestFile, field, "an existing file", $"'{relative}' (no such file)");
         return full;
     }
+
+    /// <summary>Opens <paramref name="relative"/> inside <paramref name="runFolder"/> for reading, once it is resolved
+    /// (<see cref="Resolve"/>) and only when it is a regular file (<see cref="RegularFile"/>): a FIFO named like an array
+    /// must not make a reader wait forever.</summary>
+    /// <exception cref="DataFormatException">As <see cref="Resolve"/>, or the file is a FIFO, socket or terminal.</exception>
+    public static FileStream OpenRead(string runFolder, string? relative, string manifestFile, string field) =>
+        RegularFile.OpenRead(Resolve(runFolder, relative, manifestFile, field), manifestFile, field);
 
     private static bool IsInside(string root, string path) =>
         path.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal);

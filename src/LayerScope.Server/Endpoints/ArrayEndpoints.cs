@@ -14,14 +14,7 @@ internal static class ArrayEndpoints
 {
     public const string ShapeHeader = "X-LayerScope-Shape";
 
-    /// <summary>Neighbour queries running at once, at most one per core: each is a GEMM over every point, so more in
-    /// parallel only adds memory; a query that cannot start within <see cref="QueueWait"/> gets 503 with Retry-After.</summary>
-    private static readonly SemaphoreSlim HeavyQueries = new(Math.Max(1, Environment.ProcessorCount));
-
-    /// <summary>How long a neighbour query waits for its turn before the server says it is busy.</summary>
-    private static readonly TimeSpan QueueWait = TimeSpan.FromSeconds(10);
-
-    public static void Map(IEndpointRouteBuilder app, RunCatalog catalog)
+    public static void Map(IEndpointRouteBuilder app, RunCatalog catalog, NeighborQueries queries)
     {
         app.MapGet("/api/runs/{id}/arrays/{name}", async (HttpContext context, string id, string name) =>
         {
@@ -43,32 +36,21 @@ internal static class ArrayEndpoints
             var k = RunLookup.Count(query["k"], "k", 10);
             if (k is < 1 or > 1000) throw ApiException.BadRequest($"'k' must be between 1 and 1000; got {k}.");
             var index = run.NeighborIndex(name);
-            var others = index.Data.Rows - 1;
+            var others = index.Index.Data.Rows - 1;
             var neighbors = new List<Neighbor>();
             if (others > 0)
             {
-                if (!await HeavyQueries.WaitAsync(QueueWait, context.RequestAborted))
+                // One more than asked: the point itself (distance 0) is among the nearest and is left out.
+                var graph = await queries.RunAsync(index, point, Math.Min(k, others) + 1, context.RequestAborted);
+                if (graph is null)
                 {
                     context.Response.Headers.RetryAfter = "2";
                     return Results.Json(new { error = "the server is busy with other neighbour queries; try again shortly." }, statusCode: StatusCodes.Status503ServiceUnavailable);
                 }
-                try
-                {
-                    var row = new DenseMatrix(index.Data.Row(point).ToArray(), 1, index.Data.Columns);
-                    // One index answers one query at a time: libtorch's GEMM on shared operands failed internal
-                    // assertions when many requests hit one index at once.
-                    KnnGraph graph;
-                    // One more than asked: the point itself (distance 0) is among the nearest and is left out.
-                    lock (index) graph = index.Query(row, Math.Min(k, others) + 1, context.RequestAborted);
-                    var found = graph.NeighborsOf(0);
-                    var distances = graph.DistancesOf(0);
-                    for (int i = 0; i < found.Length && neighbors.Count < Math.Min(k, others); i++)
-                        if (found[i] != point) neighbors.Add(new Neighbor(found[i], distances[i]));
-                }
-                finally
-                {
-                    HeavyQueries.Release();
-                }
+                var found = graph.NeighborsOf(0);
+                var distances = graph.DistancesOf(0);
+                for (int i = 0; i < found.Length && neighbors.Count < Math.Min(k, others); i++)
+                    if (found[i] != point) neighbors.Add(new Neighbor(found[i], distances[i]));
             }
             return Results.Json(new NeighborsAnswer(point, name, neighbors));
         });

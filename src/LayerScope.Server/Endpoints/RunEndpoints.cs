@@ -11,7 +11,7 @@ internal static class RunEndpoints
     {
         app.MapGet("/api/runs", () =>
         {
-            catalog.Refresh();
+            catalog.RefreshIfStale();
             return Results.Json(catalog.Runs.Select(r => new RunSummary(r.Id, r.Manifest.Title, r.Manifest.Source, r.Manifest.Points)));
         });
 

@@ -5,12 +5,13 @@ namespace LayerScope.Server.Endpoints;
 /// <summary>Finds the run and parses the numbers a request names, turning every miss into a 400 or 404 answer.</summary>
 internal static class RunLookup
 {
-    /// <summary>The run <paramref name="id"/>; the catalog is searched again once before answering 404, so a run
-    /// written after the list was loaded is found.</summary>
+    /// <summary>The run <paramref name="id"/>; the catalog is searched again (unless it just was) before answering
+    /// 404, so a run written after the list was loaded is found, and unknown ids cannot make the server search the
+    /// folder for every request.</summary>
     public static ServedRun Run(RunCatalog catalog, string id)
     {
         if (catalog.Find(id) is { } run) return run;
-        catalog.Refresh();
+        catalog.RefreshIfStale();
         return catalog.Find(id) ?? throw ApiException.NotFound($"there is no run '{id}'.");
     }
 

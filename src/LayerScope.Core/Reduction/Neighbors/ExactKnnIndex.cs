@@ -13,6 +13,7 @@ public sealed class ExactKnnIndex : IKnnIndex
 {
     private readonly DenseMatrix _search;
     private readonly int _threads;
+    private float[]? _pointNorms;
 
     /// <summary>Indexes <paramref name="data"/> (not copied for Euclidean; normalised once for cosine).</summary>
     public ExactKnnIndex(DenseMatrix data, DistanceMetric metric = DistanceMetric.Euclidean, int threads = 0)
@@ -60,11 +61,14 @@ public sealed class ExactKnnIndex : IKnnIndex
         // One score buffer, reused: managed memory shared with libtorch (GEMM writes it in place, C# selects from it).
         // Fresh GEMM outputs of tens of megabytes are slower than the GEMM itself (page faults on new mappings).
         int block = (int)Math.Clamp(8_000_000L / Math.Max(1, n), 16, Math.Max(16, Math.Min(m, 2048)));
-        var scores = new float[(long)block * n];
+        // Rows past the last query are never written: one query over a million points needs 4 MB, not 64.
+        int rowsHeld = Math.Min(block, m);
+        var scores = new float[(long)rowsHeld * n];
         using var scope = torch.NewDisposeScope();
         var points = torch.from_array(_search.Values).view(n, d);
-        var pointNorms = points.square().sum(1).view(1, n);
-        var scoreTensor = torch.from_array(scores).view(block, n);
+        // ‖x‖² once per index, not per call: for a million points of 50 units the square alone was 200 MB a query.
+        var pointNorms = Metric == DistanceMetric.Euclidean ? torch.from_array(PointNorms(points)).view(1, n) : null;
+        var scoreTensor = torch.from_array(scores).view(rowsHeld, n);
         var queryTensor = torch.from_array(queries.Values).view(m, d);
         for (int start = 0; start < m; start += block)
         {
@@ -77,7 +81,7 @@ public sealed class ExactKnnIndex : IKnnIndex
                 // Ranking only needs ‖x‖² − 2 q·x (‖q‖² is the same along a row); for cosine, −q·x.
                 if (Metric == DistanceMetric.Euclidean)
                 {
-                    target.copy_(pointNorms.expand(length, n));
+                    target.copy_(pointNorms!.expand(length, n));
                     target.addmm_(q, points.t(), beta: 1, alpha: -2);
                 }
                 else
@@ -114,5 +118,13 @@ public sealed class ExactKnnIndex : IKnnIndex
             });
         }
         return new KnnGraph(indices, distances, m, k, Metric);
+    }
+
+    private float[] PointNorms(Tensor points)
+    {
+        if (Volatile.Read(ref _pointNorms) is { } known) return known;
+        using var scope = torch.NewDisposeScope();
+        var norms = points.square().sum(1).data<float>().ToArray();
+        return Interlocked.CompareExchange(ref _pointNorms, norms, null) ?? norms;
     }
 }
