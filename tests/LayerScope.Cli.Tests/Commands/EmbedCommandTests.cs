@@ -112,4 +112,20 @@ public class EmbedCommandTests
         Assert.Equal(umap.Neighbors, Value("--neighbors"));
         Assert.Equal(umap.MinDist, Value("--min-dist"));
     }
+
+    [Fact]
+    public void Tsne_with_its_pca_start_and_exact_neighbours_ignores_the_seed_and_the_help_says_so()
+    {
+        using var folder = new TemporaryFolder();
+        var (x, _) = WriteClusters(folder, 200);
+        string a = folder.File("a.npy"), b = folder.File("b.npy");
+
+        var first = Run("embed", x, "--method", "tsne", "--iterations", "60", "--perplexity", "15", "--threads", "1", "--seed", "1", "--out", a);
+        var second = Run("embed", x, "--method", "tsne", "--iterations", "60", "--perplexity", "15", "--threads", "1", "--seed", "99", "--out", b);
+        var help = Run("embed", "--help");
+
+        Assert.True(first.Code == 0 && second.Code == 0, first.Error + second.Error);
+        Assert.Equal(NpyReader.Read(a).ToFloat32(), NpyReader.Read(b).ToFloat32());
+        Assert.Contains("every seed gives the same embedding", help.Output.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
 }

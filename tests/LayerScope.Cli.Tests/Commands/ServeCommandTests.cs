@@ -52,4 +52,41 @@ public class ServeCommandTests
 
         Assert.Contains("warning: listening on 0.0.0.0", run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_run_that_cannot_be_read_is_warned_about_once_and_the_others_are_served()
+    {
+        using var folder = new TemporaryFolder();
+        ViewerFixtureRun.Write(Path.Combine(folder.Path, "run"), points: 12);
+        Directory.CreateDirectory(Path.Combine(folder.Path, "bad"));
+        File.WriteAllText(Path.Combine(folder.Path, "bad", "run.json"), "{}");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var code = await ServeCommand.RunAsync(new ViewerServerOptions { Directory = folder.Path, Port = 0, RunListMaxAge = TimeSpan.Zero },
+            CliTerminal.Recording(output, error), stop.Token, started: server =>
+            {
+                using var client = new HttpClient();
+                client.GetStringAsync(new Uri(server.Url, "api/runs")).GetAwaiter().GetResult();
+                stop.Cancel();
+            });
+
+        Assert.Equal(0, code);
+        var warning = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("warning: skipped a run: ", warning, StringComparison.Ordinal);
+        Assert.Contains("1 run(s) under", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_host_address_this_computer_lacks_is_a_user_error_naming_the_flag()
+    {
+        using var folder = new TemporaryFolder();
+
+        var run = CliRun.Of("serve", folder.Path, "--host", "192.0.2.1", "--port", "0");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("192.0.2.1 is not an address of this computer (--host)", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", run.Error, StringComparison.OrdinalIgnoreCase);
+    }
 }

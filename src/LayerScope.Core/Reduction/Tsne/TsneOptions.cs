@@ -66,7 +66,10 @@ public sealed record TsneOptions
     public KnnMethod Neighbors { get; init; } = KnnMethod.Auto;
 
     /// <summary>Seed of every random choice; equal seeds and settings give equal embeddings. The optimizer does not
-    /// depend on the thread count; the PCA start goes through libtorch, whose rounding may.</summary>
+    /// depend on the thread count; the PCA start goes through libtorch, whose rounding may. With the PCA start, exact
+    /// neighbours and exact PCA (up to <see cref="KnnSearch.ExactLimit"/> points and
+    /// <see cref="Pca.PcaReducer.ExactColumnLimit"/> columns) nothing is random, so the seed has no effect (as in
+    /// openTSNE); a random start (<see cref="TsneInitializationMethod.Random"/>) or approximate neighbours use it.</summary>
     public int Seed { get; init; }
 
     /// <summary>Threads for libtorch and the parallel loops; 0 uses every core.</summary>
