@@ -47,7 +47,9 @@ public static class ViewerFirstFrame
         return node.ExitCode;
     }
 
-    private static void WriteRun(string folder, int n)
+    /// <summary>Writes the benchmark run: <paramref name="n"/> points in 10 classes, 8-unit activations, two 2-D
+    /// epochs, a category and a number column (also the run of <see cref="ViewerLoad"/>).</summary>
+    internal static void WriteRun(string folder, int n)
     {
         const int classes = 10, units = 8;
         var random = new Random(12345);
