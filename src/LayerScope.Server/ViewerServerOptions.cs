@@ -49,7 +49,7 @@ public sealed record ViewerServerOptions
         var problems = new List<string>();
         if (Port is < 0 or > 65535)
             problems.Add($"ViewerServerOptions.Port: {Port} is out of range; use 1 to 65535, or 0 for any free port.");
-        if (CacheBytes < 0) problems.Add($"ViewerServerOptions.CacheBytes: {CacheBytes} is negative; use 0 or more bytes.");
+        if (CacheBytes < 0) problems.Add("ViewerServerOptions.CacheBytes must not be negative.");
         if (RunListMaxAge < TimeSpan.Zero) problems.Add($"ViewerServerOptions.RunListMaxAge: {RunListMaxAge} is negative.");
         if (MaxConcurrentNeighborQueries < 1)
             problems.Add($"ViewerServerOptions.MaxConcurrentNeighborQueries: {MaxConcurrentNeighborQueries}; use 1 or more.");

@@ -15,12 +15,18 @@ internal static class ServeCommand
         var directory = new Argument<string>("DIR") { Description = "The folder holding runs (run.json in it or in sub-folders down to three levels)." };
         var port = new Option<int>("--port") { Description = "The TCP port (0: any free port).", DefaultValueFactory = _ => defaults.Port };
         var host = new Option<string>("--host") { Description = "The address to listen on. Anything but loopback lets other computers read the runs.", DefaultValueFactory = _ => defaults.Host };
-        var command = new Command("serve", "Show the runs under a folder in the browser: scatter plots, neighbours, inputs, over epochs.") { directory, port, host };
+        var cache = new Option<int>("--cache-mb")
+        {
+            Description = "The most MiB of run data (arrays, strings, neighbour indexes) kept in memory; what was used longest ago is read again when needed.",
+            DefaultValueFactory = _ => (int)(defaults.CacheBytes >> 20),
+        };
+        var command = new Command("serve", "Show the runs under a folder in the browser: scatter plots, neighbours, inputs, over epochs.") { directory, port, host, cache };
         command.SetAction((parse, cancellationToken) => RunAsync(new ViewerServerOptions
         {
             Directory = parse.GetValue(directory)!,
             Port = parse.GetValue(port),
             Host = parse.GetValue(host)!,
+            CacheBytes = (long)parse.GetValue(cache) << 20,
         }, terminal, cancellationToken));
         return command;
     }

@@ -34,6 +34,7 @@ public static class SettingFlags
         ("ExplainOptions.OutputDirectory", "--out"),
         ("ViewerServerOptions.Port", "--port"),
         ("ViewerServerOptions.Host", "--host"),
+        ("ViewerServerOptions.CacheBytes", "--cache-mb"),
     ];
 
     /// <summary><paramref name="message"/> with every setting phrase replaced by its flag.</summary>

@@ -45,11 +45,11 @@ public static class OnnxActivationCapture
         var keys = UniqueKeys(options.Layers);
 
         // Beside the output, like every other temporary: a killed capture leaves nothing in the system temp folder,
-        // and the next write into the output's folder removes what it left.
-        var parts = options.OutputPath is null
-            ? Directory.CreateTempSubdirectory(OutputTemporaries.Prefix)
-            : Directory.CreateDirectory(OutputTemporaries.Beside(options.OutputPath, OutputTemporaries.StagingKind));
-        if (options.OutputPath is not null) OutputTemporaries.CleanStale(Path.GetDirectoryName(parts.FullName)!);
+        // and the next write into the output's folder removes what it left. A capture kept in memory stages its
+        // parts in the temp folder, named the same way, so the next such capture removes what a killed one left.
+        var partsTarget = options.OutputPath ?? Path.Combine(Path.GetTempPath(), "capture");
+        var parts = Directory.CreateDirectory(OutputTemporaries.Beside(partsTarget, OutputTemporaries.StagingKind));
+        OutputTemporaries.CleanStale(Path.GetDirectoryName(parts.FullName)!);
         var writers = tensors.ToDictionary(t => t, t => new CapturedTensorWriter(t, Path.Combine(parts.FullName, $"{tensors.IndexOf(t)}.npy"), axes[t].Axis, axes[t].PerRow), StringComparer.Ordinal);
         try
         {

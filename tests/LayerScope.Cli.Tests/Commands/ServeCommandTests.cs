@@ -89,4 +89,15 @@ public class ServeCommandTests
         Assert.Contains("192.0.2.1 is not an address of this computer (--host)", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("internal error", run.Error, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public void A_negative_cache_size_is_refused_naming_the_flag()
+    {
+        using var folder = new TemporaryFolder();
+
+        var run = CliRun.Of("serve", folder.Path, "--cache-mb", "-1", "--port", "0");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--cache-mb must not be negative", run.Error, StringComparison.Ordinal);
+    }
 }

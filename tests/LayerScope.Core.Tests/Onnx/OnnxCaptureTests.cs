@@ -99,6 +99,27 @@ public sealed class OnnxCaptureTests
     }
 
     [OnnxFact("mlp.onnx")]
+    public void A_capture_in_memory_removes_what_a_killed_one_left_in_the_temp_folder()
+    {
+        // What a capture killed with -9 leaves: its parts folder, named by OutputTemporaries, of a process now gone.
+        var stale = Path.Combine(Path.GetTempPath(), $".layerscope-tmp-{int.MaxValue - 1}-{Guid.NewGuid():N}-staging-capture");
+        Directory.CreateDirectory(stale);
+        File.WriteAllBytes(Path.Combine(stale, "0.npy"), new byte[1000]);
+        Directory.SetLastWriteTimeUtc(stale, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        try
+        {
+            CaptureInMemory("mlp.onnx", "mlp_input.npy", "act");
+
+            Assert.False(Directory.Exists(stale));
+        }
+        finally
+        {
+            if (Directory.Exists(stale)) Directory.Delete(stale, recursive: true);
+        }
+    }
+
+    [OnnxFact("mlp.onnx")]
     public void An_unknown_layer_lists_near_matches()
     {
         var model = OnnxModel.Open(TestData.OnnxFile("mlp.onnx"));
