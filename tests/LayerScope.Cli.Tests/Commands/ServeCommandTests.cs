@@ -78,26 +78,17 @@ public class ServeCommandTests
         Assert.Contains("1 run(s) under", output.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_host_address_this_computer_lacks_is_a_user_error_naming_the_flag()
+    [Theory]
+    [InlineData("--host", "192.0.2.1", "192.0.2.1 is not an address of this computer (--host)")]
+    [InlineData("--cache-mb", "-1", "--cache-mb must not be negative")]
+    public void A_setting_the_server_cannot_use_is_a_user_error_naming_the_flag(string flag, string value, string message)
     {
         using var folder = new TemporaryFolder();
 
-        var run = CliRun.Of("serve", folder.Path, "--host", "192.0.2.1", "--port", "0");
+        var run = CliRun.Of("serve", folder.Path, flag, value, "--port", "0");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("192.0.2.1 is not an address of this computer (--host)", run.Error, StringComparison.Ordinal);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("internal error", run.Error, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
-    public void A_negative_cache_size_is_refused_naming_the_flag()
-    {
-        using var folder = new TemporaryFolder();
-
-        var run = CliRun.Of("serve", folder.Path, "--cache-mb", "-1", "--port", "0");
-
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("--cache-mb must not be negative", run.Error, StringComparison.Ordinal);
     }
 }
