@@ -51,6 +51,9 @@ export class DynamicsPanel {
   private kind: string | null = null;
   /** The epoch marked in the plots: the slider's when its embedding has epochs, else the last one clicked. */
   private epoch: number | null = null;
+  /** The network shown: its index in the run's dynamics. */
+  private index = -1;
+  private networkPicker: HTMLSelectElement | null = null;
 
   constructor(
     private readonly store: ViewerStore,
@@ -64,12 +67,28 @@ export class DynamicsPanel {
         if (epoch !== undefined) this.mark(epoch);
       },
     );
+    // A run of several networks names its layers "network/layer": showing one network's layer shows its dynamics.
+    store.watch(
+      (s) => s.series?.layer,
+      (layer) => {
+        const run = this.store.state.run;
+        const entries = run?.manifest.dynamics ?? [];
+        const index = layer === undefined ? -1 : entries.findIndex((e) => layer.startsWith(`${e.network}/`));
+        if (run && index >= 0 && index !== this.index && this.networkPicker) {
+          this.networkPicker.value = String(index);
+          void this.load(run, index, this.networkPicker);
+        }
+      },
+    );
   }
+
 
   /** Shows the first network's dynamics of `run`, or hides the panel when it has none. */
   async open(run: Run): Promise<void> {
     const entries = run.manifest.dynamics ?? [];
     this.dynamics = null;
+    this.index = -1;
+    this.networkPicker = null;
     this.section.hidden = entries.length === 0;
     replaceChildren(this.section);
     if (entries.length === 0) {
@@ -79,11 +98,16 @@ export class DynamicsPanel {
     const network = el("select", { id: "dynamics-network", "aria-label": "network" });
     entries.forEach((e, i) => network.append(option(String(i), e.network, i === 0)));
     network.addEventListener("change", () => void this.load(run, Number(network.value), network));
-    await this.load(run, 0, network);
+    this.networkPicker = network;
+    const layer = this.store.state.series?.layer;
+    const matching = layer === undefined ? -1 : entries.findIndex((e) => layer.startsWith(`${e.network}/`));
+    network.value = String(Math.max(0, matching));
+    await this.load(run, Math.max(0, matching), network);
   }
 
   private async load(run: Run, index: number, network: HTMLSelectElement): Promise<void> {
     try {
+      this.index = index;
       const answer = await this.request.run((signal) => getDynamics(run.id, index, signal));
       if (!answer.latest || this.store.state.run !== run) return;
       this.dynamics = answer.value;
