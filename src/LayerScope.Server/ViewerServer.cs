@@ -103,6 +103,7 @@ public sealed class ViewerServer : IAsyncDisposable
         RunEndpoints.Map(app, catalog);
         ArrayEndpoints.Map(app, catalog, neighbors);
         PointEndpoints.Map(app, catalog);
+        DynamicsEndpoints.Map(app, catalog);
         app.MapGet("/", () => assets.HasIndex
             ? Results.Stream(assets.GetFileInfo("index.html").CreateReadStream(), "text/html; charset=utf-8")
             : Results.Content(FallbackIndexPage.Html, "text/html; charset=utf-8"));

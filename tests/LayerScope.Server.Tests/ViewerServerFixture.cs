@@ -4,7 +4,8 @@ using LayerScope.Testing;
 namespace LayerScope.Server.Tests;
 
 /// <summary>One server for the API tests, on 127.0.0.1 and a free port, over a folder of fixture runs: "text" at the
-/// top level and, one and two levels down, runs with values, sequence and image inputs.</summary>
+/// top level and, one and two levels down, runs with values, sequence and image inputs; the image run has training
+/// dynamics.</summary>
 public sealed class ViewerServerFixture : IAsyncLifetime
 {
     private readonly TemporaryFolder _folder = new();
@@ -28,7 +29,7 @@ public sealed class ViewerServerFixture : IAsyncLifetime
         TextRun = ViewerFixtureRun.Write(Path.Combine(_folder.Path, "text"), points: 120, title: "Text run");
         ValuesRun = ViewerFixtureRun.Write(Path.Combine(_folder.Path, "more", "values"), points: 40, inputs: RunInputs.ValuesKind, title: "Values run");
         SequenceRun = ViewerFixtureRun.Write(Path.Combine(_folder.Path, "more", "deeper", "sequence"), points: 30, inputs: RunInputs.SequenceKind, title: "Sequence run");
-        ImageRun = ViewerFixtureRun.Write(Path.Combine(_folder.Path, "image"), points: 20, inputs: RunInputs.ImageKind, title: "Image run");
+        ImageRun = ViewerFixtureRun.Write(Path.Combine(_folder.Path, "image"), points: 20, inputs: RunInputs.ImageKind, title: "Image run", dynamics: true);
         Server = await ViewerServer.StartAsync(new ViewerServerOptions { Directory = _folder.Path, Port = 0 });
         Client = new HttpClient { BaseAddress = Server.Url };
     }

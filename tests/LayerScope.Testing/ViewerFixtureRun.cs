@@ -1,3 +1,4 @@
+using LayerScope.Dynamics;
 using LayerScope.Reduction;
 using LayerScope.Runs;
 
@@ -62,10 +63,11 @@ public sealed record ViewerFixtureRun
     /// <param name="inputs">"text" (with highlights), "values", "sequence" or "image" (4 × 3 pixels).</param>
     /// <param name="title">The run's title.</param>
     /// <param name="seed">Seed of the random values.</param>
+    /// <param name="dynamics">Also record <see cref="Dynamics"/> as the run's training dynamics.</param>
     /// <param name="stepsEmbedding">Also write a 2-D PCA-like embedding of layer "net/steps" (array "steps-2d": the
     /// first two of each point's flattened [T·U] step values), so that the viewer can show that layer.</param>
     public static ViewerFixtureRun Write(string folder, int points = 120, string inputs = RunInputs.TextKind, string title = "Fixture run", int seed = 1,
-        bool stepsEmbedding = false)
+        bool stepsEmbedding = false, bool dynamics = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(points, 12);
         var random = new Random(seed);
@@ -127,11 +129,60 @@ public sealed record ViewerFixtureRun
             default:
                 throw new ArgumentException($"Unknown input kind '{inputs}'.", nameof(inputs));
         }
+        if (dynamics) writer.AddDynamics(Dynamics);
         writer.Write();
         return new ViewerFixtureRun
         {
             Folder = writer.Folder, Points = points, Hidden = hidden, StepValues = steps, Labels = labels, Scores = scores,
             Notes = notes, Texts = texts, InputValues = x, Lengths = lengths, InputKind = inputs,
+        };
+    }
+
+    /// <summary>The layer name of <see cref="Dynamics"/> that is markup, and must show as text.</summary>
+    public const string MarkupLayer = "<img src=x onerror=alert(3)>";
+
+    /// <summary>Training dynamics over the fixture's two epochs: a Linear layer "fc1" (weights and gradients), a ReLU
+    /// "relu1" whose unit 1 never fires (dead), and a Linear layer named <see cref="MarkupLayer"/> whose gradient is
+    /// vanishing. Histograms are counted by <see cref="HistogramBinning"/>, so their bins are those a recorder makes.</summary>
+    public static TrainingDynamics Dynamics { get; } = MakeDynamics();
+
+    private static TrainingDynamics MakeDynamics()
+    {
+        LayerDynamics Linear(string name, double[] norms, int seed)
+        {
+            var random = new Random(seed);
+            var weights = new HistogramBinning(HistogramKind.Weights);
+            var gradients = new HistogramBinning(HistogramKind.WeightGradients);
+            for (int epoch = 1; epoch <= 2; epoch++)
+            {
+                // The weights spread out from epoch 1 to 2, so the bands widen and the ridges differ.
+                weights.Add(epoch, [Enumerable.Range(0, 200).Select(_ => (float)((random.NextDouble() - 0.5) * epoch)).ToArray()]);
+                gradients.Add(epoch, [Enumerable.Range(0, 200).Select(_ => (float)((random.NextDouble() - 0.5) * norms[epoch - 1])).ToArray()]);
+            }
+            return new LayerDynamics
+            {
+                Name = name, ModuleType = "Linear", Histograms = [weights.Result(), gradients.Result()], GradientNorms = norms, UpdateRatios = [1e-3, 8e-4],
+            };
+        }
+        var activations = new HistogramBinning(HistogramKind.Activations);
+        activations.Add(1, [[0, 0, 0.5f, 1, 2, 0, 0.25f, 3]]);
+        activations.Add(2, [[0, 0, 1, 2, 4, 0, 0.5f, 6]]);
+        return new TrainingDynamics
+        {
+            Network = "fixture-net",
+            LossName = "cross-entropy",
+            Checkpoints = [new DynamicsCheckpoint(1, 10, 0.9, 0.6, 1.1, 0.55, 0.01), new DynamicsCheckpoint(2, 20, 0.4, 0.85, 0.7, 0.75, 0.01)],
+            GradientNorms = [0.6, 0.35],
+            Layers =
+            [
+                Linear("fc1", [0.5, 0.3], 1),
+                new LayerDynamics
+                {
+                    Name = "relu1", ModuleType = "ReLU", Histograms = [activations.Result()], GradientNorms = [double.NaN, double.NaN],
+                    UpdateRatios = [double.NaN, double.NaN], UnitActivity = [[0.5, 0, 1], [0.4, 0, 0.9]],
+                },
+                Linear(MarkupLayer, [1e-6, 1e-9], 2),
+            ],
         };
     }
 

@@ -1,15 +1,22 @@
 using System.CommandLine;
 using LayerScope.Cli.Terminal;
+using LayerScope.Workflows.TensorBoard;
 
 namespace LayerScope.Cli.Demos;
 
-/// <summary>The settings every demo's options record shares with the command line: --data, --out, --seed, --epochs.</summary>
+/// <summary>The settings every demo's options record shares with the command line: --data, --out, --seed, --epochs,
+/// --tensorboard.</summary>
 /// <param name="DataDirectory">The data folder; null for the default choice.</param>
 /// <param name="OutputDirectory">Where the report goes.</param>
 /// <param name="Seed">The random seed.</param>
 /// <param name="Epochs">Training epochs; null for a demo that does not train by epochs.</param>
 /// <param name="ReadsData">Whether the demo reads a data folder (and so takes --data).</param>
-public sealed record DemoSharedSettings(string? DataDirectory, string OutputDirectory, int Seed, int? Epochs, bool ReadsData = true);
+public sealed record DemoSharedSettings(string? DataDirectory, string OutputDirectory, int Seed, int? Epochs, bool ReadsData = true)
+{
+    /// <summary>Where to write a TensorBoard log folder of the run after it is written (--tensorboard); none when null.
+    /// Every demo trains, records its training dynamics and so can write one.</summary>
+    public string? TensorBoardDirectory { get; init; }
+}
 
 /// <summary>An options record the command line can fill: it says its shared settings and takes them back.</summary>
 internal interface IDemoSettings<out TSelf>
@@ -37,6 +44,13 @@ internal abstract class DemoDefinition<TOptions> : IDemo where TOptions : class,
     /// <summary>Runs the demo (with progress) and prints what a person wants to see afterwards.</summary>
     protected abstract void Run(TOptions options, CliTerminal terminal, CancellationToken cancellationToken);
 
+    /// <summary>Prints how to open the TensorBoard folder a demo wrote, when it wrote one.</summary>
+    protected static void PrintTensorBoard(CliTerminal terminal, TensorBoardExportResult? export)
+    {
+        ArgumentNullException.ThrowIfNull(terminal);
+        if (export is not null) terminal.Out.WriteLine($"tensorboard --logdir {export.OutputDirectory}");
+    }
+
     public void Configure(Command command, CliTerminal terminal)
     {
         var defaults = new TOptions();
@@ -51,6 +65,7 @@ internal abstract class DemoDefinition<TOptions> : IDemo where TOptions : class,
                 OutputDirectory = parse.GetValue(common.Output) ?? shared.OutputDirectory,
                 Seed = parse.GetValue(common.Seed),
                 Epochs = common.Epochs is null ? null : parse.GetValue(common.Epochs),
+                TensorBoardDirectory = parse.GetValue(common.TensorBoard),
             };
             Run(own(parse, defaults.WithShared(given)), terminal, cancellationToken);
             return Task.FromResult(0);

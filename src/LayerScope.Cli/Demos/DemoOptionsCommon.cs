@@ -8,10 +8,11 @@ namespace LayerScope.Cli.Demos;
 /// <param name="Output">--out.</param>
 /// <param name="Seed">--seed.</param>
 /// <param name="Epochs">--epochs, for demos that train by epochs; null for the others.</param>
-internal sealed record DemoOptionsCommon(Option<string?>? Data, Option<string?> Output, Option<int> Seed, Option<int>? Epochs)
+/// <param name="TensorBoard">--tensorboard: every demo trains and can write a TensorBoard log folder.</param>
+internal sealed record DemoOptionsCommon(Option<string?>? Data, Option<string?> Output, Option<int> Seed, Option<int>? Epochs, Option<string?> TensorBoard)
 {
-    /// <summary>Adds --data (when <paramref name="data"/>), --out, --seed and --epochs (when <paramref name="epochs"/>
-    /// is given) to <paramref name="command"/>, with the demo's defaults.</summary>
+    /// <summary>Adds --data (when <paramref name="data"/>), --out, --seed, --epochs (when <paramref name="epochs"/>
+    /// is given) and --tensorboard to <paramref name="command"/>, with the demo's defaults.</summary>
     public static DemoOptionsCommon AddTo(Command command, string outputFolder, int seed, int? epochs = null, bool data = true)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -19,8 +20,9 @@ internal sealed record DemoOptionsCommon(Option<string?>? Data, Option<string?> 
             data ? new Option<string?>("--data") { Description = "Data folder (default: LAYERSCOPE_DATA, else the per-user cache)." } : null,
             new Option<string?>("--out") { Description = $"Output folder for the report, figures, metrics and arrays (default {outputFolder})." },
             new Option<int>("--seed") { Description = "Random seed; equal seeds give equal results.", DefaultValueFactory = _ => seed },
-            epochs is int count ? new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => count } : null);
-        foreach (var option in new Option?[] { common.Data, common.Output, common.Seed, common.Epochs })
+            epochs is int count ? new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => count } : null,
+            new Option<string?>("--tensorboard") { Description = "Also write a TensorBoard log folder here (training curves, histograms, projector)." });
+        foreach (var option in new Option?[] { common.Data, common.Output, common.Seed, common.Epochs, common.TensorBoard })
             if (option is not null) command.Options.Add(option);
         return common;
     }

@@ -1,6 +1,7 @@
 // The pipeline's vocabulary, which every demo composes: one list here instead of the same twenty lines atop each demo.
 global using LayerScope.Capture;
 global using LayerScope.Data;
+global using LayerScope.Dynamics;
 global using LayerScope.Evaluation;
 global using LayerScope.Models;
 global using LayerScope.Models.Zoo;
@@ -14,5 +15,7 @@ global using LayerScope.Runs;
 global using LayerScope.Storage;
 global using LayerScope.Storage.Npy;
 global using LayerScope.Training;
+global using LayerScope.Training.Dynamics;
 global using LayerScope.Workflows;
 global using LayerScope.Workflows.Sections;
+global using LayerScope.Workflows.TensorBoard;

@@ -28,4 +28,15 @@ public sealed record HistogramSeries(HistogramKind Kind, IReadOnlyList<int> Epoc
     /// <summary>The common bin width.</summary>
     [JsonIgnore]
     public double BinWidth => Histograms.Count == 0 ? double.NaN : Histograms[0].BinWidth;
+
+    /// <summary>TensorBoard's distribution levels: the minimum, the normal distribution's ±1.5σ, ±1σ, ±0.5σ points, the
+    /// median and the maximum (the report's and the viewer's bands both use them).</summary>
+    public static IReadOnlyList<double> DistributionLevels { get; } = [0, 0.0668, 0.1587, 0.3085, 0.5, 0.6915, 0.8413, 0.9332, 1];
+
+    /// <summary>Per level of <paramref name="levels"/>, the value at that quantile for every epoch of the series.</summary>
+    public IReadOnlyList<double[]> Quantiles(IReadOnlyList<double> levels)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        return [.. levels.Select(level => Histograms.Select(h => h.Quantile(level)).ToArray())];
+    }
 }

@@ -55,6 +55,9 @@ public sealed record RunManifest
     /// <summary>2-D or 3-D coordinates, [N, dims].</summary>
     public IReadOnlyList<RunEmbedding> Embeddings { get; init; } = [];
 
+    /// <summary>Training dynamics, one per network trained (absent in runs written before they existed: empty).</summary>
+    public IReadOnlyList<RunDynamics> Dynamics { get; init; } = [];
+
     /// <summary>Whether <paramref name="name"/> may name an array: letters, digits, '.', '_' and '-' only, since the
     /// name is a URL path segment of the viewer's API (<c>/api/runs/{id}/arrays/{name}</c>) and the server refuses
     /// encoded separators.</summary>

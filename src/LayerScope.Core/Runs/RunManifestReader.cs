@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using LayerScope.Dynamics;
 using LayerScope.Errors;
 using LayerScope.Storage;
 using LayerScope.Storage.Npy;
@@ -104,6 +105,19 @@ public static class RunManifestReader
                 var shape = Array(entry.Array, field + ".array");
                 if (shape.Length != 2 || shape[1] != entry.Dims)
                     Fail(field + ".array", $"[N, {entry.Dims}]", $"'{entry.Array}' of shape [{string.Join(", ", shape)}]");
+            }
+            var networks = new HashSet<string>(StringComparer.Ordinal);
+            var dynamics = Required(manifest.Dynamics, "dynamics");
+            for (int i = 0; i < dynamics.Count; i++)
+            {
+                var field = $"dynamics[{i}]";
+                var entry = dynamics[i] ?? Fail<RunDynamics>(field, "an object", "null");
+                if (string.IsNullOrWhiteSpace(entry.Network)) Fail(field + ".network", "a network name", Quote(entry.Network));
+                if (!networks.Add(entry.Network)) Fail(field + ".network", "a network named once", Quote(entry.Network));
+                if (entry.File is null || !entry.File.EndsWith(".json", StringComparison.Ordinal)) Fail(field + ".file", "a .json file", Quote(entry.File));
+                // The file's own reader checks its contents and names its fields.
+                var read = TrainingDynamicsFile.Read(RunPaths.Resolve(folder, entry.File, file, field + ".file"));
+                if (read.Network != entry.Network) Fail(field + ".network", $"the network of '{entry.File}' ({Quote(read.Network)})", Quote(entry.Network));
             }
             return manifest with { Arrays = withShapes };
         }

@@ -1,4 +1,5 @@
 using LayerScope.Arrays;
+using LayerScope.Dynamics;
 using System.Text.Json;
 using LayerScope.Reduction;
 using LayerScope.Storage;
@@ -20,6 +21,7 @@ public sealed class RunManifestWriter
     private readonly List<RunLayer> _layers = [];
     private readonly List<RunActivations> _activations = [];
     private readonly List<RunEmbedding> _embeddings = [];
+    private readonly List<RunDynamics> _dynamics = [];
     private readonly HashSet<string> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Layer, string Method), DenseMatrix> _previousEmbeddings = [];
     private RunInputs? _inputs;
@@ -232,6 +234,20 @@ public sealed class RunManifestWriter
         return aligned;
     }
 
+    /// <summary>Writes <paramref name="dynamics"/> to <paramref name="file"/> (a .json file relative to the run folder;
+    /// by default <c>{network}/dynamics.json</c>) and records it as the training dynamics of its network.</summary>
+    public RunManifestWriter AddDynamics(TrainingDynamics dynamics, string? file = null)
+    {
+        ArgumentNullException.ThrowIfNull(dynamics);
+        ArgumentException.ThrowIfNullOrWhiteSpace(dynamics.Network);
+        file ??= $"{RunManifest.ToArrayName(dynamics.Network)}/{TrainingDynamicsFile.FileName}";
+        if (!file.EndsWith(".json", StringComparison.Ordinal)) throw new ArgumentException($"A dynamics file is a .json file; '{file}' is not.", nameof(file));
+        if (_dynamics.Any(d => d.Network == dynamics.Network)) throw new ArgumentException($"The run already has dynamics of '{dynamics.Network}'.", nameof(dynamics));
+        TrainingDynamicsFile.Write(ClaimFile(file), dynamics);
+        _dynamics.Add(new RunDynamics(dynamics.Network, file));
+        return this;
+    }
+
     /// <summary>The categories of a correctness column: 0 wrong, 1 right.</summary>
     public static IReadOnlyList<string> CorrectnessCategories { get; } = ["wrong", "right"];
 
@@ -278,6 +294,7 @@ public sealed class RunManifestWriter
         Layers = [.. _layers],
         Activations = [.. _activations],
         Embeddings = [.. _embeddings],
+        Dynamics = [.. _dynamics],
     };
 
     /// <summary>Writes run.json into the run folder, atomically, and returns its path. Call it last: a reader that

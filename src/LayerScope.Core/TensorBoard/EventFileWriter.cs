@@ -8,6 +8,10 @@ namespace LayerScope.TensorBoard;
 /// (TensorBoard finds files by the "tfevents" in their name), atomically on <see cref="Save"/>: a file version event
 /// first, then the events in the order added.
 /// </summary>
+/// <remarks>Not TorchSharp's <c>SummaryWriter</c>: its <c>add_histogram</c> bins raw tensors itself, and a run keeps
+/// only counts in bins shared across epochs (dynamics.json), which must reach TensorBoard as they are; it also stamps
+/// events with the time of writing and appends to a file of its own naming, where an export must be reproducible and
+/// all-or-nothing.</remarks>
 public sealed class EventFileWriter : IDisposable
 {
     private readonly MemoryStream _buffer = new();

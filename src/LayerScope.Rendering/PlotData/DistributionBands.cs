@@ -14,7 +14,7 @@ namespace LayerScope.Rendering.PlotData;
 public sealed record DistributionBands(string Title, string XLabel, string YLabel, double[] X, double[] Levels, IReadOnlyList<double[]> Values)
 {
     /// <summary>TensorBoard's levels: the minimum, the normal distribution's ±1.5σ, ±1σ, ±0.5σ points, the median and the maximum.</summary>
-    public static IReadOnlyList<double> TensorBoardLevels { get; } = [0, 0.0668, 0.1587, 0.3085, 0.5, 0.6915, 0.8413, 0.9332, 1];
+    public static IReadOnlyList<double> TensorBoardLevels => Dynamics.HistogramSeries.DistributionLevels;
 }
 
 /// <summary>

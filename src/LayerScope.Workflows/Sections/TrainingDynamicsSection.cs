@@ -47,8 +47,7 @@ public sealed record TrainingDynamicsSection(TrainingDynamics Dynamics)
     {
         ArgumentNullException.ThrowIfNull(series);
         var levels = DistributionBands.TensorBoardLevels.ToArray();
-        return new DistributionBands(title, "epoch", valueName, [.. series.Epochs.Select(e => (double)e)], levels,
-            [.. levels.Select(level => series.Histograms.Select(h => h.Quantile(level)).ToArray())]);
+        return new DistributionBands(title, "epoch", valueName, [.. series.Epochs.Select(e => (double)e)], levels, series.Quantiles(levels));
     }
 
     /// <summary>The ridges of one series.</summary>

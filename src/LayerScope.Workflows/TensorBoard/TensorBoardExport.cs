@@ -33,7 +33,10 @@ public static class TensorBoardExport
         var manifest = RunManifestReader.Read(options.RunDirectory);
         var runFolder = Path.GetFullPath(options.RunDirectory);
         var wallTime = options.WallTime ?? DateTimeOffset.UtcNow;
-        var dynamicsFiles = Directory.EnumerateFiles(runFolder, TrainingDynamicsFile.FileName, SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        // The manifest names its dynamics; runs written before it did keep theirs beside it, found by name.
+        var dynamicsFiles = manifest.Dynamics.Count > 0
+            ? manifest.Dynamics.Select((d, i) => RunPaths.Resolve(runFolder, d.File, Path.Combine(runFolder, RunManifest.FileName), $"dynamics[{i}].file")).ToList()
+            : Directory.EnumerateFiles(runFolder, TrainingDynamicsFile.FileName, SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
 
         using var output = StagedDirectory.Create(options.OutputDirectory, MarkerFile);
         var eventFiles = new List<string>();
@@ -71,6 +74,12 @@ public static class TensorBoardExport
         output.Commit();
         return new TensorBoardExportResult(output.Target, eventFiles, networks, tensors, sprite);
     }
+
+    /// <summary>Exports the run in <paramref name="runDirectory"/> to <paramref name="outputDirectory"/> when one is given
+    /// (a workflow's "also write TensorBoard files" setting); null otherwise.</summary>
+    public static TensorBoardExportResult? RunIfAsked(string? outputDirectory, string runDirectory, IProgress<StepProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        outputDirectory is null ? null : Run(new TensorBoardExportOptions { RunDirectory = runDirectory, OutputDirectory = outputDirectory }, progress, cancellationToken);
 
     /// <summary>The events of one network's dynamics.</summary>
     public static EventFileWriter DynamicsEvents(TrainingDynamics dynamics, DateTimeOffset wallTime)

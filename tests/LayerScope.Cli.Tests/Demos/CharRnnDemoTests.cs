@@ -33,7 +33,9 @@ public class CharRnnDemoTests
         File.WriteAllText(text, SmallSource());
         var output = folder.File("out");
 
-        var run = CliRun.Of("demo", "charrnn", "--text", text, "--steps", "8", "--out", output);
+        var tensorBoard = folder.File("tensorboard");
+
+        var run = CliRun.Of("demo", "charrnn", "--text", text, "--steps", "8", "--out", output, "--tensorboard", tensorBoard);
 
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("trained on small.txt: 8 steps", run.Output);
@@ -61,6 +63,11 @@ public class CharRnnDemoTests
         Assert.Equal(["code", "string", "comment"], manifest.Columns.Single(c => c.Name == "context").Categories);
         Assert.Equal(RunInputs.TextKind, manifest.Inputs!.Kind);
         Assert.DoesNotContain("<script>", File.ReadAllText(Path.Combine(output, "context.json")), StringComparison.Ordinal);
+
+        // Every pass over the streams is an epoch; the LSTM's weights and the output layer's activations are histogrammed.
+        var values = Assert.Single(DemoTensorBoardFiles.Check(output, tensorBoard, epochs: null)).Value;
+        Assert.Contains(values, x => x.Value.Tag == "lstm1/weights");
+        Assert.Contains("tensorboard --logdir", run.Output);
     }
 
     [Fact]

@@ -14,13 +14,15 @@ public sealed class CnnDemoRun : IDisposable
     {
         if (TestData.SkipReasonForData(TestImages) is not null || TestData.SkipReasonForData(TrainImages) is not null) return;
         Output = Path.Combine(_folder.Path, "cnn");
+        TensorBoard = Path.Combine(_folder.Path, "tensorboard");
         Cli = CliRun.Of("demo", "cnn", "--data", TestData.DataDirectory ?? "missing", "--out", Output,
-            "--epochs", "1", "--train-limit", "600", "--test-limit", "200", "--synthesis-steps", "4");
+            "--epochs", "2", "--train-limit", "600", "--test-limit", "200", "--synthesis-steps", "4", "--tensorboard", TensorBoard);
     }
 
     public const string TrainImages = "fashion-mnist/train-images-idx3-ubyte.gz";
     public const string TestImages = "fashion-mnist/t10k-images-idx3-ubyte.gz";
     public string Output { get; } = "";
+    public string TensorBoard { get; } = "";
     public CliRun? Cli { get; }
 
     public void Dispose() => _folder.Dispose();
@@ -57,5 +59,18 @@ public class CnnDemoTests(CnnDemoRun run) : IClassFixture<CnnDemoRun>
         Assert.Contains(manifest.Layers, l => l.Name == "relu3" && l.Units == 128);
         Assert.Contains(manifest.Embeddings, e => e.Layer == "relu3" && e.Method == RunEmbedding.TsneMethod);
         Assert.Contains(manifest.Activations, a => a.Layer == "relu3");
+    }
+
+    [DataFact(CnnDemoRun.TestImages)]
+    public void Tensorboard_holds_both_epochs_with_conv_histograms_and_the_image_sprite()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        var values = Assert.Single(DemoTensorBoardFiles.Check(run.Output, run.TensorBoard, 2)).Value;
+        // The probe batch is 200 test images here (fewer than 256): relu1's 200 × C × 28 × 28 values per epoch.
+        var relu1 = values.Where(x => x.Value.Tag == "relu1/activations").ToList();
+        Assert.Equal(2, relu1.Count);
+        Assert.All(relu1, x => Assert.True(x.Value.Histogram!.Num % (200 * 28 * 28) == 0, $"{x.Value.Histogram!.Num} values"));
+        Assert.Contains(values, x => x.Value.Tag == "dead_units/relu3");
+        Assert.True(File.Exists(Path.Combine(run.TensorBoard, "projector", "sprite.png")));
     }
 }

@@ -17,14 +17,16 @@ public sealed class ImdbDemoRun : IDisposable
     {
         if (TestData.SkipReasonForData(DataFile) is not null) return;
         Output = Path.Combine(_folder.Path, "imdb");
+        TensorBoard = Path.Combine(_folder.Path, "tensorboard");
         var watch = Stopwatch.StartNew();
         Cli = CliRun.Of("demo", "imdb", "--data", TestData.DataDirectory ?? "missing", "--out", Output,
-            "--train-limit", "400", "--test-limit", "300", "--epochs", "1", "--maxlen", "40", "--max-features", "3000");
+            "--train-limit", "400", "--test-limit", "300", "--epochs", "1", "--maxlen", "40", "--max-features", "3000", "--tensorboard", TensorBoard);
         Elapsed = watch.Elapsed;
     }
 
     public const string DataFile = "imdb/aclImdb-labeled.tar.gz";
     public string Output { get; } = "";
+    public string TensorBoard { get; } = "";
     public CliRun? Cli { get; }
     public TimeSpan Elapsed { get; }
 
@@ -111,6 +113,16 @@ public class ImdbDemoTests(ImdbDemoRun run, ITestOutputHelper log) : IClassFixtu
                      "true \\ predicted", "most confidently wrong reviews", "epoch 1" })
             Assert.Contains(part, html);
         Assert.DoesNotContain("src=\"http", html);
+    }
+
+    [DataFact(ImdbDemoRun.DataFile)]
+    public void Tensorboard_holds_the_epoch_with_embedding_and_bilstm_histograms()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        var values = Assert.Single(DemoTensorBoardFiles.Check(run.Output, run.TensorBoard, 1)).Value;
+        // The embedding's weights: 3,000 words × 128 dimensions.
+        Assert.Equal(3000 * 128, Assert.Single(values, x => x.Value.Tag == "embedding/weights").Value.Histogram!.Num);
+        Assert.Contains(values, x => x.Value.Tag == "accuracy/held_out");
     }
 
     [DataFact(ImdbDemoRun.DataFile)]

@@ -15,12 +15,15 @@ public sealed class VowelsDemoRun : IDisposable
     {
         if (TestData.SkipReasonForData(DataFile) is not null || TestData.SkipReasonForData(TestFile) is not null) return;
         Output = Path.Combine(_folder.Path, "vowels");
-        Cli = CliRun.Of("demo", "vowels", "--data", TestData.DataDirectory ?? "missing", "--out", Output, "--observation", "3", "--units", "5", "0", "7");
+        TensorBoard = Path.Combine(_folder.Path, "tensorboard");
+        Cli = CliRun.Of("demo", "vowels", "--data", TestData.DataDirectory ?? "missing", "--out", Output, "--observation", "3", "--units", "5", "0", "7",
+            "--tensorboard", TensorBoard);
     }
 
     public const string DataFile = "japanese-vowels/ae.train";
     public const string TestFile = "japanese-vowels/ae.test";
     public string Output { get; } = "";
+    public string TensorBoard { get; } = "";
     public CliRun? Cli { get; }
 
     public void Dispose() => _folder.Dispose();
@@ -167,5 +170,17 @@ public class VowelsDemoTests(VowelsDemoRun run) : IClassFixture<VowelsDemoRun>
         Assert.Contains("ae.train", cli.Error);
         Assert.Contains("layerscope data download japanese-vowels", cli.Error);
         Assert.False(Directory.Exists(folder.File("out")));
+    }
+
+    [DataFact(VowelsDemoRun.DataFile)]
+    public void Tensorboard_holds_every_epoch_with_the_lstm_and_dense_histograms()
+    {
+        Assert.True(run.Cli!.ExitCode == 0, run.Cli.Error);
+        var events = DemoTensorBoardFiles.Check(run.Output, run.TensorBoard, new VowelsDemoOptions().Epochs);
+        var values = Assert.Single(events).Value;
+        // LSTM(12 → 100): weight_ih 400×12 and weight_hh 400×100 in one histogram per epoch.
+        Assert.All(values.Where(x => x.Value.Tag == "lstm/weights"), x => Assert.Equal(400 * 12 + 400 * 100, x.Value.Histogram!.Num));
+        Assert.Contains(values, x => x.Value.Tag == "accuracy/held_out");
+        Assert.Contains($"tensorboard --logdir {run.TensorBoard}", run.Cli.Output);
     }
 }

@@ -147,9 +147,63 @@ public class RunManifestReaderTests
         Assert.Equal("inputs.file", error.Field);
     }
 
-    private static void WriteFixture(string folder, Action<JsonNode> edit)
+    [Fact]
+    public void Dynamics_read_back_with_their_network_and_file()
     {
-        ViewerFixtureRun.Write(folder);
+        using var folder = new TemporaryFolder();
+        ViewerFixtureRun.Write(folder.Path, dynamics: true);
+
+        var manifest = RunManifestReader.Read(folder.Path);
+
+        var entry = Assert.Single(manifest.Dynamics);
+        Assert.Equal(new RunDynamics("fixture-net", "fixture-net/dynamics.json"), entry);
+        Assert.Equal(ViewerFixtureRun.Dynamics.Checkpoints, LayerScope.Dynamics.TrainingDynamicsFile.Read(Path.Combine(folder.Path, entry.File)).Checkpoints);
+    }
+
+    [Fact]
+    public void A_run_written_before_dynamics_existed_reads_with_none()
+    {
+        using var folder = new TemporaryFolder();
+        WriteFixture(folder.Path, manifest => manifest.AsObject().Remove("dynamics"));
+
+        Assert.Empty(RunManifestReader.Read(folder.Path).Dynamics);
+    }
+
+    [Theory]
+    [InlineData("file", "../outside.json", "dynamics[0].file")]
+    [InlineData("file", "fixture-net/dynamics.npy", "dynamics[0].file")]
+    [InlineData("file", "missing.json", "dynamics[0].file")]
+    [InlineData("network", "another-net", "dynamics[0].network")]
+    [InlineData("network", "", "dynamics[0].network")]
+    public void A_dynamics_entry_that_disagrees_with_its_file_is_refused_naming_the_field(string key, string value, string field)
+    {
+        using var folder = new TemporaryFolder();
+        WriteFixture(folder.Path, manifest => manifest["dynamics"]![0]![key] = value, dynamics: true);
+
+        var error = Assert.Throws<DataFormatException>(() => RunManifestReader.Read(folder.Path));
+
+        Assert.Equal(field, error.Field);
+    }
+
+    [Fact]
+    public void A_dynamics_file_with_broken_contents_is_refused_naming_its_field()
+    {
+        using var folder = new TemporaryFolder();
+        WriteFixture(folder.Path, _ => { }, dynamics: true);
+        var file = Path.Combine(folder.Path, "fixture-net", "dynamics.json");
+        var dynamics = JsonNode.Parse(File.ReadAllText(file))!;
+        dynamics["layers"]![0]!["gradientNorms"] = new JsonArray(1.0);
+        File.WriteAllText(file, dynamics.ToJsonString());
+
+        var error = Assert.Throws<DataFormatException>(() => RunManifestReader.Read(folder.Path));
+
+        Assert.EndsWith("dynamics.json", error.File, StringComparison.Ordinal);
+        Assert.Equal("layers[0].gradientNorms", error.Field);
+    }
+
+    private static void WriteFixture(string folder, Action<JsonNode> edit, bool dynamics = false)
+    {
+        ViewerFixtureRun.Write(folder, dynamics: dynamics);
         var path = Path.Combine(folder, "run.json");
         var manifest = JsonNode.Parse(File.ReadAllText(path))!;
         edit(manifest);

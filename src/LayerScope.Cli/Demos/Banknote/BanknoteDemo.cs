@@ -1,8 +1,5 @@
 using LayerScope.Attribution;
 using LayerScope.Data.Loaders;
-using LayerScope.Dynamics;
-using LayerScope.Training.Dynamics;
-using LayerScope.Workflows.TensorBoard;
 using TorchSharp;
 
 namespace LayerScope.Cli.Demos;
@@ -84,9 +81,7 @@ public static class BanknoteDemo
         });
         report.Save(output.File("report.html"));
         output.Commit();
-        var tensorBoard = options.TensorBoardDirectory is { } board
-            ? TensorBoardExport.Run(new TensorBoardExportOptions { RunDirectory = output.Target, OutputDirectory = board }, progress, cancellationToken)
-            : null;
+        var tensorBoard = TensorBoardExport.RunIfAsked(options.TensorBoardDirectory, output.Target, progress, cancellationToken);
         return new BanknoteDemoResult(results, output.Target) { TensorBoard = tensorBoard };
     }
 
@@ -115,7 +110,7 @@ public static class BanknoteDemo
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = options.Seed,
         }, afterEpoch: epoch => recorder.Record(epoch.Epoch, cancellationToken: cancellationToken), progress, cancellationToken, dynamicsRecorder);
         var dynamics = dynamicsRecorder.Result();
-        TrainingDynamicsFile.Write(output.File(name, TrainingDynamicsFile.FileName), dynamics);
+        run.AddDynamics(dynamics, $"{name}/{TrainingDynamicsFile.FileName}");
 
         // One frame for all epochs, so the animation shows the points moving rather than the axes.
         var frames = recorder.Epochs.Select((e, i) => EmbeddingScatter.Create(e.Layers[layer].ToMatrix(), testLabels, classNames,

@@ -30,7 +30,7 @@ public sealed record BanknoteDemoOptions : IDemoSettings<BanknoteDemoOptions>
     /// <summary>Hidden-layer widths of each network trained; each ends in a 2-unit layer that is plotted directly.</summary>
     public IReadOnlyList<IReadOnlyList<int>> Networks { get; init; } = [[2], [3, 2]];
 
-    DemoSharedSettings IDemoSettings<BanknoteDemoOptions>.Shared => new(DataDirectory, OutputDirectory, Seed, Epochs);
+    DemoSharedSettings IDemoSettings<BanknoteDemoOptions>.Shared => new(DataDirectory, OutputDirectory, Seed, Epochs) { TensorBoardDirectory = TensorBoardDirectory };
 
-    BanknoteDemoOptions IDemoSettings<BanknoteDemoOptions>.WithShared(DemoSharedSettings settings) => this with { DataDirectory = settings.DataDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed, Epochs = settings.Epochs ?? Epochs };
+    BanknoteDemoOptions IDemoSettings<BanknoteDemoOptions>.WithShared(DemoSharedSettings settings) => this with { TensorBoardDirectory = settings.TensorBoardDirectory, DataDirectory = settings.DataDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed, Epochs = settings.Epochs ?? Epochs };
 }

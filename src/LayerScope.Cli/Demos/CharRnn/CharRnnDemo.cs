@@ -20,6 +20,20 @@ public static class CharRnnDemo
 {
     private static readonly FigureSize FigureSize = new(900, 520);
 
+    /// <summary>Characters of held-out text in the training-dynamics probe batch.</summary>
+    private const int ProbeCharacters = 256;
+
+    /// <summary>Steps between sampled losses and gradient norms.</summary>
+    private const int StepInterval = 25;
+
+    private static Tensor OneHot(CharVocabulary vocabulary, string text)
+    {
+        using var indices = torch.tensor(vocabulary.Encode(text).Select(i => (long)i).ToArray());
+        using var oneHot = torch.nn.functional.one_hot(indices, vocabulary.Size);
+        using var values = oneHot.to(ScalarType.Float32);
+        return values.unsqueeze(0);
+    }
+
     public static CharRnnDemoResult Run(CharRnnDemoOptions options, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -42,6 +56,13 @@ public static class CharRnnDemo
         var layers = LayerTable.Describe(model, torch.zeros(1, 8, vocabulary.Size));
         using var output = StagedDirectory.Create(options.OutputDirectory, "metrics.json");
 
+        // The probe batch: the start of the held-out text, one sequence; the loss and gradient norm are also sampled
+        // every few steps, since a pass over the text (an "epoch") is hundreds of steps.
+        using var probe = OneHot(vocabulary, heldOut[..Math.Min(ProbeCharacters, heldOut.Length)]);
+        var dynamicsRecorder = new TrainingDynamicsRecorder(model.GetName(), new TrainingDynamicsOptions
+        {
+            Probe = TrainingDynamicsOptions.ProbeInputs(probe), LossName = "cross-entropy (nats per character)", StepInterval = StepInterval,
+        });
         var steps = CharRnnTrainer.Fit(model, vocabulary.Encode(train), new CharRnnTrainingOptions
         {
             Steps = options.Steps,
@@ -50,7 +71,8 @@ public static class CharRnnDemo
             SequenceLength = options.SequenceLength,
             LearningRate = options.LearningRate,
             Seed = options.Seed,
-        }, progress, cancellationToken);
+        }, progress, cancellationToken, dynamicsRecorder);
+        var dynamics = dynamicsRecorder.Result();
         double heldOutLoss = CharRnnTrainer.Evaluate(model, vocabulary.Encode(heldOut.Length > 5_000 ? heldOut[..5_000] : heldOut));
 
         var prime = passage.Split('\n')[0];
@@ -71,12 +93,13 @@ public static class CharRnnDemo
 
         var (labels, classNames) = ContextClasses(features);
         AtomicFile.WriteAllText(output.File("passage.txt"), passage);
-        WriteRun(output, $"Character LSTM on {corpusName}: the state after each character", passage, states, allCells, tsne, labels, classNames, options.Seed);
+        WriteRun(output, $"Character LSTM on {corpusName}: the state after each character", passage, states, allCells, tsne, labels, classNames, options.Seed, dynamics);
         model.save(output.File("model.dat"));
 
         var report = new ReportBuilder("Character-level LSTM: which cells track strings, nesting and lines?");
         AddIntroduction(report, options, model, vocabulary, corpusName, text.Length, passage.Length, steps, heldOutLoss);
         new StepLossSection(steps) { Size = FigureSize }.AddTo(report, output);
+        new TrainingDynamicsSection(dynamics) { Curves = false }.AddTo(report, output);
         new GeneratedTextSection(prime, samples).AddTo(report);
         var guesses = NextCharacterPredictions.Top(states.Logits.Values, passage.Length, vocabulary);
         new CellDiscoverySection(discovered, cells, passage) { HoverTexts = [.. guesses.Select(g => NextCharacterPredictions.HoverText(g, CharacterGlyphs.Display))] }
@@ -101,13 +124,14 @@ public static class CharRnnDemo
         WriteMetrics(output.File("metrics.json"), options, corpusName, text.Length, vocabulary, steps, heldOutLoss, samples, discovered, states.StepCheck);
         report.Save(output.File("report.html"));
         output.Commit();
-        return new CharRnnDemoResult(corpusName, text.Length, steps, heldOutLoss, samples, discovered, output.Target);
+        var tensorBoard = TensorBoardExport.RunIfAsked(options.TensorBoardDirectory, output.Target, progress, cancellationToken);
+        return new CharRnnDemoResult(corpusName, text.Length, steps, heldOutLoss, samples, discovered, output.Target) { Dynamics = dynamics, TensorBoard = tensorBoard };
     }
 
     /// <summary>The viewer's run: one point per character of the passage, its cell and hidden states per layer, all
     /// cells together with their t-SNE, the text around it, and its syntactic context.</summary>
     private static void WriteRun(StagedDirectory output, string title, string passage, PassageStates states, float[] allCells, ReducedPoints tsne,
-        int[] labels, IReadOnlyList<string> classNames, int seed)
+        int[] labels, IReadOnlyList<string> classNames, int seed, TrainingDynamics dynamics)
     {
         var run = new RunManifestWriter(output.Path, title, "layerscope demo charrnn", passage.Length);
         int layerCount = states.Cells.Count, units = states.Cells[0].Units;
@@ -130,6 +154,7 @@ public static class CharRnnDemo
         var windows = ContextWindows.Around(passage, ContextRadius);
         run.SetTextInputs("context.json", [.. windows.Select(w => w.Text)], "context-highlight.json", [.. windows.Select(w => (w.Start, w.Length))]);
         run.AddCategoryColumn("context", "context-classes.npy", labels, classNames);
+        run.AddDynamics(dynamics);
         run.Write();
     }
 

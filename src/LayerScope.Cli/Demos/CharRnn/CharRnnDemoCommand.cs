@@ -36,5 +36,6 @@ internal sealed class CharRnnDemoCommand : DemoDefinition<CharRnnDemoOptions>
                 $"{feature.Feature.Name}: {best.Layer} cell {best.Cell}, r = {best.R:0.000} (median |r| {feature.MedianAbsR:0.000})"));
         }
         terminal.Out.WriteLine($"report: {result.ReportPath}");
+        PrintTensorBoard(terminal, result.TensorBoard);
     }
 }

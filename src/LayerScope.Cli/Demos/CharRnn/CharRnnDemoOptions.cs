@@ -54,7 +54,10 @@ public sealed record CharRnnDemoOptions : IDemoSettings<CharRnnDemoOptions>
     /// <summary>Cells listed per context feature.</summary>
     public int TopCells { get; init; } = 5;
 
-    DemoSharedSettings IDemoSettings<CharRnnDemoOptions>.Shared => new(null, OutputDirectory, Seed, null, ReadsData: false);
+    /// <summary>Also write the run's training dynamics and embeddings as a TensorBoard log folder here (--tensorboard); none when null.</summary>
+    public string? TensorBoardDirectory { get; init; }
 
-    CharRnnDemoOptions IDemoSettings<CharRnnDemoOptions>.WithShared(DemoSharedSettings settings) => this with { OutputDirectory = settings.OutputDirectory, Seed = settings.Seed };
+    DemoSharedSettings IDemoSettings<CharRnnDemoOptions>.Shared => new(null, OutputDirectory, Seed, null, ReadsData: false) { TensorBoardDirectory = TensorBoardDirectory };
+
+    CharRnnDemoOptions IDemoSettings<CharRnnDemoOptions>.WithShared(DemoSharedSettings settings) => this with { TensorBoardDirectory = settings.TensorBoardDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed };
 }

@@ -19,6 +19,12 @@ public sealed record CharRnnDemoResult(
     IReadOnlyList<FeatureCells> Cells,
     string OutputDirectory)
 {
+    /// <summary>Histograms, gradient norms and unit activity over training (also in the run).</summary>
+    public TrainingDynamics? Dynamics { get; init; }
+
+    /// <summary>The TensorBoard export, when one was asked for.</summary>
+    public TensorBoardExportResult? TensorBoard { get; init; }
+
     /// <summary>The HTML report.</summary>
     public string ReportPath => Path.Combine(OutputDirectory, "report.html");
 }

@@ -19,6 +19,12 @@ namespace LayerScope.Cli.Demos;
 public sealed record CnnDemoResult(IReadOnlyList<EpochReport> Epochs, TimeSpan TrainingTime, double ScanImagesPerSecond,
     IReadOnlyDictionary<string, double> SynthesisReached, string OutputDirectory)
 {
+    /// <summary>Histograms, gradient norms and unit activity over training (also in the run).</summary>
+    public TrainingDynamics? Dynamics { get; init; }
+
+    /// <summary>The TensorBoard export, when one was asked for.</summary>
+    public TensorBoardExportResult? TensorBoard { get; init; }
+
     public double TestAccuracy => Epochs[^1].TestAccuracy;
     public string ReportPath => Path.Combine(OutputDirectory, "report.html");
 }
@@ -39,13 +45,21 @@ public static class CnnDemo
         var test = FashionMnistLoader.Load(data, FashionMnistSplit.Test).Take(options.TestLimit ?? int.MaxValue);
         torch.manual_seed(options.Seed);
         using var model = new FashionCnn();
+        var testTensors = Tensors(test);
+        // A fixed probe batch of test images, small enough that histogramming every feature map each epoch stays cheap.
+        using var probe = testTensors.Features.narrow(0, 0, Math.Min(options.ProbeImages, test.Count));
+        var dynamicsRecorder = new TrainingDynamicsRecorder(model.GetName(), new TrainingDynamicsOptions
+        {
+            Probe = TrainingDynamicsOptions.ProbeInputs(probe), LossName = "cross-entropy",
+        });
         var clock = Stopwatch.StartNew();
-        var epochs = Trainer.Fit(model, Tensors(train), Tensors(test), new TrainingOptions
+        var epochs = Trainer.Fit(model, Tensors(train), testTensors, new TrainingOptions
         {
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = options.Seed,
             Objective = ClassificationObjective.Multiclass,
-        }, progress: progress, cancellationToken: cancellationToken);
+        }, progress: progress, cancellationToken: cancellationToken, observer: dynamicsRecorder);
         var trainingTime = clock.Elapsed;
+        var dynamics = dynamicsRecorder.Result();
 
         using var output = StagedDirectory.Create(options.OutputDirectory, "metrics.json");
         var report = new ReportBuilder("Inside a CNN: feature maps, top images and synthesized inputs per channel (Fashion-MNIST)");
@@ -54,12 +68,13 @@ public static class CnnDemo
             + $"{options.Epochs} epochs, seed {options.Seed}: test accuracy {epochs[^1].TestAccuracy:0.0000} after {trainingTime.TotalSeconds:0} s.");
         new LayerTableSection(LayerTable.Describe(model, torch.zeros(1, 1, test.Height, test.Width))) { Heading = "Layers" }.AddTo(report);
         new TrainingCurvesSection(epochs, "cross-entropy") { Heading = "Training" }.AddTo(report, output);
+        new TrainingDynamicsSection(dynamics) { Curves = false }.AddTo(report, output);
 
         var differentiable = new ModuleDifferentiableModel(model);
         var inputs = new Float32Array("images", test.Pixels, [test.Count, 1, test.Height, test.Width]);
         var scan = UnitScan.Run(differentiable, inputs, new UnitScanOptions { Layers = options.Layers, FeatureMapExamples = options.FeatureMapImages },
             progress, cancellationToken);
-        var captured = ActivationCapture.Run(model, Tensors(test).Features, [options.PenultimateLayer, "fc2"], progress: progress, cancellationToken: cancellationToken);
+        var captured = ActivationCapture.Run(model, testTensors.Features, [options.PenultimateLayer, "fc2"], progress: progress, cancellationToken: cancellationToken);
         var probabilities = Softmax(captured["fc2"]);
         var predicted = probabilities.Select(p => Array.IndexOf(p, p.Max())).ToArray();
         var examples = options.FeatureMapImages.Select(i => new FeatureMapExample(i, test.Image(i).ToArray(), test.Height, test.Width,
@@ -93,7 +108,7 @@ public static class CnnDemo
             Title = $"t-SNE of '{options.PenultimateLayer}' ({test.Count:N0} test images)",
             Caption = $"t-SNE of the {penultimate.FeaturesPerExample}-unit layer '{options.PenultimateLayer}' for every test image, colored by true class",
         }).AddTo(report);
-        WriteRun(output, test, penultimate, tsne, predicted, options);
+        WriteRun(output, test, penultimate, tsne, predicted, options, dynamics);
         new ClassificationSection(ClassificationReport.From(test.Labels, predicted, test.ClassNames)) { Heading = "Test set, per class" }.AddTo(report);
 
         MetricsFile.Write(output.File("metrics.json"), new
@@ -104,7 +119,8 @@ public static class CnnDemo
         });
         report.Save(output.File("report.html"));
         output.Commit();
-        return new CnnDemoResult(epochs, trainingTime, scan.ExamplesPerSecond, reached, output.Target);
+        var tensorBoard = TensorBoardExport.RunIfAsked(options.TensorBoardDirectory, output.Target, progress, cancellationToken);
+        return new CnnDemoResult(epochs, trainingTime, scan.ExamplesPerSecond, reached, output.Target) { Dynamics = dynamics, TensorBoard = tensorBoard };
     }
 
     private static LabeledTensors Tensors(LabeledImages images) => LabeledTensors.FromArrays(images.Pixels, [1, images.Height, images.Width], images.Labels);
@@ -118,7 +134,8 @@ public static class CnnDemo
         return e.Select(v => v / sum).ToArray();
     }).ToArray();
 
-    private static void WriteRun(StagedDirectory output, LabeledImages test, Float32Array penultimate, ReducedPoints tsne, int[] predicted, CnnDemoOptions options)
+    private static void WriteRun(StagedDirectory output, LabeledImages test, Float32Array penultimate, ReducedPoints tsne, int[] predicted, CnnDemoOptions options,
+        TrainingDynamics dynamics)
     {
         var run = new RunManifestWriter(output.Path, "Fashion-MNIST CNN: the penultimate layer", "layerscope demo cnn", test.Count);
         run.AddArray("images", "test-images.npy", test.Pixels, test.Count, test.Height, test.Width);
@@ -128,6 +145,7 @@ public static class CnnDemo
         run.AddCapturedLayer(options.PenultimateLayer, options.PenultimateLayer, $"{options.PenultimateLayer}.npy", penultimate);
         run.AddArray($"{options.PenultimateLayer}-tsne", $"{options.PenultimateLayer}-tsne.npy", tsne.Positions.Values, tsne.Positions.Rows, tsne.Positions.Columns);
         run.AddEmbedding(options.PenultimateLayer, RunEmbedding.TsneMethod, $"{options.PenultimateLayer}-tsne", parameters: tsne.Parameters);
+        run.AddDynamics(dynamics);
         run.Write();
     }
 }

@@ -34,5 +34,6 @@ internal sealed class CnnDemoCommand : DemoDefinition<CnnDemoOptions>
         foreach (var (layer, fraction) in result.SynthesisReached)
             terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{layer}: synthesis reaches 10× the mean activation in {fraction:P0} of channels"));
         terminal.Out.WriteLine($"report: {result.ReportPath}");
+        PrintTensorBoard(terminal, result.TensorBoard);
     }
 }

@@ -36,6 +36,10 @@ public sealed record CnnDemoOptions : IDemoSettings<CnnDemoOptions>
     /// <summary>Test images whose feature maps are drawn.</summary>
     public IReadOnlyList<int> FeatureMapImages { get; init; } = [0, 1, 2];
 
+    /// <summary>Test images of the training-dynamics probe batch: their activations are histogrammed and their ReLU
+    /// units checked for dead ones after every epoch.</summary>
+    public int ProbeImages { get; init; } = 256;
+
     /// <summary>Gradient-ascent steps per synthesized image.</summary>
     public int SynthesisSteps { get; init; } = 128;
 
@@ -49,6 +53,7 @@ public sealed record CnnDemoOptions : IDemoSettings<CnnDemoOptions>
         if (!(LearningRate > 0)) problems.Add($"{name}.{nameof(LearningRate)} is {LearningRate}; it must be positive.");
         if (TrainLimit is < 1) problems.Add($"{name}.{nameof(TrainLimit)} is {TrainLimit}; it must be at least 1.");
         if (TestLimit is < 10) problems.Add($"{name}.{nameof(TestLimit)} is {TestLimit}; t-SNE needs at least 10 test images.");
+        if (ProbeImages < 1) problems.Add($"{name}.{nameof(ProbeImages)} is {ProbeImages}; it must be at least 1.");
         if (SynthesisSteps < 1) problems.Add($"{name}.{nameof(SynthesisSteps)} is {SynthesisSteps}; it must be at least 1.");
         if (Layers.Count == 0) problems.Add($"{name}.{nameof(Layers)} is empty.");
         if (FeatureMapImages.Any(i => i < 0 || (TestLimit is { } limit && i >= limit)))
@@ -56,7 +61,10 @@ public sealed record CnnDemoOptions : IDemoSettings<CnnDemoOptions>
         return problems;
     }
 
-    DemoSharedSettings IDemoSettings<CnnDemoOptions>.Shared => new(DataDirectory, OutputDirectory, Seed, Epochs);
+    /// <summary>Also write the run's training dynamics and embeddings as a TensorBoard log folder here (--tensorboard); none when null.</summary>
+    public string? TensorBoardDirectory { get; init; }
 
-    CnnDemoOptions IDemoSettings<CnnDemoOptions>.WithShared(DemoSharedSettings settings) => this with { DataDirectory = settings.DataDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed, Epochs = settings.Epochs ?? Epochs };
+    DemoSharedSettings IDemoSettings<CnnDemoOptions>.Shared => new(DataDirectory, OutputDirectory, Seed, Epochs) { TensorBoardDirectory = TensorBoardDirectory };
+
+    CnnDemoOptions IDemoSettings<CnnDemoOptions>.WithShared(DemoSharedSettings settings) => this with { TensorBoardDirectory = settings.TensorBoardDirectory, DataDirectory = settings.DataDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed, Epochs = settings.Epochs ?? Epochs };
 }

@@ -18,6 +18,12 @@ public sealed record ImdbDemoResult(
     double CaptureReviewsPerSecond,
     string OutputDirectory)
 {
+    /// <summary>Histograms, gradient norms and unit activity over training (also in the run).</summary>
+    public TrainingDynamics? Dynamics { get; init; }
+
+    /// <summary>The TensorBoard export, when one was asked for.</summary>
+    public TensorBoardExportResult? TensorBoard { get; init; }
+
     public string ReportPath => Path.Combine(OutputDirectory, "report.html");
 }
 
@@ -29,6 +35,10 @@ public sealed record ImdbDemoResult(
 public static class ImdbDemo
 {
     private const string Layer = ImdbBiLstm.FeatureLayer;
+
+    /// <summary>Test reviews in the training-dynamics probe batch: enough for stable histograms, few enough that the
+    /// extra forward pass per epoch is small next to an epoch of training.</summary>
+    private const int ProbeReviews = 256;
 
     public static ImdbDemoResult Run(ImdbDemoOptions options, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -57,13 +67,19 @@ public static class ImdbDemo
         {
             Layers = [Layer], Reducer = new PcaReducer(new PcaOptions { Components = 2, Seed = options.Seed }),
         });
+        using var probe = test.Features.narrow(0, 0, Math.Min(ProbeReviews, test.Count));
+        var dynamicsRecorder = new TrainingDynamicsRecorder(model.GetName(), new TrainingDynamicsOptions
+        {
+            Probe = TrainingDynamicsOptions.ProbeInputs(probe), LossName = "binary cross-entropy",
+        });
         var recording = new Stopwatch();
         var trainingWatch = Stopwatch.StartNew();
         var epochs = Trainer.Fit(model, train, validation, new TrainingOptions
         {
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = options.Seed, RestoreBestEpoch = options.RestoreBestEpoch,
             Objective = ClassificationObjective.Binary,
-        }, afterEpoch: epoch => { recording.Start(); recorder.Record(epoch.Epoch, progress, cancellationToken); recording.Stop(); }, progress, cancellationToken);
+        }, afterEpoch: epoch => { recording.Start(); recorder.Record(epoch.Epoch, progress, cancellationToken); recording.Stop(); }, progress, cancellationToken, dynamicsRecorder);
+        var dynamics = dynamicsRecorder.Result();
         // Training throughput counts the optimisation steps and the per-epoch evaluation, not the recorder's captures.
         double trainingPerSecond = train.Count * (double)options.Epochs / (trainingWatch.Elapsed - recording.Elapsed).TotalSeconds;
         double capturePerSecond = testReviews.Count / recorder.Epochs[^1].CaptureTime.TotalSeconds;
@@ -83,6 +99,7 @@ public static class ImdbDemo
             .Reduce(pca.Transform(features), progress, cancellationToken);
         run.AddArray("bilstm_tsne", "bilstm-tsne.npy", tsne.Positions.Values, tsne.Positions.Rows, tsne.Positions.Columns);
         run.AddEmbedding(Layer, tsne.Method.Name(), "bilstm_tsne", parameters: tsne.Parameters);
+        run.AddDynamics(dynamics);
         run.Write();
 
         var classification = ClassificationReport.From(labels, predicted, classNames);
@@ -96,6 +113,7 @@ public static class ImdbDemo
             + $". Training {trainingPerSecond:N0} reviews/s, capture {capturePerSecond:N0} reviews/s.");
         new LayerTableSection(layers) { Heading = "The network" }.AddTo(report);
         new TrainingCurvesSection(epochs, "binary cross-entropy") { HeldOutName = "validation", Heading = "Training" }.AddTo(report, output);
+        new TrainingDynamicsSection(dynamics) { Curves = false, HeldOutName = "validation" }.AddTo(report, output);
         new EpochAnimationSection(recorder.Epochs, Layer, labels, classNames)
         {
             AxisName = "PCA", Caption = $"The test reviews in the {Layer} layer after each epoch (PCA to 2-D, each epoch aligned to the previous one).",
@@ -120,7 +138,8 @@ public static class ImdbDemo
         });
         report.Save(output.File("report.html"));
         output.Commit();
-        return new ImdbDemoResult(epochs, classification, trainingPerSecond, capturePerSecond, output.Target);
+        var tensorBoard = TensorBoardExport.RunIfAsked(options.TensorBoardDirectory, output.Target, progress, cancellationToken);
+        return new ImdbDemoResult(epochs, classification, trainingPerSecond, capturePerSecond, output.Target) { Dynamics = dynamics, TensorBoard = tensorBoard };
     }
 
     private static EmbeddingScatterSectionResult Scatter(DenseMatrix features, ReducedPoints tsne, int[] labels, IReadOnlyList<string> names, string by, int components,

@@ -41,5 +41,6 @@ internal sealed class ImdbDemoCommand : DemoDefinition<ImdbDemoOptions>
         terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"throughput: training {result.TrainingReviewsPerSecond:N0} reviews/s, capture {result.CaptureReviewsPerSecond:N0} reviews/s"));
         terminal.Out.WriteLine($"report: {result.ReportPath}");
+        PrintTensorBoard(terminal, result.TensorBoard);
     }
 }

@@ -73,7 +73,10 @@ public sealed record ImdbDemoOptions : IDemoSettings<ImdbDemoOptions>
         InvalidSettingsException.ThrowIfAny(problems);
     }
 
-    DemoSharedSettings IDemoSettings<ImdbDemoOptions>.Shared => new(DataDirectory, OutputDirectory, Seed, Epochs);
+    /// <summary>Also write the run's training dynamics and embeddings as a TensorBoard log folder here (--tensorboard); none when null.</summary>
+    public string? TensorBoardDirectory { get; init; }
 
-    ImdbDemoOptions IDemoSettings<ImdbDemoOptions>.WithShared(DemoSharedSettings settings) => this with { DataDirectory = settings.DataDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed, Epochs = settings.Epochs ?? Epochs };
+    DemoSharedSettings IDemoSettings<ImdbDemoOptions>.Shared => new(DataDirectory, OutputDirectory, Seed, Epochs) { TensorBoardDirectory = TensorBoardDirectory };
+
+    ImdbDemoOptions IDemoSettings<ImdbDemoOptions>.WithShared(DemoSharedSettings settings) => this with { TensorBoardDirectory = settings.TensorBoardDirectory, DataDirectory = settings.DataDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed, Epochs = settings.Epochs ?? Epochs };
 }

@@ -9,6 +9,12 @@ namespace LayerScope.Cli.Demos;
 /// <summary>The vowels demo's outcome: training history, the test-set report, the layers and where the report is.</summary>
 public sealed record VowelsDemoResult(IReadOnlyList<EpochReport> Epochs, ClassificationReport TestReport, LayerTable Layers, string OutputDirectory)
 {
+    /// <summary>Histograms, gradient norms and unit activity over training (also in the run).</summary>
+    public TrainingDynamics? Dynamics { get; init; }
+
+    /// <summary>The TensorBoard export, when one was asked for.</summary>
+    public TensorBoardExportResult? TensorBoard { get; init; }
+
     /// <summary>Test accuracy after the last epoch.</summary>
     public double FinalTestAccuracy => TestReport.Accuracy;
 
@@ -52,6 +58,12 @@ public static class VowelsDemo
         using var model = new VowelsLstm(train.Features, options.HiddenUnits, train.ClassNames.Count);
         var layers = LayerTable.Describe(model, torch.zeros(1, test.MaxLength, train.Features));
 
+        // The test sequences are the probe batch: the activations histogrammed are those of the sequences shown.
+        using var probe = SequenceBatch.PadAll(testInput);
+        var dynamicsRecorder = new TrainingDynamicsRecorder(model.GetName(), new TrainingDynamicsOptions
+        {
+            Probe = m => ((VowelsLstm)m).Classify(probe.Inputs, probe.Lengths).Dispose(), LossName = "cross-entropy",
+        });
         var epochs = SequenceTrainer.Fit(model, trainInput, testInput, new TrainingOptions
         {
             Epochs = options.Epochs,
@@ -59,7 +71,8 @@ public static class VowelsDemo
             LearningRate = options.LearningRate,
             Seed = options.Seed,
             Objective = ClassificationObjective.Multiclass,
-        }, progress, cancellationToken: cancellationToken);
+        }, progress, cancellationToken: cancellationToken, observer: dynamicsRecorder);
+        var dynamics = dynamicsRecorder.Result();
 
         var predicted = SequenceTrainer.Predict(model, testInput);
         var classification = ClassificationReport.From(test.Labels, predicted, test.ClassNames);
@@ -73,7 +86,7 @@ public static class VowelsDemo
         // 370 points: perplexity 30 is well below N/3.
         var embedding = new TsneReducer(new TsneOptions { Seed = options.Seed }).Reduce(new DenseMatrix(finalStates, states.Count, states.Units), progress, cancellationToken);
 
-        WriteRun(output, states, finalStates, embedding, test, predicted);
+        WriteRun(output, states, finalStates, embedding, test, predicted, dynamics);
         AtomicFile.WriteAllText(output.File("layers.txt"), layers.ToText());
 
         var report = new ReportBuilder("Japanese Vowels: the hidden and cell states of an LSTM, step by step");
@@ -95,6 +108,7 @@ public static class VowelsDemo
 
         AddFigures(report, output, options, test, states, embedding.Positions);
         new TrainingCurvesSection(epochs, "cross-entropy") { Heading = "Training", Size = LineSize }.AddTo(report, output);
+        new TrainingDynamicsSection(dynamics) { Curves = false }.AddTo(report, output);
         new LayerTableSection(layers) { Heading = "Layers" }.AddTo(report);
         new ClassificationSection(classification) { Heading = "Test set, per speaker" }.AddTo(report);
 
@@ -120,7 +134,8 @@ public static class VowelsDemo
         });
         report.Save(output.File("report.html"));
         output.Commit();
-        return new VowelsDemoResult(epochs, classification, layers, output.Target);
+        var tensorBoard = TensorBoardExport.RunIfAsked(options.TensorBoardDirectory, output.Target, progress, cancellationToken);
+        return new VowelsDemoResult(epochs, classification, layers, output.Target) { Dynamics = dynamics, TensorBoard = tensorBoard };
     }
 
     private static void AddFigures(ReportBuilder report, StagedDirectory output, VowelsDemoOptions options, LabeledSequences test, LstmStates states, DenseMatrix embedding)
@@ -179,7 +194,7 @@ public static class VowelsDemo
     /// t-SNE, the states h_t and c_t at every step, speaker, prediction and length per sequence, and the raw input
     /// coefficients as sequences.</summary>
     private static void WriteRun(StagedDirectory output, LstmStates states, float[] finalStates, ReducedPoints embedding, LabeledSequences test,
-        int[] predicted)
+        int[] predicted, TrainingDynamics dynamics)
     {
         var run = new RunManifestWriter(output.Path, $"Japanese Vowels: LSTM({states.Units}) states of {states.Count} test utterances",
             "layerscope demo vowels", states.Count);
@@ -205,6 +220,7 @@ public static class VowelsDemo
         for (int i = 0; i < test.Count; i++) test.Sequences[i].AsSpan(0, Math.Min(test.Sequences[i].Length, steps * features)).CopyTo(inputs.AsSpan(i * steps * features));
         run.AddArray("inputs", "test-inputs.npy", inputs, test.Count, steps, features);
         run.SetSequenceInputs("inputs", "lengths", test.FeatureNames);
+        run.AddDynamics(dynamics);
         run.Write();
     }
 }

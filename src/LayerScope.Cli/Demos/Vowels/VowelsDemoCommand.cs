@@ -28,5 +28,6 @@ internal sealed class VowelsDemoCommand : DemoDefinition<VowelsDemoOptions>
         var result = ProgressDisplay.Run(terminal, progress => VowelsDemo.Run(options, progress, cancellationToken));
         terminal.Out.WriteLine($"vowels-lstm: test accuracy {result.FinalTestAccuracy:0.0000} on {result.TestReport.Classes.Sum(c => c.Support)} test sequences");
         terminal.Out.WriteLine($"report: {result.ReportPath}");
+        PrintTensorBoard(terminal, result.TensorBoard);
     }
 }

@@ -47,7 +47,10 @@ public sealed record VowelsDemoOptions : IDemoSettings<VowelsDemoOptions>
         InvalidSettingsException.ThrowIfAny(problems);
     }
 
-    DemoSharedSettings IDemoSettings<VowelsDemoOptions>.Shared => new(DataDirectory, OutputDirectory, Seed, Epochs);
+    /// <summary>Also write the run's training dynamics and embeddings as a TensorBoard log folder here (--tensorboard); none when null.</summary>
+    public string? TensorBoardDirectory { get; init; }
 
-    VowelsDemoOptions IDemoSettings<VowelsDemoOptions>.WithShared(DemoSharedSettings settings) => this with { DataDirectory = settings.DataDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed, Epochs = settings.Epochs ?? Epochs };
+    DemoSharedSettings IDemoSettings<VowelsDemoOptions>.Shared => new(DataDirectory, OutputDirectory, Seed, Epochs) { TensorBoardDirectory = TensorBoardDirectory };
+
+    VowelsDemoOptions IDemoSettings<VowelsDemoOptions>.WithShared(DemoSharedSettings settings) => this with { TensorBoardDirectory = settings.TensorBoardDirectory, DataDirectory = settings.DataDirectory, OutputDirectory = settings.OutputDirectory, Seed = settings.Seed, Epochs = settings.Epochs ?? Epochs };
 }

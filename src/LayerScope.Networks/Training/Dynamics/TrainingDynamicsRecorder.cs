@@ -176,6 +176,8 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
         _model.eval();
         try
         {
+            // No graph: the probe only looks, and building one would cost as much as a training step's forward pass.
+            using var noGrad = torch.no_grad();
             using var capture = ActivationCapture.Attach(_model, names);
             capture.Forward(() => probe(_model));
             return capture.Collect();

@@ -1,5 +1,6 @@
 // The HTTP API of `layerscope serve` (docs/viewer.md). Every URL is relative, so the page works behind any prefix
 // the server is mounted on.
+import type { Dynamics } from "./dynamics";
 
 export interface RunSummary {
   id: string;
@@ -52,6 +53,7 @@ export interface Manifest {
   layers?: { name: string; units?: number }[];
   activations?: ActivationEntry[];
   embeddings?: EmbeddingEntry[];
+  dynamics?: { network: string; file: string }[];
 }
 
 export type PointInput =
@@ -133,6 +135,9 @@ export const getMean = (id: string, activations: string, points: ArrayLike<numbe
 
 export const search = (id: string, q: string, signal?: AbortSignal, limit = 1000) =>
   json<{ matches: number[]; total: number }>(`${runUrl(id)}/search?q=${encodeURIComponent(q)}&limit=${limit}`, { signal });
+
+export const getDynamics = (id: string, index: number, signal?: AbortSignal) =>
+  json<Dynamics>(`${runUrl(id)}/dynamics/${index}`, { signal });
 
 export const getJsonFile = <T>(id: string, name: string) =>
   json<T>(`${runUrl(id)}/files/${encodeURIComponent(name)}`);

@@ -10,6 +10,7 @@ import { initialState, openingState, testHook } from "./state";
 import type { TestHook, ViewerState } from "./state";
 import { Store } from "./store";
 import { ColoringPanel } from "./panels/coloring";
+import { DynamicsPanel } from "./panels/dynamics";
 import { EpochPlayer } from "./panels/epoch-player";
 import { NeighborsPanel } from "./panels/neighbors";
 import { PointDetails } from "./panels/point-details";
@@ -35,6 +36,7 @@ export class App {
   private readonly neighbors: NeighborsPanel;
   private readonly selection: SelectionPanel;
   private readonly search: SearchPanel;
+  private readonly dynamics: DynamicsPanel;
   /** Opening a run: a run asked for later wins over one still loading. */
   private readonly loading = new LatestRequest();
 
@@ -60,6 +62,11 @@ export class App {
     this.neighbors = new NeighborsPanel(store, this.details, this.status);
     this.selection = new SelectionPanel(store, this.scatter, this.details, this.status);
     this.search = new SearchPanel(store, this.status);
+    // A click on a dynamics plot moves the slider to that epoch when the embedding shown has it.
+    this.dynamics = new DynamicsPanel(store, this.status, (epoch) => {
+      const index = store.state.series?.entries.findIndex((e) => e.epoch === epoch) ?? -1;
+      if (index >= 0 && index !== store.state.epochIndex) this.player.select(index);
+    });
     attachLasso(scatterElement, (polygon) => void this.selection.lasso(polygon));
 
     // The highlights are drawn from the store, so they cannot disagree with what the panels (and the hook) report.
@@ -103,6 +110,7 @@ export class App {
       this.store.update({ run });
       this.picker.showRun(run);
       this.coloring.fill(run);
+      void this.dynamics.open(run);
       if (run.series.length === 0) {
         this.status.show("This run has no embeddings to draw.");
         return;

@@ -70,6 +70,13 @@ export class EpochPlayer {
     }
   }
 
+  /** Stops play and moves the slider to epoch `index` of the series shown, drawing it (the dynamics panel asks). */
+  select(index: number): void {
+    this.stop();
+    this.slider.value = String(index);
+    void this.show(index);
+  }
+
   /** Loads the other epochs of the series shown in the background, so that the slider and play respond at once. */
   async prefetch(): Promise<void> {
     const { run, series } = this.store.state;
