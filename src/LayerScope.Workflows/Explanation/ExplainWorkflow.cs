@@ -43,15 +43,14 @@ public sealed record ExplainOptions
     public int Steps { get; init; } = 64;
     public long Seed { get; init; } = 1;
 
-    public static IReadOnlyList<string> Methods { get; } =
-        ["lrp-0", "lrp-epsilon", "lrp-gamma", "lrp-alphabeta", "lrp-composite", "ig", "gradient-x-input", "saliency", "smoothgrad", "guided-backprop", "deconvnet", "occlusion"];
+    public static IReadOnlyList<string> Methods => AttributionMethods.Names;
 
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
         if ((ModelPath is null) == (ZooName is null)) problems.Add("name exactly one model: ExplainOptions.ModelPath or ExplainOptions.ZooName.");
         if (!Methods.Contains(Method)) problems.Add($"ExplainOptions.Method is '{Method}'; expected one of {string.Join(", ", Methods)}.{NameSuggestions.DidYouMean(Method, Methods)}");
-        if (ModelPath is not null && (Method.StartsWith("lrp", StringComparison.Ordinal) || Method is "guided-backprop" or "deconvnet"))
+        if (ModelPath is not null && AttributionMethods.WalksLayers(Method))
             problems.Add($"ExplainOptions.Method '{Method}' walks TorchSharp layers and runs on built-in models (ExplainOptions.ZooName); for an ONNX model use gradient-x-input, ig, saliency, smoothgrad or occlusion.");
         if (Steps < 1) problems.Add($"ExplainOptions.Steps is {Steps}; expected at least 1.");
         return problems;
@@ -93,7 +92,8 @@ public static class ExplainWorkflow
                     options.Embedding ?? (zoo.InputType == ScalarType.Int64 ? "embedding" : null));
             }
             long target = options.Target ?? ClassGradients0(explained, inputs);
-            var result = Attribute(options, explained, module, onnx, inputs, target);
+            var result = AttributionMethods.Run(options.Method, new AttributionSubject(explained, module, onnx), inputs, target,
+                new AttributionSettings(options.Steps, options.Seed));
             progress?.Report(new StepProgress("explain", 1, 1));
 
             using var output = StagedDirectory.Create(options.OutputDirectory, "explain.json");
@@ -131,30 +131,6 @@ public static class ExplainWorkflow
     {
         var scores = new DifferentiableScorer(explained).Scores(inputs[..1]);
         return scores.argmax(1).item<long>();
-    }
-
-    private static AttributionResult Attribute(ExplainOptions o, ExplainedModel explained, nn.Module<Tensor, Tensor>? module, OnnxTorchModel? onnx, Tensor inputs, long target) => o.Method switch
-    {
-        "lrp-0" => new LayerwiseRelevance(module!, LrpComposite.Uniform(LrpRule.Zero), o.Method).Attribute(inputs, target),
-        "lrp-epsilon" => new LayerwiseRelevance(module!, LrpComposite.Uniform(LrpRule.EpsilonRule(0.25)), o.Method).Attribute(inputs, target),
-        "lrp-gamma" => new LayerwiseRelevance(module!, LrpComposite.Uniform(LrpRule.GammaRule(0.25)), o.Method).Attribute(inputs, target),
-        "lrp-alphabeta" => new LayerwiseRelevance(module!, LrpComposite.Uniform(LrpRule.AlphaBetaRule(2, 1)), o.Method).Attribute(inputs, target),
-        "lrp-composite" => new LayerwiseRelevance(module!, LrpComposite.Montavon2019(), o.Method).Attribute(inputs, target),
-        "ig" => new IntegratedGradients(explained).Attribute(inputs, target, new IntegratedGradientsOptions { Steps = o.Steps }),
-        "gradient-x-input" => new GradientTimesInput(explained).Attribute(inputs, target),
-        "saliency" => new Saliency(explained).Attribute(inputs, target),
-        "smoothgrad" => new SmoothGrad(explained).Attribute(inputs, target, new SmoothGradOptions { Seed = o.Seed }),
-        "guided-backprop" => new GuidedBackprop(module!).Attribute(inputs, target),
-        "deconvnet" => new Deconvnet(module!).Attribute(inputs, target),
-        _ => onnx is not null
-            ? OccludeWithRuntime(onnx, inputs, target)
-            : new Occlusion(new DifferentiableScorer(explained)).Attribute(inputs, target),
-    };
-
-    private static AttributionResult OccludeWithRuntime(OnnxTorchModel onnx, Tensor inputs, long target)
-    {
-        using var scorer = new OnnxRuntimeScorer(onnx.Source);
-        return new Occlusion(scorer).Attribute(inputs, target);
     }
 
     /// <summary>One word per line; line i is token id i.</summary>
