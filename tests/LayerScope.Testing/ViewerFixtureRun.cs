@@ -54,6 +54,9 @@ public sealed record ViewerFixtureRun
     /// <summary>The sequence lengths (sequence inputs, array "lengths").</summary>
     public required int[] Lengths { get; init; }
 
+    /// <summary>The relevance maps written (one value per input element, row-major), or null.</summary>
+    public float[]? Relevance { get; init; }
+
     /// <summary>The kind of inputs written: "text", "values", "sequence" or "image".</summary>
     public required string InputKind { get; init; }
 
@@ -66,8 +69,10 @@ public sealed record ViewerFixtureRun
     /// <param name="dynamics">Also record <see cref="Dynamics"/> as the run's training dynamics.</param>
     /// <param name="stepsEmbedding">Also write a 2-D PCA-like embedding of layer "net/steps" (array "steps-2d": the
     /// first two of each point's flattened [T·U] step values), so that the viewer can show that layer.</param>
+    /// <param name="relevance">Also write relevance maps over the image or value inputs (method "lrp-epsilon", target
+    /// 1): ((j mod 5) − 2) · (1 + i mod 3) for element j of point i, so each map has negative, zero and positive values.</param>
     public static ViewerFixtureRun Write(string folder, int points = 120, string inputs = RunInputs.TextKind, string title = "Fixture run", int seed = 1,
-        bool stepsEmbedding = false, bool dynamics = false)
+        bool stepsEmbedding = false, bool dynamics = false, bool relevance = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(points, 12);
         var random = new Random(seed);
@@ -130,9 +135,18 @@ public sealed record ViewerFixtureRun
                 throw new ArgumentException($"Unknown input kind '{inputs}'.", nameof(inputs));
         }
         if (dynamics) writer.AddDynamics(Dynamics);
+        float[]? maps = null;
+        if (relevance)
+        {
+            int per = inputs == RunInputs.ImageKind ? 12 : 4;
+            maps = Enumerable.Range(0, points * per).Select(k => (float)((k % per % 5 - 2) * (1 + k / per % 3))).ToArray();
+            writer.AddArray("relevance", "relevance.npy", maps, points, per);
+            writer.SetRelevance("relevance", "lrp-epsilon", 1);
+        }
         writer.Write();
         return new ViewerFixtureRun
         {
+            Relevance = maps,
             Folder = writer.Folder, Points = points, Hidden = hidden, StepValues = steps, Labels = labels, Scores = scores,
             Notes = notes, Texts = texts, InputValues = x, Lengths = lengths, InputKind = inputs,
         };

@@ -18,11 +18,13 @@ internal static class ExplainCommand
         var method = new Option<string>("--method") { Description = $"One of {string.Join(", ", ExplainOptions.Methods)}.", Required = true };
         var target = new Option<long?>("--target") { Description = "The class to explain (default: the class predicted for the first example)." };
         var embedding = new Option<string?>("--embedding") { Description = "For token models: the tensor or layer whose output is the embedding (relevance is per token)." };
+        var words = new Option<string?>("--words") { Description = "For token inputs: a text file with one word per line (line i is token id i), so the colored text shows words." };
+        var padding = new Option<long?>("--padding-token") { Description = "For token inputs: the id that pads a sequence, left out of the colored text.", DefaultValueFactory = _ => 0 };
         var steps = new Option<int>("--steps") { Description = "Integrated-gradients steps.", DefaultValueFactory = _ => 64 };
         var output = new Option<string>("--out") { Description = "Output folder (written all at once).", Required = true };
         var command = new Command("explain", "Attribute a prediction to the input: LRP, integrated gradients, gradient × input, saliency, SmoothGrad, "
             + "guided backpropagation, deconvnet or occlusion, toward any class.");
-        foreach (var option in new Option[] { model, zoo, input, method, target, embedding, steps, output }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, zoo, input, method, target, embedding, words, padding, steps, output }) command.Options.Add(option);
         command.SetAction(parseResult =>
         {
             var options = new ExplainOptions
@@ -33,13 +35,18 @@ internal static class ExplainCommand
                 Method = parseResult.GetValue(method)!,
                 Target = parseResult.GetValue(target),
                 Embedding = parseResult.GetValue(embedding),
+                WordsPath = parseResult.GetValue(words),
+                PaddingToken = parseResult.GetValue(padding),
                 Steps = parseResult.GetValue(steps),
                 OutputDirectory = parseResult.GetValue(output)!,
             };
             var result = ProgressDisplay.Run(terminal, progress => ExplainWorkflow.Run(options, progress));
             terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Attribution.Method} toward class {result.Target}: relevance [{string.Join(", ", result.Attribution.Relevance.Shape)}], "
-                + $"{result.Heatmaps.Count} heatmaps, written to {result.OutputDirectory}."));
+                + $"{result.Heatmaps.Count} heatmaps, explain.html and a viewer run (layerscope serve), written to {result.OutputDirectory}."));
+            var first = result.Attribution.ClassScores.Example(0);
+            terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Class scores of example 0: {string.Join(", ", first.ToArray().Take(10).Select((v, k) => $"{k}: {v:0.###}"))}{(first.Length > 10 ? ", …" : "")}."));
             if (result.Attribution.ConvergenceDelta is { } delta)
                 terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Largest |Σ relevance − expected|: {delta.Max(Math.Abs):G4}."));
             return 0;

@@ -30,6 +30,8 @@ public static class SettingFlags
         ("ExplainOptions.Steps", "--steps"),
         ("ExplainOptions.Target", "--target"),
         ("ExplainOptions.Embedding", "--embedding"),
+        ("ExplainOptions.WordsPath", "--words"),
+        ("ExplainOptions.PaddingToken", "--padding-token"),
         ("ExplainOptions.InputPath", "--input"),
         ("ExplainOptions.OutputDirectory", "--out"),
         ("ViewerServerOptions.Port", "--port"),

@@ -46,6 +46,11 @@ public sealed record RunManifest
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RunInputs? Inputs { get; init; }
 
+    /// <summary>Per point, which input elements drove the model's score of one class; null when the run has none.
+    /// Needs image, values or sequence inputs of the same size.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RunRelevance? Relevance { get; init; }
+
     /// <summary>The layers whose activations or embeddings the run holds.</summary>
     public IReadOnlyList<RunLayer> Layers { get; init; } = [];
 

@@ -77,6 +77,7 @@ public static class RunManifestReader
             var columnNames = new HashSet<string>(StringComparer.Ordinal);
             for (int i = 0; i < columns.Count; i++) CheckColumn(columns[i], $"columns[{i}]", columnNames);
             if (manifest.Inputs is { } inputs) CheckInputs(inputs);
+            if (manifest.Relevance is { } relevance) CheckRelevance(relevance, manifest.Inputs);
 
             var units = new Dictionary<string, int>(StringComparer.Ordinal);
             for (int i = 0; i < layers.Count; i++)
@@ -174,6 +175,17 @@ public static class RunManifestReader
                     Fail("inputs.kind", "\"text\", \"image\", \"sequence\" or \"values\"", Quote(inputs.Kind));
                     break;
             }
+        }
+
+        /// <summary>A relevance map is drawn over its point's input, so it must have one value per input element.</summary>
+        private void CheckRelevance(RunRelevance relevance, RunInputs? inputs)
+        {
+            if (string.IsNullOrWhiteSpace(relevance.Method)) Fail("relevance.method", "the attribution method's name", Quote(relevance.Method));
+            if (relevance.Target < 0) Fail("relevance.target", "a class index (0 or more)", $"{relevance.Target}");
+            var shape = Array(relevance.Array, "relevance.array");
+            var inputShape = inputs?.Array is { } array && _shapes.TryGetValue(array, out var found) ? found : null;
+            if (RunRelevance.Mismatch(shape, inputs, inputShape) is { } expected)
+                Fail("relevance.array", expected, $"'{relevance.Array}' of shape [{string.Join(", ", shape)}] with {Quote(inputs?.Kind)} inputs");
         }
 
         private void CheckNames(IReadOnlyList<string>? names, long features)

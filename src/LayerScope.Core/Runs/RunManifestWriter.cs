@@ -25,6 +25,7 @@ public sealed class RunManifestWriter
     private readonly HashSet<string> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Layer, string Method), DenseMatrix> _previousEmbeddings = [];
     private RunInputs? _inputs;
+    private RunRelevance? _relevance;
 
     /// <summary>Starts a run in <paramref name="folder"/> (created when missing).</summary>
     /// <param name="folder">The run folder; run.json and every file go inside it.</param>
@@ -178,6 +179,22 @@ public sealed class RunManifestWriter
         return SetInputs(new RunInputs { Kind = RunInputs.ValuesKind, Array = array, Names = [.. names] });
     }
 
+    /// <summary>Relevance maps over the inputs (set first): an array already added with one value per input element
+    /// ([N, H·W] or [N, H, W] for images, the inputs' own shape for values and sequences), the method that made it and
+    /// the class it explains.</summary>
+    public RunManifestWriter SetRelevance(string array, string method, long target)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(method);
+        ArgumentOutOfRangeException.ThrowIfNegative(target);
+        var shape = RequireArray(array);
+        if (_relevance is not null) throw new InvalidOperationException("The run's relevance maps are already set.");
+        var inputs = _inputs ?? throw new InvalidOperationException("Set the run's inputs before its relevance maps: they are drawn over them.");
+        if (RunRelevance.Mismatch(shape, inputs, inputs.Array is { } input ? _shapes[input] : null) is { } expected)
+            throw new ArgumentException($"Relevance array '{array}' has shape [{string.Join(", ", shape)}] with {inputs.Kind} inputs; expected {expected}.", nameof(array));
+        _relevance = new RunRelevance(array, method, target);
+        return this;
+    }
+
     /// <summary>Records a layer; its activations and embeddings refer to it by name.</summary>
     public RunManifestWriter AddLayer(string name, int units)
     {
@@ -291,6 +308,7 @@ public sealed class RunManifestWriter
         Arrays = new Dictionary<string, RunArray>(_arrays, StringComparer.Ordinal),
         Columns = [.. _columns],
         Inputs = _inputs,
+        Relevance = _relevance,
         Layers = [.. _layers],
         Activations = [.. _activations],
         Embeddings = [.. _embeddings],

@@ -45,7 +45,12 @@ public sealed class ImageGridFigure : IFigure<ImageGridData>
                 var (values, min, max) = Colorable(tile.Values, coloring, data.GreyRange);
                 var heatmap = plot.Add.Heatmap(values);
                 heatmap.Position = new CoordinateRect(left, left + 1, top - 1, top);
-                heatmap.Colormap = coloring == TileColoring.Grey ? new ScottPlot.Colormaps.Grayscale() : new ScottPlot.Colormaps.Viridis();
+                heatmap.Colormap = coloring switch
+                {
+                    TileColoring.Grey => new ScottPlot.Colormaps.Grayscale(),
+                    TileColoring.Diverging => new ScottPlot.Colormaps.Balance(),
+                    _ => new ScottPlot.Colormaps.Viridis(),
+                };
                 heatmap.ManualRange = new ScottPlot.Range(min, max);
                 heatmap.NaNCellColor = MissingColor;
                 if (tile.Box is { } box)
@@ -87,6 +92,12 @@ public sealed class ImageGridFigure : IFigure<ImageGridData>
             }
         if (coloring == TileColoring.Grey) return (copy, greyRange.Minimum, greyRange.Maximum);
         if (min > max) return (copy, 0, 1);
+        if (coloring == TileColoring.Diverging)
+        {
+            // Symmetric about zero, so 0 is the map's white middle whatever the balance of signs.
+            double extent = Math.Max(Math.Abs(min), Math.Abs(max));
+            return extent > 0 ? (copy, -extent, extent) : (copy, -1, 1);
+        }
         return min == max ? (copy, min - 0.5, max + 0.5) : (copy, min, max);
     }
 }

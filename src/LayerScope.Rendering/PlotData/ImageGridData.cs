@@ -16,6 +16,10 @@ public enum TileColoring
 
     /// <summary>Viridis over each tile's own range (feature maps: a weak channel would otherwise be all dark).</summary>
     HeatPerTile,
+
+    /// <summary>A diverging map (blue, white at 0, red) over ± each tile's largest |value| (relevance maps: white is
+    /// "no influence" on every tile).</summary>
+    Diverging,
 }
 
 /// <summary>Many small pictures in a grid, row by row: the feature maps of a layer, the top images of a channel,

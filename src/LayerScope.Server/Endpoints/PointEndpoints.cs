@@ -15,7 +15,8 @@ internal static class PointEndpoints
             var point = RunLookup.Point(run, index, "index");
             var columns = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var column in run.Manifest.Columns) columns[column.Name] = ColumnValue(run, column, point);
-            return Results.Json(new PointAnswer(point, columns, Input(run, point)));
+            var relevance = run.Manifest.Relevance is { } r ? new RelevanceAnswer(r.Method, r.Target, Row(run.Array(r.Array), point)) : null;
+            return Results.Json(new PointAnswer(point, columns, Input(run, point), relevance));
         });
 
         app.MapGet("/api/runs/{id}/search", (HttpContext context, string id) =>
@@ -108,7 +109,10 @@ internal static class PointEndpoints
         return array.Values.AsSpan(point * width, width).ToArray();
     }
 
-    private sealed record PointAnswer(int Index, IReadOnlyDictionary<string, object?> Columns, object? Input);
+    private sealed record PointAnswer(int Index, IReadOnlyDictionary<string, object?> Columns, object? Input, RelevanceAnswer? Relevance);
+
+    /// <summary>The point's relevance map, laid out as its input (row-major).</summary>
+    private sealed record RelevanceAnswer(string Method, long Target, float[] Values);
 
     private sealed record TextInput(string Kind, string? Text, int[]? Highlight);
 

@@ -33,18 +33,24 @@ public sealed record ExplainOptions
     /// <summary>For token models: the tensor (ONNX) or module (zoo) whose output is the embedding.</summary>
     public string? Embedding { get; init; }
 
+    /// <summary>For token inputs: a UTF-8 text file with one word per line, line i (from 0) the word of token id i,
+    /// so that explain.html and the viewer run show words; null: ids are shown as #id.</summary>
+    public string? WordsPath { get; init; }
+
+    /// <summary>For token inputs: the id that pads a sequence (Keras' 0), left out of the colored text; null for none.</summary>
+    public long? PaddingToken { get; init; } = 0;
+
     public int Steps { get; init; } = 64;
     public long Seed { get; init; } = 1;
 
-    public static IReadOnlyList<string> Methods { get; } =
-        ["lrp-0", "lrp-epsilon", "lrp-gamma", "lrp-alphabeta", "lrp-composite", "ig", "gradient-x-input", "saliency", "smoothgrad", "guided-backprop", "deconvnet", "occlusion"];
+    public static IReadOnlyList<string> Methods => AttributionMethods.Names;
 
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
         if ((ModelPath is null) == (ZooName is null)) problems.Add("name exactly one model: ExplainOptions.ModelPath or ExplainOptions.ZooName.");
         if (!Methods.Contains(Method)) problems.Add($"ExplainOptions.Method is '{Method}'; expected one of {string.Join(", ", Methods)}.{NameSuggestions.DidYouMean(Method, Methods)}");
-        if (ModelPath is not null && (Method.StartsWith("lrp", StringComparison.Ordinal) || Method is "guided-backprop" or "deconvnet"))
+        if (ModelPath is not null && AttributionMethods.WalksLayers(Method))
             problems.Add($"ExplainOptions.Method '{Method}' walks TorchSharp layers and runs on built-in models (ExplainOptions.ZooName); for an ONNX model use gradient-x-input, ig, saliency, smoothgrad or occlusion.");
         if (Steps < 1) problems.Add($"ExplainOptions.Steps is {Steps}; expected at least 1.");
         return problems;
@@ -54,12 +60,11 @@ public sealed record ExplainOptions
 /// <summary>The result: where things went and what was explained.</summary>
 public sealed record ExplainResult(string OutputDirectory, long Target, AttributionResult Attribution, IReadOnlyList<string> Heatmaps);
 
-/// <summary><c>explain</c>: one attribution method over an input file; writes relevance.npy, scores.npy,
-/// explain.json and, for images [N, C, H, W], one heatmap PNG per example (diverging colormap centered at 0).</summary>
+/// <summary><c>explain</c>: one attribution method over an input file; writes relevance.npy, scores.npy (the class
+/// scores), explain.json, explain.html (scores, heatmaps, words colored by relevance), a viewer run (run.json) and, for
+/// images [N, C, H, W], one heatmap PNG per example over its image (<see cref="ExplanationOutputs"/>).</summary>
 public static class ExplainWorkflow
 {
-    private const int MaxHeatmaps = 16;
-
     public static ExplainResult Run(ExplainOptions options, IProgress<StepProgress>? progress = null)
     {
         InvalidSettingsException.ThrowIfAny(options.Validate());
@@ -87,14 +92,21 @@ public static class ExplainWorkflow
                     options.Embedding ?? (zoo.InputType == ScalarType.Int64 ? "embedding" : null));
             }
             long target = options.Target ?? ClassGradients0(explained, inputs);
-            var result = Attribute(options, explained, module, onnx, inputs, target);
+            var result = AttributionMethods.Run(options.Method, new AttributionSubject(explained, module, onnx), inputs, target,
+                new AttributionSettings(options.Steps, options.Seed));
             progress?.Report(new StepProgress("explain", 1, 1));
 
             using var output = StagedDirectory.Create(options.OutputDirectory, "explain.json");
             NpyWriter.Write(output.File("relevance.npy"), result.Relevance);
             NpyWriter.Write(output.File("scores.npy"), result.ClassScores);
             if (tokens) NpyWriter.Write(output.File("relevance_per_token.npy"), result.PerPosition());
-            var heatmaps = npy.Rank == 4 ? WriteHeatmaps(output, result) : [];
+            var explainedInputs = new ExplainedInputs(npy.ToFloat32Array("inputs"), tokens ? npy.ToInt64() : null,
+                options.WordsPath is null ? null : ReadWords(options.WordsPath), options.PaddingToken);
+            var heatmaps = ExplanationOutputs.WriteHeatmaps(output, explainedInputs.Values, result);
+            string modelName = options.ModelPath is null ? options.ZooName! : Path.GetFileName(options.ModelPath);
+            ExplanationOutputs.Report(explainedInputs, result, modelName).Save(output.File("explain.html"));
+            ExplanationOutputs.WriteRun(output, explainedInputs, result, modelName);
+            var scores = ExplanationOutputs.ClassScores(result);
             MetricsFile.Write(output.File("explain.json"), new
             {
                 method = result.Method,
@@ -104,6 +116,7 @@ public static class ExplainWorkflow
                 relevance_shape = result.Relevance.Shape,
                 convergence_delta = result.ConvergenceDelta,
                 heatmaps,
+                class_scores = scores.Take(ExplanationOutputs.MaxShown).Select(c => new { predicted = c.Predicted, scores = c.Scores }),
             });
             output.Commit();
             return new ExplainResult(options.OutputDirectory, target, result, heatmaps);
@@ -120,49 +133,10 @@ public static class ExplainWorkflow
         return scores.argmax(1).item<long>();
     }
 
-    private static AttributionResult Attribute(ExplainOptions o, ExplainedModel explained, nn.Module<Tensor, Tensor>? module, OnnxTorchModel? onnx, Tensor inputs, long target) => o.Method switch
+    /// <summary>One word per line; line i is token id i.</summary>
+    private static string[] ReadWords(string path)
     {
-        "lrp-0" => new LayerwiseRelevance(module!, LrpComposite.Uniform(LrpRule.Zero), o.Method).Attribute(inputs, target),
-        "lrp-epsilon" => new LayerwiseRelevance(module!, LrpComposite.Uniform(LrpRule.EpsilonRule(0.25)), o.Method).Attribute(inputs, target),
-        "lrp-gamma" => new LayerwiseRelevance(module!, LrpComposite.Uniform(LrpRule.GammaRule(0.25)), o.Method).Attribute(inputs, target),
-        "lrp-alphabeta" => new LayerwiseRelevance(module!, LrpComposite.Uniform(LrpRule.AlphaBetaRule(2, 1)), o.Method).Attribute(inputs, target),
-        "lrp-composite" => new LayerwiseRelevance(module!, LrpComposite.Montavon2019(), o.Method).Attribute(inputs, target),
-        "ig" => new IntegratedGradients(explained).Attribute(inputs, target, new IntegratedGradientsOptions { Steps = o.Steps }),
-        "gradient-x-input" => new GradientTimesInput(explained).Attribute(inputs, target),
-        "saliency" => new Saliency(explained).Attribute(inputs, target),
-        "smoothgrad" => new SmoothGrad(explained).Attribute(inputs, target, new SmoothGradOptions { Seed = o.Seed }),
-        "guided-backprop" => new GuidedBackprop(module!).Attribute(inputs, target),
-        "deconvnet" => new Deconvnet(module!).Attribute(inputs, target),
-        _ => onnx is not null
-            ? OccludeWithRuntime(onnx, inputs, target)
-            : new Occlusion(new DifferentiableScorer(explained)).Attribute(inputs, target),
-    };
-
-    private static AttributionResult OccludeWithRuntime(OnnxTorchModel onnx, Tensor inputs, long target)
-    {
-        using var scorer = new OnnxRuntimeScorer(onnx.Source);
-        return new Occlusion(scorer).Attribute(inputs, target);
-    }
-
-    private static List<string> WriteHeatmaps(StagedDirectory output, AttributionResult result)
-    {
-        var shape = result.Relevance.Shape;
-        long n = shape[0], channels = shape[1], h = shape[2], w = shape[3];
-        var files = new List<string>();
-        var figure = new HeatmapFigure();
-        for (long e = 0; e < Math.Min(n, MaxHeatmaps); e++)
-        {
-            var map = new double[h, w];
-            var example = result.Relevance.Example(e);
-            for (long c = 0; c < channels; c++)
-                for (long y = 0; y < h; y++)
-                    for (long x = 0; x < w; x++)
-                        map[y, x] += example[(int)((c * h + y) * w + x)];
-            // Centered at 0 with a symmetric range, so white is "no relevance" and red/blue are for/against.
-            var name = $"heatmap_{e}.png";
-            figure.SavePng(new HeatmapData(map, $"{result.Method} toward class {result.Target}, example {e}", "y", "x", "relevance"), output.File(name));
-            files.Add(name);
-        }
-        return files;
+        if (!File.Exists(path)) throw new DataFormatException(path, "file", "a words file (one word per line, line i the word of token id i)", "no such file");
+        return File.ReadAllLines(path, System.Text.Encoding.UTF8);
     }
 }

@@ -98,6 +98,11 @@ public static class CnnDemo
             reached[layer] = section.FractionReached;
         }
 
+        // Relevance maps of the same images beside their feature maps; the randomized twin is the sanity check's reference.
+        torch.manual_seed(options.Seed + 1);
+        using (var randomized = new FashionCnn())
+            new RelevanceMapsSection(model, randomized, examples, inputs, test.ClassNames).AddTo(report, output, progress);
+
         var penultimate = captured[options.PenultimateLayer];
         var tsne = new TsneReducer(new TsneOptions { Seed = options.Seed, Perplexity = TsneOptions.PerplexityFor(test.Count) })
             .Reduce(penultimate.ToMatrix(), progress, cancellationToken);

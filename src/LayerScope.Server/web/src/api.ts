@@ -54,6 +54,7 @@ export interface Manifest {
   activations?: ActivationEntry[];
   embeddings?: EmbeddingEntry[];
   dynamics?: { network: string; file: string }[];
+  relevance?: { array: string; method: string; target: number };
 }
 
 export type PointInput =
@@ -62,10 +63,18 @@ export type PointInput =
   | { kind: "sequence"; names?: string[]; values: number[][] }
   | { kind: "values"; names?: string[]; values: number[] };
 
+/** A point's relevance map (docs/viewer.md): one value per input element, row-major as the input. */
+export interface PointRelevance {
+  method: string;
+  target: number;
+  values: number[];
+}
+
 export interface PointDetail {
   index: number;
   columns: Record<string, string | number | null>;
   input?: PointInput | null;
+  relevance?: PointRelevance | null;
 }
 
 export interface Neighbor {

@@ -3,6 +3,7 @@
 import { byId, el, replaceChildren } from "../dom";
 import { renderPointDetail } from "../inputs";
 import type { PointDetails } from "./point-details";
+import { renderRelevance } from "./relevance";
 
 export class Tooltip {
   private hovered: number | null = null;
@@ -34,7 +35,7 @@ export class Tooltip {
       .get(index)
       .then((detail) => {
         if (this.hovered !== index) return;
-        replaceChildren(tooltip, renderPointDetail(detail));
+        replaceChildren(tooltip, renderPointDetail(detail), ...renderRelevance(detail));
         tooltip.setAttribute("data-loaded", String(index));
       })
       .catch((error: unknown) => {
