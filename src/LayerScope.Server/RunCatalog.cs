@@ -27,7 +27,7 @@ public sealed class RunCatalog
     private readonly TimeSpan _maxAge;
     private readonly Action<string>? _warning;
     private IReadOnlyDictionary<string, ServedRun> _runs = new Dictionary<string, ServedRun>();
-    private IReadOnlyDictionary<string, (DateTime Written, string Problem)> _problems = new Dictionary<string, (DateTime, string)>();
+    private IReadOnlyDictionary<string, string> _problems = new Dictionary<string, string>();
     private long _refreshedAt;
 
     /// <summary>Scans <paramref name="directory"/> for runs.</summary>
@@ -59,7 +59,7 @@ public sealed class RunCatalog
     /// <summary>Why each run.json that was found but not served was refused (one message per file).</summary>
     public IReadOnlyList<string> Problems
     {
-        get { lock (_lock) return [.. _problems.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value.Problem)]; }
+        get { lock (_lock) return [.. _problems.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value)]; }
     }
 
     internal RunDataCache Cache => _cache;
@@ -96,7 +96,7 @@ public sealed class RunCatalog
     private void RefreshLocked()
     {
         IReadOnlyDictionary<string, ServedRun> before;
-        IReadOnlyDictionary<string, (DateTime Written, string Problem)> knownProblems;
+        IReadOnlyDictionary<string, string> knownProblems;
         lock (_lock)
         {
             before = _runs;
@@ -104,7 +104,7 @@ public sealed class RunCatalog
         }
         var previous = before.Values.ToDictionary(r => r.Folder, StringComparer.Ordinal);
         var runs = new Dictionary<string, ServedRun>(StringComparer.Ordinal);
-        var problems = new Dictionary<string, (DateTime, string)>(StringComparer.Ordinal);
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var folder in FindRunFolders())
         {
             var manifestPath = Path.Combine(folder, RunManifest.FileName);
@@ -120,11 +120,6 @@ public sealed class RunCatalog
             if (previous.TryGetValue(folder, out var known) && known.ManifestWritten == written)
             {
                 runs[known.Id] = known;
-                continue;
-            }
-            if (knownProblems.TryGetValue(folder, out var problem) && problem.Written == written)
-            {
-                problems[folder] = problem; // refused before and unchanged: not read (nor reported) again
                 continue;
             }
             string? refusal = null;
@@ -149,8 +144,10 @@ public sealed class RunCatalog
             }
             if (refusal is not null)
             {
-                problems[folder] = (written, refusal);
-                _warning?.Invoke($"skipped a run: {refusal}");
+                problems[folder] = refusal;
+                // Read again at every search (a file put right without touching run.json is picked up), told once.
+                if (!knownProblems.TryGetValue(folder, out var told) || told != refusal)
+                    _warning?.Invoke($"skipped a run: {refusal}");
             }
         }
         lock (_lock)

@@ -41,8 +41,9 @@ public sealed class ViewerServer : IAsyncDisposable
 
     /// <summary>Finds the runs under <see cref="ViewerServerOptions.Directory"/> and starts listening.</summary>
     /// <returns>The running server; dispose it to stop.</returns>
-    /// <exception cref="LayerScopeException">The folder does not exist, the port is out of range, or the host is not
-    /// a loopback address and <see cref="ViewerServerOptions.AllowNonLoopback"/> is false.</exception>
+    /// <exception cref="LayerScopeException">The folder does not exist, a setting is out of range
+    /// (<see cref="ViewerServerOptions.Validate"/>), the host is not a loopback address and
+    /// <see cref="ViewerServerOptions.AllowNonLoopback"/> is false, or the address is not this computer's or taken.</exception>
     public static async Task<ViewerServer> StartAsync(ViewerServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -97,7 +98,7 @@ public sealed class ViewerServer : IAsyncDisposable
         });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = assets });
 
-#pragma warning disable CA2000 // the server disposes it; a failed start leaves nothing running that could use it
+#pragma warning disable CA2000 // the server disposes it, and a failed start below
         var neighbors = new NeighborQueries(options.MaxConcurrentNeighborQueries, options.NeighborQueueWait);
 #pragma warning restore CA2000
         RunEndpoints.Map(app, catalog);
@@ -115,6 +116,7 @@ public sealed class ViewerServer : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException)
         {
             await app.DisposeAsync();
+            neighbors.Dispose();
             var reason = (e.InnerException as SocketException ?? e as SocketException)?.SocketErrorCode == SocketError.AddressNotAvailable
                 ? $"{options.Host} is not an address of this computer (ViewerServerOptions.Host)"
                 : e.InnerException?.Message ?? e.Message;

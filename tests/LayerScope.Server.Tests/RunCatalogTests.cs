@@ -130,6 +130,24 @@ public class RunCatalogTests
         Assert.Single(catalog.Problems);
     }
 
+    [Fact]
+    public void A_run_whose_file_is_put_right_is_served_at_the_next_search_without_touching_its_manifest()
+    {
+        using var folder = new TemporaryFolder();
+        ViewerFixtureRun.Write(folder.Path, points: 12);
+        var scores = Path.Combine(folder.Path, "scores.npy");
+        var good = File.ReadAllBytes(scores);
+        File.WriteAllText(scores, "not an array");
+        var catalog = new RunCatalog(folder.Path);
+        Assert.Empty(catalog.Runs);
+
+        File.WriteAllBytes(scores, good);
+        catalog.Refresh();
+
+        Assert.Single(catalog.Runs);
+        Assert.Empty(catalog.Problems);
+    }
+
     [Theory]
     [InlineData("plain", "plain")]
     [InlineData("with space/and ü", "with-space-and--")]
