@@ -83,7 +83,7 @@ public class OnnxTorchBenchmarks
         return forward["output"].detach().data<float>()[0];
     }
 
-    private static string FindFixtures()
+    internal static string FindFixtures()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

@@ -13,6 +13,8 @@ import json
 import numpy as np
 import onnx
 import torch
+import torch.nn.functional as F
+from onnx import TensorProto, helper, numpy_helper
 from torch import nn
 
 torch.manual_seed(12)
@@ -110,6 +112,54 @@ class TextBiLstm(nn.Module):
         return self.body(self.emb(tokens))
 
 
+class OpsMix(nn.Module):
+    """The operators the other models leave out: PRelu, Split, Selu, Floor/Equal/Less/Where masks, Expand,
+    ConvTranspose, Pad (constant, reflect, edge), Clip, Softplus, Pow, ReduceSum, Sub. Exported at opset 9 too, where
+    Pad, Split, Clip, Slice, Squeeze and Unsqueeze take attributes instead of inputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3, padding=1)
+        self.prelu = nn.PReLU(6, init=0.2)
+        self.gain = nn.Parameter(torch.randn(1, 4, 1, 1))
+        self.up = nn.ConvTranspose2d(6, 4, 3, stride=2, padding=1, output_padding=1)
+        self.reflect = nn.ReflectionPad2d((1, 2, 1, 0))
+        self.edge = nn.ReplicationPad2d(1)
+        self.fc = nn.Linear(4 * 19 * 21, 5)
+
+    def forward(self, x):
+        y = self.prelu(self.conv(x))
+        a, b = torch.split(y, [2, 4], dim=1)
+        a = torch.selu(a)
+        b = torch.where(b < 0.1, b * 0.5, b) * self.gain.expand(x.shape[0], 4, 8, 8)
+        # A mask from an equality on the input's quarter bins (Floor, Equal, Cast), as exported masks are made.
+        bins = (torch.floor(x[:, :1] * 4).long() == 2).float()
+        y = torch.cat([a * (1 + bins), b - bins], dim=1)
+        y = self.up(y)                                              # [batch, 4, 16, 16]
+        y = F.pad(self.edge(self.reflect(y)), (0, 0, 0, 0), value=0.0) + F.pad(y, (2, 3, 2, 1), value=0.5)
+        y = torch.clamp(F.softplus(y), max=2.5) - (y ** 2).sum(dim=1, keepdim=True) * 0.01
+        return torch.softmax(self.fc(torch.flatten(y, 1)), dim=1)
+
+
+class TextMask(nn.Module):
+    """Embedding → LSTM → mean over the steps whose token is not padding (id 0): Equal, Not, Where, ReduceSum, Div."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(40, 6)
+        self.lstm = nn.LSTM(6, 5, batch_first=True)
+        self.fc = nn.Linear(5, 3)
+
+    def forward(self, tokens):
+        return self.body(self.emb(tokens), tokens)
+
+    def body(self, e, tokens):
+        out, _ = self.lstm(e)
+        keep = (tokens != 0).unsqueeze(-1)
+        out = torch.where(keep, out, torch.zeros_like(out))
+        return self.fc(out.sum(dim=1) / keep.float().sum(dim=1).clamp(min=1.0))
+
+
 def settle_batch_norm(model, example):
     """Runs a few training batches so BatchNorm's running statistics are not the identity, then switches to eval."""
     model.train()
@@ -132,7 +182,8 @@ def export(name, model, example, opset, token_input=False):
     double = model.double()
     if token_input:
         embedded = double.emb(example).detach().requires_grad_(True)
-        target = double.body(embedded)[:, 0].sum()
+        body = double.body(embedded, example) if isinstance(double, TextMask) else double.body(embedded)
+        target = body[:, 0].sum()
         (grad,) = torch.autograd.grad(target, embedded)
         graph = onnx.load(onnx_path).graph
         case["wrt"] = next(n.output[0] for n in graph.node if n.op_type == "Gather" and n.name.startswith("/emb/"))
@@ -157,8 +208,74 @@ tokens = torch.randint(0, 40, (BATCH, 12))
 cases.append(export("text_gru", TextGru().eval(), tokens, 14, token_input=True))
 cases.append(export("text_bilstm", TextBiLstm().eval(), tokens, 17, token_input=True))
 
+mix = OpsMix().eval()
+mix_input = torch.rand(BATCH, 3, 8, 8)
+cases.append(export("ops_mix", mix, mix_input, 13))
+cases.append(export("ops_mix_opset9", mix, mix_input, 9))
+padded = tokens.clone()
+padded[::2, -4:] = 0
+cases.append(export("text_mask_opset9", TextMask().eval(), padded, 9, token_input=True))
+
+
+def recurrent_model(name, op, attributes, hidden, directions, inputs=3, steps=5, peepholes=False, layout=0, seed=None):
+    """A hand-made graph around one recurrent node in a form PyTorch cannot export (activation lists, clip,
+    peepholes, input_forget, linear_before_reset = 0, layout = 1): ONNX Runtime is its reference, finite differences
+    check its gradients. The graph input is [batch, time, input] so that axis 0 is the batch; the output is Y as
+    [batch, time, directions, hidden]."""
+    gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[op]
+    rng = np.random.default_rng(len(name) if seed is None else seed)
+    weights = {
+        "W": rng.normal(0, 0.5, (directions, gates * hidden, inputs)),
+        "R": rng.normal(0, 0.5, (directions, gates * hidden, hidden)),
+        "B": rng.normal(0, 0.3, (directions, 2 * gates * hidden)),
+    }
+    if peepholes:
+        weights["P"] = rng.normal(0, 0.5, (directions, 3 * hidden))
+    initializers = [numpy_helper.from_array(v.astype(np.float32), k) for k, v in weights.items()]
+    nodes = []
+    if layout == 0:
+        nodes.append(helper.make_node("Transpose", ["input"], ["x"], perm=[1, 0, 2], name="/rnn/to_time_major"))
+    x = "x" if layout == 0 else "input"
+    node_inputs = [x, "W", "R", "B"] + (["", "", "", "P"] if peepholes else [])
+    node_outputs = ["y", "y_h"] + (["y_c"] if op == "LSTM" else [])
+    nodes.append(helper.make_node(op, node_inputs, node_outputs, name=f"/rnn/{op}", hidden_size=hidden,
+                                  **(dict(layout=1) if layout else {}), **attributes))
+    nodes.append(helper.make_node("Transpose", ["y"], ["output"], perm=[2, 0, 1, 3] if layout == 0 else [0, 1, 2, 3],
+                                  name="/rnn/to_batch_major"))
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", steps, inputs])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", steps, directions, hidden])],
+                              initializers)
+    opset = 14 if layout else 13
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    onnx.checker.check_model(model)
+    onnx.save(model, f"{name}.onnx")
+    np.save(f"{name}_input.npy", rng.normal(0, 1, (BATCH, steps, inputs)).astype(np.float32))
+    return {"model": f"{name}.onnx", "input": f"{name}_input.npy", "output": None, "grad": None, "opset": opset}
+
+
+cases.append(recurrent_model("lstm_peepholes", "LSTM", dict(
+    direction="bidirectional", clip=2.5,
+    activations=["HardSigmoid", "Tanh", "Softsign", "Sigmoid", "ScaledTanh", "Tanh"],
+    activation_alpha=[0.3, 0.8], activation_beta=[0.45, 1.2]), hidden=4, directions=2, peepholes=True))
+cases.append(recurrent_model("lstm_input_forget", "LSTM", dict(input_forget=1, direction="reverse"), hidden=3, directions=1))
+cases.append(recurrent_model("gru_reset_after", "GRU", dict(linear_before_reset=0, activations=["Sigmoid", "Relu"]),
+                             hidden=4, directions=1))
+cases.append(recurrent_model("rnn_relu", "RNN", dict(direction="bidirectional", activations=["Relu", "Tanh"]),
+                             hidden=3, directions=2))
+# ONNX Runtime refuses layout = 1, so each batch-major LSTM has a time-major twin with the same weights and input
+# (ONNX Runtime's reference); the pair with a clip runs the stepped equations, the other libtorch's fused kernel.
+batch_major = []
+for suffix, extra in (("", {}), ("_clip", dict(clip=1.5))):
+    cases.append(recurrent_model(f"lstm_time_major{suffix}", "LSTM", dict(direction="bidirectional", **extra),
+                                 hidden=3, directions=2, seed=7))
+    batch_major.append(recurrent_model(f"lstm_batch_major{suffix}", "LSTM", dict(direction="bidirectional", **extra),
+                                       hidden=3, directions=2, layout=1, seed=7))
+    batch_major[-1]["twin"] = f"lstm_time_major{suffix}.onnx"
+
 with open("cases.json", "w") as f:
     json.dump(cases, f, indent=1)
+with open("batch_major.json", "w") as f:
+    json.dump(batch_major, f, indent=1)
 print(json.dumps(cases, indent=1))
 
 

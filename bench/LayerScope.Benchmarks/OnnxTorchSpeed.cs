@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using LayerScope.Gradients;
+using LayerScope.Onnx;
+using LayerScope.Onnx.Torch;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LayerScope.Benchmarks;
+
+/// <summary>
+/// The forward-time ratio of the TorchSharp executor to ONNX Runtime at batch 256 on the same number of threads, for
+/// the exported CNN and BiLSTM fixtures, as the fastest of interleaved runs: <c>-- onnx-torch [threads] [repetitions]</c>.
+/// A quicker read of the same comparison as <see cref="OnnxTorchBenchmarks"/> (which BenchmarkDotNet runs in full).
+/// </summary>
+public static class OnnxTorchSpeed
+{
+    private const int Batch = 256;
+
+    public static int Run(string[] args)
+    {
+        int threads = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2;
+        int repetitions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
+        torch.set_num_threads(threads);
+        Console.WriteLine($"batch {Batch}, {threads} thread(s), fastest of {repetitions} interleaved runs");
+        Console.WriteLine($"{"model",-12} {"ORT ms",8} {"no-grad ms",11} {"ratio",6} {"autograd ms",12} {"ratio",6}");
+        foreach (var name in new[] { "resnet_cnn", "text_bilstm" })
+        {
+            var onnx = OnnxModel.Open(Path.Combine(OnnxTorchBenchmarks.FindFixtures(), name + ".onnx"));
+            using var model = OnnxTorchModel.Load(onnx);
+            using var session = onnx.CreateSession([], threads);
+            using var runOptions = new RunOptions();
+            var random = new Random(1);
+            OrtValue ortInput;
+            Tensor input;
+            if (name == "text_bilstm")
+            {
+                var tokens = Enumerable.Range(0, Batch * 12).Select(_ => (long)random.Next(40)).ToArray();
+                ortInput = OrtValue.CreateTensorValueFromMemory(tokens, [Batch, 12]);
+                input = torch.tensor(tokens, [Batch, 12]);
+            }
+            else
+            {
+                var pixels = Enumerable.Range(0, Batch * 3 * 16 * 16).Select(_ => (float)random.NextDouble()).ToArray();
+                ortInput = OrtValue.CreateTensorValueFromMemory(pixels, [Batch, 3, 16, 16]);
+                input = torch.tensor(pixels, [Batch, 3, 16, 16]);
+            }
+            Action[] runs =
+            [
+                () => { using var outputs = session.Run(runOptions, [onnx.Inputs[0].Name], [ortInput], ["output"]); },
+                () => { using var forward = model.Forward(input, new ForwardRequest(["output"], Gradients: false)); },
+                () => { using var forward = model.Forward(input, new ForwardRequest(["output"])); },
+            ];
+            var (ort, noGrad, withGrad) = Interleaved(repetitions, runs) switch { var t => (t[0], t[1], t[2]) };
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-12} {ort,8:0.00} {noGrad,11:0.00} {noGrad / ort,6:0.00} {withGrad,12:0.00} {withGrad / ort,6:0.00}"));
+            ortInput.Dispose();
+            input.Dispose();
+        }
+        return 0;
+    }
+
+    /// <summary>The fastest of <paramref name="repetitions"/> runs of each action, taken in turn so a busy machine
+    /// slows them alike; the minimum is the least disturbed by other processes on a shared machine.</summary>
+    private static double[] Interleaved(int repetitions, Action[] runs)
+    {
+        foreach (var run in runs) for (int i = 0; i < 3; i++) run(); // warm-up: first-call allocations, kernel choice
+        var best = Enumerable.Repeat(double.MaxValue, runs.Length).ToArray();
+        for (int i = 0; i < repetitions; i++)
+            for (int r = 0; r < runs.Length; r++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                runs[r]();
+                best[r] = Math.Min(best[r], Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        return best;
+    }
+}
