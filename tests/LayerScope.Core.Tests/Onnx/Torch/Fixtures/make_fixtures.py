@@ -6,7 +6,9 @@ Run with Debian's python3-torch and python3-onnx (apt-get install -y python3-tor
 Every model has a dynamic batch axis; references are computed at batch 7 in float64 (the model is exported in float32).
 For each model NAME it writes NAME.onnx, NAME_input.npy, NAME_output.npy (float32 forward) and NAME_grad.npy: the
 gradient of output[:, 0].sum() with respect to the float input, or, for token-id inputs, with respect to the
-embedding lookup's output (the tensor named in cases.json as "wrt"). cases.json lists them.
+embedding lookup's output (the tensor named in cases.json as "wrt"). cases.json lists them. Hand-made recurrent
+graphs in forms PyTorch cannot export come with an input only (ONNX Runtime and finite differences are their
+references); batch_major.json pairs each layout = 1 graph with its time-major twin.
 """
 import json
 
