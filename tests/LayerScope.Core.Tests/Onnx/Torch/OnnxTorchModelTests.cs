@@ -164,6 +164,30 @@ public sealed class OnnxTorchModelTests
         Assert.StartsWith("/emb/", error.Node, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_weight_whose_shape_does_not_fit_names_the_node_and_the_shapes_it_met()
+    {
+        using var model = OnnxTorchModel.Load(TorchFixture.PathOf("bad_shapes.onnx"));
+        var error = Assert.Throws<OnnxNodeFailedException>(() => model.Forward(ones(2, 3), ForwardRequest.Of("y")));
+        Assert.Equal("/head/MatMul", error.Node);
+        Assert.Equal("MatMul", error.OpType);
+        Assert.Contains("[2, 3]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("[4, 3]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_or_unknown_input_is_a_typed_error_naming_it()
+    {
+        using var model = OnnxTorchModel.Load(TorchFixture.Find("resnet_cnn.onnx").ModelPath);
+        var missing = Assert.Throws<OnnxTorchInputException>(() => model.Forward(new Dictionary<string, Tensor>(), ForwardRequest.Of("output")));
+        Assert.Equal("input", missing.Input);
+        Assert.Contains("[batch, 3, 16, 16]", missing.Message, StringComparison.Ordinal);
+        var unknown = Assert.Throws<OnnxTorchInputException>(() => model.Forward(
+            new Dictionary<string, Tensor> { ["input"] = zeros(1, 3, 16, 16), ["pixels"] = zeros(1) }, ForwardRequest.Of("output")));
+        Assert.Equal("pixels", unknown.Input);
+        Assert.Contains("input", unknown.Message, StringComparison.Ordinal);
+    }
+
     private static void AssertEveryTensorMatchesOrt(string modelPath, string inputPath, int batch)
     {
         var onnx = OnnxModel.Open(modelPath);

@@ -116,7 +116,7 @@ class TextBiLstm(nn.Module):
 
 class OpsMix(nn.Module):
     """The operators the other models leave out: PRelu, Split, Selu, Floor/Equal/Less/Where masks, Expand,
-    ConvTranspose, Pad (constant, reflect, edge), Clip, Softplus, Pow, ReduceSum, Sub. Exported at opset 9 too, where
+    ConvTranspose, Pad (constant, reflect, edge), Clip, Softplus, Softsign, MatMul, Pow, ReduceSum, Sub. Exported at opset 9 too, where
     Pad, Split, Clip, Slice, Squeeze and Unsqueeze take attributes instead of inputs."""
 
     def __init__(self):
@@ -127,7 +127,8 @@ class OpsMix(nn.Module):
         self.up = nn.ConvTranspose2d(6, 4, 3, stride=2, padding=1, output_padding=1)
         self.reflect = nn.ReflectionPad2d((1, 2, 1, 0))
         self.edge = nn.ReplicationPad2d(1)
-        self.fc = nn.Linear(4 * 19 * 21, 5)
+        self.mix = nn.Parameter(torch.randn(21, 6) * 0.3)
+        self.fc = nn.Linear(4 * 19 * 6, 5)
 
     def forward(self, x):
         y = self.prelu(self.conv(x))
@@ -140,6 +141,7 @@ class OpsMix(nn.Module):
         y = self.up(y)                                              # [batch, 4, 16, 16]
         y = F.pad(self.edge(self.reflect(y)), (0, 0, 0, 0), value=0.0) + F.pad(y, (2, 3, 2, 1), value=0.5)
         y = torch.clamp(F.softplus(y), max=2.5) - (y ** 2).sum(dim=1, keepdim=True) * 0.01
+        y = torch.matmul(F.softsign(y), self.mix)                   # MatMul of a 4-D tensor by a matrix
         return torch.softmax(self.fc(torch.flatten(y, 1)), dim=1)
 
 
@@ -264,6 +266,28 @@ cases.append(recurrent_model("gru_reset_after", "GRU", dict(linear_before_reset=
                              hidden=4, directions=1))
 cases.append(recurrent_model("rnn_relu", "RNN", dict(direction="bidirectional", activations=["Relu", "Tanh"]),
                              hidden=3, directions=2))
+def small_graph(name, nodes, weights, inputs, outputs, opset):
+    """A hand-made graph of operators PyTorch's exporter writes differently (Softsign as Abs/Add/Div) or drops
+    (Dropout in inference): input [batch, inputs], output [batch, outputs]."""
+    rng = np.random.default_rng(len(name))
+    initializers = [numpy_helper.from_array((value if isinstance(value, np.ndarray) else rng.normal(0, 0.5, value)).astype(np.float32), key)
+                    for key, value in weights.items()]
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", inputs])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", outputs])], initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    onnx.checker.check_model(model)
+    onnx.save(model, f"{name}.onnx")
+    np.save(f"{name}_input.npy", rng.normal(0, 1, (BATCH, inputs)).astype(np.float32))
+    return {"model": f"{name}.onnx", "input": f"{name}_input.npy", "output": None, "grad": None, "opset": opset}
+
+
+cases.append(small_graph("dropout_softsign", [
+    helper.make_node("Dropout", ["input", "ratio"], ["dropped", "mask"], name="/drop/Dropout"),
+    helper.make_node("Softsign", ["dropped"], ["soft"], name="/act/Softsign"),
+    helper.make_node("MatMul", ["soft", "W"], ["product"], name="/fc/MatMul"),
+    helper.make_node("HardSigmoid", ["product"], ["output"], name="/out/HardSigmoid", alpha=0.3, beta=0.4),
+], {"W": (6, 4), "ratio": np.array(0.4)}, 6, 4, 13))
+
 # ONNX Runtime refuses layout = 1, so each batch-major LSTM has a time-major twin with the same weights and input
 # (ONNX Runtime's reference); the pair with a clip runs the stepped equations, the other libtorch's fused kernel.
 batch_major = []
@@ -281,16 +305,13 @@ with open("batch_major.json", "w") as f:
 print(json.dumps(cases, indent=1))
 
 
-def bad_model(name, nodes):
+def bad_model(name, nodes, initializers=()):
     """Hand-made broken graphs for the error tests (not checked: they are meant to be wrong)."""
-    from onnx import TensorProto, helper
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 3])
-    graph = helper.make_graph(nodes, name, [x], [y])
+    graph = helper.make_graph(nodes, name, [x], [y], list(initializers))
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]), f"{name}.onnx")
 
-
-from onnx import helper  # noqa: E402
 
 bad_model("bad_unsupported", [helper.make_node("Relu", ["x"], ["h"], name="/enc/act/Relu"),
                               helper.make_node("Hardmax", ["h"], ["y"], name="/enc/head/Hardmax")])
@@ -298,3 +319,7 @@ bad_model("bad_dangling", [helper.make_node("Add", ["x", "bias"], ["y"], name="/
 bad_model("bad_cycle", [helper.make_node("Add", ["x", "b"], ["a"], name="/loop/First"),
                         helper.make_node("Relu", ["a"], ["b"], name="/loop/Second"),
                         helper.make_node("Identity", ["a"], ["y"], name="/out/Identity")])
+# A weight whose shape does not fit its input: [batch, 3] times [4, 3].
+bad_model("bad_shapes", [helper.make_node("Relu", ["x"], ["h"], name="/enc/Relu"),
+                         helper.make_node("MatMul", ["h", "W"], ["y"], name="/head/MatMul")],
+          [numpy_helper.from_array(np.ones((4, 3), np.float32), "W")])
