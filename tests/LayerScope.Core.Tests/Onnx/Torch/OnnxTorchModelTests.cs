@@ -175,6 +175,18 @@ public sealed class OnnxTorchModelTests
         Assert.Contains("[4, 3]", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("bad_lstm_width.onnx")]      // libtorch's fused kernel
+    [InlineData("bad_lstm_width_clip.onnx")] // the stepped equations
+    public void A_recurrent_weight_that_does_not_fit_its_input_names_the_node(string model)
+    {
+        // W expects 4 features per step and gets 3: refused by the LSTM with the shapes, not a crashed process.
+        using var lstm = OnnxTorchModel.Load(TorchFixture.PathOf(model));
+        var error = Assert.Throws<OnnxNodeFailedException>(() => lstm.Forward(zeros(2, 3), new ForwardRequest(["y"], Gradients: false)));
+        Assert.Equal("/enc/LSTM", error.Node);
+        Assert.Contains("3 features", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_missing_or_unknown_input_is_a_typed_error_naming_it()
     {

@@ -25,6 +25,7 @@ internal static class RecurrentOperators
 
     private static Tensor?[] Run(OnnxNodeContext n, RecurrentKind kind)
     {
+        CheckShapes(n, kind);
         if (n.Cache.Get<Fused>() is { } fused && fused.Covers(n)) return fused.Run(n);
         int gates = kind switch { RecurrentKind.Lstm => 4, RecurrentKind.Gru => 3, _ => 1 };
         bool batchFirst = n.Int("layout", 0) != 0;
@@ -156,6 +157,31 @@ internal static class RecurrentOperators
             yc = yc.transpose(0, 1);
         }
         return kind == RecurrentKind.Lstm ? [y, yh, yc] : [y, yh];
+    }
+
+    /// <summary>Checks X, W, R, B and the initial states against each other before any product: libtorch's matmul,
+    /// reached through TorchSharp, ends the process on a mismatch instead of raising an error.</summary>
+    private static void CheckShapes(OnnxNodeContext n, RecurrentKind kind)
+    {
+        static string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";
+        var (x, w, r, b) = (n.Input(0), n.Input(1), n.Input(2), n.OptionalInput(3));
+        if (x.dim() != 3) throw new OnnxNodeException($"X has shape {Shape(x)}; expected 3 axes");
+        if (w.dim() != 3 || r.dim() != 3) throw new OnnxNodeException($"W {Shape(w)} and R {Shape(r)} must have 3 axes");
+        bool batchFirst = n.Int("layout", 0) != 0;
+        long batch = x.shape[batchFirst ? 0 : 1];
+        long directions = w.shape[0], hidden = r.shape[2];
+        long gates = kind switch { RecurrentKind.Lstm => 4, RecurrentKind.Gru => 3, _ => 1 };
+        if (x.shape[2] != w.shape[2]) throw new OnnxNodeException($"X has {x.shape[2]} features per step; W {Shape(w)} expects {w.shape[2]}");
+        if (r.shape[0] != directions || r.shape[1] != gates * hidden)
+            throw new OnnxNodeException($"R has shape {Shape(r)}; expected [{directions}, {gates * hidden}, {hidden}]");
+        if (b is not null && (b.dim() != 2 || b.shape[0] != directions || b.shape[1] != 2 * gates * hidden))
+            throw new OnnxNodeException($"B has shape {Shape(b)}; expected [{directions}, {2 * gates * hidden}]");
+        long[] state = batchFirst ? [batch, directions, hidden] : [directions, batch, hidden];
+        foreach (int index in kind == RecurrentKind.Lstm ? new[] { 5, 6 } : [5])
+            if (n.OptionalInput(index) is { } s && !s.shape.SequenceEqual(state))
+                throw new OnnxNodeException($"initial state (input {index}) has shape {Shape(s)}; expected [{string.Join(", ", state)}]");
+        if (kind == RecurrentKind.Lstm && n.OptionalInput(7) is { } p && !p.shape.SequenceEqual([directions, 3 * hidden]))
+            throw new OnnxNodeException($"P has shape {Shape(p)}; expected [{directions}, {3 * hidden}]");
     }
 
     private static Tensor Clip(Tensor x, float? clip) => clip is { } c ? x.clamp(-c, c) : x;

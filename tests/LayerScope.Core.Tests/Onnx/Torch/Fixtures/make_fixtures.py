@@ -323,3 +323,11 @@ bad_model("bad_cycle", [helper.make_node("Add", ["x", "b"], ["a"], name="/loop/F
 bad_model("bad_shapes", [helper.make_node("Relu", ["x"], ["h"], name="/enc/Relu"),
                          helper.make_node("MatMul", ["h", "W"], ["y"], name="/head/MatMul")],
           [numpy_helper.from_array(np.ones((4, 3), np.float32), "W")])
+# An LSTM whose W expects 4 features where its input has 3, on the fused kernel and (with a clip) the stepped one.
+for suffix, extra in (("", {}), ("_clip", dict(clip=1.0))):
+    bad_model(f"bad_lstm_width{suffix}", [
+        helper.make_node("Unsqueeze", ["x", "axes"], ["steps"], name="/enc/Unsqueeze"),
+        helper.make_node("LSTM", ["steps", "W", "R"], ["h"], name="/enc/LSTM", hidden_size=2, **extra),
+        helper.make_node("Squeeze", ["h", "axes"], ["y"], name="/enc/Squeeze")],
+        [numpy_helper.from_array(np.array([0], np.int64), "axes"), numpy_helper.from_array(np.ones((1, 8, 4), np.float32), "W"),
+         numpy_helper.from_array(np.ones((1, 8, 2), np.float32), "R")])
