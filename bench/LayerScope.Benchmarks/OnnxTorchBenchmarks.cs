@@ -12,6 +12,7 @@ namespace LayerScope.Benchmarks;
 /// Forward time of the TorchSharp executor against ONNX Runtime at batch 256, on the same number of threads, for the
 /// exported CNN (resnet_cnn.onnx) and BiLSTM (text_bilstm.onnx) test fixtures. The executor runs once without autograd
 /// (what ONNX Runtime does) and once with it (what a gradient method needs). Threads: LAYERSCOPE_BENCH_THREADS, else 2.
+/// `-- onnx-torch` (<see cref="OnnxTorchSpeed"/>) gives the same ratios in seconds; measured ones are in DEVELOPERS.md.
 /// </summary>
 [ShortRunJob]
 public class OnnxTorchBenchmarks

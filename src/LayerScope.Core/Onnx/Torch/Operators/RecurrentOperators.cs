@@ -312,6 +312,11 @@ internal static class RecurrentOperators
             Tensor? State(int index) => n.OptionalInput(index) is { } s ? (batchFirst ? s.transpose(0, 1) : s).contiguous() : null;
             var h0 = State(5);
             Tensor y, yh, yc;
+            // With nothing that requires a gradient, grad mode records nothing, and libtorch's CPU LSTM/GRU runs about
+            // a fifth faster with it on than under no_grad (measured with bench onnx-torch); so a pass without
+            // gradients turns it on around the kernel.
+            bool records = n.Inputs.Any(t => t is not null && t.requires_grad);
+            using var mode = !records && !is_grad_enabled() ? enable_grad() : null;
             if (_kind == RecurrentKind.Lstm)
             {
                 var c0 = State(6);
