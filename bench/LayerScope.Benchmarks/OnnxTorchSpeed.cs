@@ -6,7 +6,6 @@ using LayerScope.Onnx;
 using LayerScope.Onnx.Torch;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace LayerScope.Benchmarks;
 
@@ -32,21 +31,7 @@ public static class OnnxTorchSpeed
             using var model = OnnxTorchModel.Load(onnx);
             using var session = onnx.CreateSession([], threads);
             using var runOptions = new RunOptions();
-            var random = new Random(1);
-            OrtValue ortInput;
-            Tensor input;
-            if (name == "text_bilstm")
-            {
-                var tokens = Enumerable.Range(0, Batch * 12).Select(_ => (long)random.Next(40)).ToArray();
-                ortInput = OrtValue.CreateTensorValueFromMemory(tokens, [Batch, 12]);
-                input = torch.tensor(tokens, [Batch, 12]);
-            }
-            else
-            {
-                var pixels = Enumerable.Range(0, Batch * 3 * 16 * 16).Select(_ => (float)random.NextDouble()).ToArray();
-                ortInput = OrtValue.CreateTensorValueFromMemory(pixels, [Batch, 3, 16, 16]);
-                input = torch.tensor(pixels, [Batch, 3, 16, 16]);
-            }
+            var (ortInput, input) = OnnxTorchBenchmarks.RandomInput(name, Batch);
             Action[] runs =
             [
                 () => { using var outputs = session.Run(runOptions, [onnx.Inputs[0].Name], [ortInput], ["output"]); },
