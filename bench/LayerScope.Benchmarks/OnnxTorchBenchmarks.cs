@@ -12,6 +12,7 @@ namespace LayerScope.Benchmarks;
 /// Forward time of the TorchSharp executor against ONNX Runtime at batch 256, on the same number of threads, for the
 /// exported CNN (resnet_cnn.onnx) and BiLSTM (text_bilstm.onnx) test fixtures. The executor runs once without autograd
 /// (what ONNX Runtime does) and once with it (what a gradient method needs). Threads: LAYERSCOPE_BENCH_THREADS, else 2.
+/// `-- onnx-torch` (<see cref="OnnxTorchSpeed"/>) gives the same ratios in seconds; measured ones are in DEVELOPERS.md.
 /// </summary>
 [ShortRunJob]
 public class OnnxTorchBenchmarks
@@ -37,19 +38,21 @@ public class OnnxTorchBenchmarks
         _onnx = OnnxModel.Open(path);
         _torch = OnnxTorchModel.Load(_onnx);
         _session = _onnx.CreateSession([], threads);
+        (_ortInput, _input) = RandomInput(Model, Batch);
+    }
+
+    /// <summary>A random batch for a fixture, as ONNX Runtime's and TorchSharp's tensor of the same values: token
+    /// ids for text_bilstm ([batch, 12], vocabulary 40), pixels in [0, 1) for resnet_cnn ([batch, 3, 16, 16]).</summary>
+    internal static (OrtValue Ort, Tensor Torch) RandomInput(string model, int batch)
+    {
         var random = new Random(1);
-        if (Model == "text_bilstm")
+        if (model == "text_bilstm")
         {
-            var tokens = Enumerable.Range(0, Batch * 12).Select(_ => (long)random.Next(40)).ToArray();
-            _ortInput = OrtValue.CreateTensorValueFromMemory(tokens, [Batch, 12]);
-            _input = torch.tensor(tokens, [Batch, 12]);
+            var tokens = Enumerable.Range(0, batch * 12).Select(_ => (long)random.Next(40)).ToArray();
+            return (OrtValue.CreateTensorValueFromMemory(tokens, [batch, 12]), torch.tensor(tokens, [batch, 12]));
         }
-        else
-        {
-            var pixels = Enumerable.Range(0, Batch * 3 * 16 * 16).Select(_ => (float)random.NextDouble()).ToArray();
-            _ortInput = OrtValue.CreateTensorValueFromMemory(pixels, [Batch, 3, 16, 16]);
-            _input = torch.tensor(pixels, [Batch, 3, 16, 16]);
-        }
+        var pixels = Enumerable.Range(0, batch * 3 * 16 * 16).Select(_ => (float)random.NextDouble()).ToArray();
+        return (OrtValue.CreateTensorValueFromMemory(pixels, [batch, 3, 16, 16]), torch.tensor(pixels, [batch, 3, 16, 16]));
     }
 
     [GlobalCleanup]
@@ -83,7 +86,7 @@ public class OnnxTorchBenchmarks
         return forward["output"].detach().data<float>()[0];
     }
 
-    private static string FindFixtures()
+    internal static string FindFixtures()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

@@ -5,12 +5,19 @@ namespace LayerScope.Onnx.Torch;
 
 /// <summary>One node as an operator sees it while it runs: its input tensors, its attributes with ONNX's defaults,
 /// the opset that decides which version of the operator it is, and the executor's floating-point type.</summary>
-internal sealed class OnnxNodeContext(NodeProto node, long opset, ScalarType floatType, IReadOnlyList<Tensor?> inputs)
+internal sealed class OnnxNodeContext(OnnxPlanStep step, long opset, ScalarType floatType, IReadOnlyList<Tensor?> inputs,
+    OnnxNodeCache cache)
 {
-    private readonly Dictionary<string, AttributeProto> _attributes =
+    private readonly IReadOnlyDictionary<string, AttributeProto> _attributes = step.Attributes;
+
+    /// <summary>A node's attributes by name (the last of repeated ones).</summary>
+    public static IReadOnlyDictionary<string, AttributeProto> AttributesOf(NodeProto node) =>
         node.Attributes.GroupBy(a => a.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
 
-    public NodeProto Node { get; } = node;
+    public NodeProto Node { get; } = step.Node;
+
+    /// <summary>What this node keeps between runs (derived from its weights only).</summary>
+    public OnnxNodeCache Cache { get; } = cache;
 
     /// <summary>The version of the default ONNX domain the model imports.</summary>
     public long Opset { get; } = opset;
@@ -78,3 +85,21 @@ internal sealed class OnnxNodeContext(NodeProto node, long opset, ScalarType flo
 /// <summary>An operator signature for the executor: the node's inputs in, one tensor per output out (null for an
 /// output nobody reads).</summary>
 internal delegate Tensor?[] OnnxOperator(OnnxNodeContext node);
+
+/// <summary>
+/// What one node keeps between runs, owned by the model (disposed with it): what an operator derived at load from the
+/// node's initializers, such as weights rearranged for a fused libtorch kernel, so it is not redone on every run.
+/// </summary>
+internal sealed class OnnxNodeCache(IDisposable? value) : IDisposable
+{
+    private IDisposable? _value = value;
+
+    /// <summary>What was prepared for the node at load, if it is a <typeparamref name="T"/>.</summary>
+    public T? Get<T>() where T : class => _value as T;
+
+    public void Dispose()
+    {
+        _value?.Dispose();
+        _value = null;
+    }
+}

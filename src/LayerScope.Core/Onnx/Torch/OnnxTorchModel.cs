@@ -17,6 +17,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     private readonly Dictionary<string, Tensor> _initializers;
     private readonly long _opset;
     private readonly HashSet<string> _graphOutputs;
+    private OnnxNodeCache[] _caches = [];
 
     private OnnxTorchModel(OnnxModel model, OnnxTorchOptions options)
     {
@@ -42,6 +43,8 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                 // Frozen: initializers are weights; gradients flow through them, never into them.
                 _initializers[tensor.Name] = OnnxTensorDecoder.Decode(tensor, FloatType, folder, model.FileName).requires_grad_(false);
             }
+            _caches = _plan.Steps.Select(step => new OnnxNodeCache(
+                Operators.RecurrentOperators.Prepare(step, name => _initializers.GetValueOrDefault(name), FloatType))).ToArray();
         }
         catch
         {
@@ -105,6 +108,9 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var sources = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var captured = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        // Names the caller asked for outlive their last reader; every other intermediate is freed after it.
+        var wanted = captureTensors.Select(c => c.tensor).Concat(sourceNames.Select(s => s.tensor)).ToHashSet(StringComparer.Ordinal);
+        var live = new LiveTensors(_initializers.Values);
         // One dispose scope for the pass; what is returned moves to the caller's scope (if any) and is owned by the
         // result. No scope stays open after the call, so the caller's later tensors are never swept up with ours.
         using (var scope = NewDisposeScope())
@@ -113,17 +119,21 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
             foreach (var (name, tensor) in _initializers) values[name] = tensor;
             foreach (var (name, value) in BindInputs(inputs, request.Gradients && request.GradientSources is null))
             {
-                values[name] = value;
-                if (value.requires_grad) sources[name] = value;
+                live.Bind(values, name, value);
+                if (!value.requires_grad) continue;
+                sources[name] = value;
+                wanted.Add(name);
             }
             var leafAt = sourceNames.ToLookup(s => s.tensor, s => s.name, StringComparer.Ordinal);
             foreach (var (tensorName, requested) in sourceNames)
                 if (values.TryGetValue(tensorName, out var given) && !sources.ContainsKey(requested))
-                    values[tensorName] = sources[requested] = MakeLeaf(given);
+                    live.Bind(values, tensorName, sources[requested] = MakeLeaf(given));
 
-            foreach (var (node, op) in _plan.Steps)
+            for (int index = 0; index < _plan.Steps.Count; index++)
             {
-                var outputs = RunNode(node, op, values);
+                var step = _plan.Steps[index];
+                var node = step.Node;
+                var outputs = RunNode(index, step, values);
                 for (int i = 0; i < node.Outputs.Count; i++)
                 {
                     var name = node.Outputs[i];
@@ -142,8 +152,10 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                         value = MakeLeaf(value);
                         foreach (var requested in leafAt[name]) sources[requested] = value;
                     }
-                    values[name] = value;
+                    live.Bind(values, name, value);
                 }
+                foreach (var name in step.ReleaseAfter)
+                    if (!wanted.Contains(name)) live.Release(values, name);
             }
 
             foreach (var (requested, tensorName) in captureTensors)
@@ -166,14 +178,15 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
 
     private static Tensor MakeLeaf(Tensor value) => value.detach().clone().requires_grad_(true);
 
-    private Tensor?[] RunNode(NodeProto node, OnnxOperator op, Dictionary<string, Tensor> values)
+    private Tensor?[] RunNode(int index, OnnxPlanStep step, Dictionary<string, Tensor> values)
     {
+        var node = step.Node;
         var args = new Tensor?[node.Inputs.Count];
         for (int i = 0; i < args.Length; i++)
             args[i] = node.Inputs[i].Length == 0 ? null : values[node.Inputs[i]];
         try
         {
-            return op(new OnnxNodeContext(node, _opset, FloatType, args));
+            return step.Operator(new OnnxNodeContext(step, _opset, FloatType, args, _caches[index]));
         }
         catch (OnnxNodeException error)
         {
@@ -241,9 +254,37 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         return bound;
     }
 
+    /// <summary>
+    /// The tensors of one pass by name, counting the names each tensor object goes by (an operator may hand back its
+    /// input, so two names can share one object). A tensor is disposed when its last name is released; the model's
+    /// initializers never are. Disposing a handle early is safe under autograd, which holds its own references.
+    /// </summary>
+    private sealed class LiveTensors(IEnumerable<Tensor> permanent)
+    {
+        private readonly HashSet<Tensor> _permanent = new(permanent, ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<Tensor, int> _names = new(ReferenceEqualityComparer.Instance);
+
+        public void Bind(Dictionary<string, Tensor> values, string name, Tensor value)
+        {
+            if (values.TryGetValue(name, out _)) Release(values, name);
+            values[name] = value;
+            _names[value] = _names.GetValueOrDefault(value) + 1;
+        }
+
+        public void Release(Dictionary<string, Tensor> values, string name)
+        {
+            if (!values.Remove(name, out var value)) return;
+            if (!_names.TryGetValue(value, out int count)) return;
+            if (count > 1) { _names[value] = count - 1; return; }
+            _names.Remove(value);
+            if (!_permanent.Contains(value)) value.Dispose();
+        }
+    }
+
     public void Dispose()
     {
         foreach (var t in _initializers.Values) t.Dispose();
         _initializers.Clear();
+        foreach (var cache in _caches) cache.Dispose();
     }
 }

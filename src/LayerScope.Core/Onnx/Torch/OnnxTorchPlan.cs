@@ -6,12 +6,14 @@ namespace LayerScope.Onnx.Torch;
 /// The checked execution order of a graph: every node with its operator, sorted so each runs after the nodes it
 /// reads from (ONNX requires graph order to be topological; a file that breaks this is reordered, not trusted).
 /// Built once at load, so an uncovered operator, a tensor nobody produces or a cycle is reported before anything runs.
+/// Each step also knows which tensors nobody reads after it, so a pass can free them at once: the allocator then
+/// reuses their memory instead of touching fresh pages for every intermediate of a large batch.
 /// </summary>
 internal sealed class OnnxTorchPlan
 {
-    private OnnxTorchPlan(IReadOnlyList<(NodeProto Node, OnnxOperator Operator)> steps) => Steps = steps;
+    private OnnxTorchPlan(IReadOnlyList<OnnxPlanStep> steps) => Steps = steps;
 
-    public IReadOnlyList<(NodeProto Node, OnnxOperator Operator)> Steps { get; }
+    public IReadOnlyList<OnnxPlanStep> Steps { get; }
 
     /// <param name="graph">The graph.</param>
     /// <param name="available">Names that exist before any node runs: graph inputs and initializers.</param>
@@ -51,10 +53,10 @@ internal sealed class OnnxTorchPlan
             }
         var ready = new PriorityQueue<int, int>();
         for (int i = 0; i < nodes.Count; i++) if (waiting[i] == 0) ready.Enqueue(i, i);
-        var order = new List<(NodeProto, OnnxOperator)>(nodes.Count);
+        var order = new List<NodeProto>(nodes.Count);
         while (ready.TryDequeue(out int i, out _))
         {
-            order.Add((nodes[i], OnnxOperatorSet.Operators[nodes[i].OpType]));
+            order.Add(nodes[i]);
             foreach (int reader in readers[i])
                 if (--waiting[reader] == 0) ready.Enqueue(reader, reader);
         }
@@ -67,7 +69,17 @@ internal sealed class OnnxTorchPlan
         foreach (var output in graph.Outputs)
             if (!available.Contains(output.Name) && !producer.ContainsKey(output.Name))
                 throw new MalformedOnnxGraphException(file, "(graph output)", $"'{output.Name}' is a graph output that no node produces.");
-        return new OnnxTorchPlan(order);
+        // The last step that touches each tensor (reads it, or writes it when nobody reads it); graph outputs stay.
+        var lastUse = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int step = 0; step < order.Count; step++)
+            foreach (var name in order[step].Inputs.Concat(order[step].Outputs).Where(x => x.Length > 0))
+                lastUse[name] = step;
+        var graphOutputs = graph.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var release = order.Select(_ => new List<string>()).ToArray();
+        foreach (var (name, step) in lastUse)
+            if (!graphOutputs.Contains(name)) release[step].Add(name);
+        return new OnnxTorchPlan(order.Select((node, step) => new OnnxPlanStep(node, OnnxOperatorSet.Operators[node.OpType],
+            OnnxNodeContext.AttributesOf(node), release[step])).ToList());
     }
 
     /// <summary>A node's name, or "#index OpType" for the unnamed nodes of hand-made graphs.</summary>
@@ -79,3 +91,8 @@ internal sealed class OnnxTorchPlan
         return $"#{index} {node.OpType}";
     }
 }
+
+/// <summary>One node of the plan: its operator, its attributes (read once), and the tensors that are dead once it has
+/// run (unless a caller asked for them).</summary>
+internal sealed record OnnxPlanStep(NodeProto Node, OnnxOperator Operator, IReadOnlyDictionary<string, AttributeProto> Attributes,
+    IReadOnlyList<string> ReleaseAfter);

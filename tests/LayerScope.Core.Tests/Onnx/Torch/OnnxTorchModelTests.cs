@@ -36,7 +36,7 @@ public sealed class OnnxTorchModelTests
     }
 
     [Theory]
-    [MemberData(nameof(TorchFixture.Names), MemberType = typeof(TorchFixture))]
+    [MemberData(nameof(TorchFixture.WithPyTorchReferences), MemberType = typeof(TorchFixture))]
     public void Output_and_input_gradient_equal_PyTorchs(string model)
     {
         var fixture = TorchFixture.Find(model);
@@ -44,7 +44,7 @@ public sealed class OnnxTorchModelTests
         using (var float32 = OnnxTorchModel.Load(fixture.ModelPath))
         using (var forward = float32.Forward(OrtReference.Rows(input, 7), new ForwardRequest(["output"], Gradients: false)))
         {
-            var expected = NpyReader.Read(TorchFixture.PathOf(fixture.Output)).ToFloat64();
+            var expected = NpyReader.Read(TorchFixture.PathOf(fixture.Output!)).ToFloat64();
             Assert.True(OrtReference.RelativeDifference(OrtReference.ToDoubles(forward["output"]), expected) < 1e-5);
         }
 
@@ -52,7 +52,7 @@ public sealed class OnnxTorchModelTests
         var inputs = new Dictionary<string, Tensor> { ["input"] = OrtReference.Rows(input, 7) };
         using var gradient = float64.InputGradient(inputs, "output", GradientSelector.Unit(0), fixture.Wrt);
         Assert.Equal(ScalarType.Float64, gradient.dtype);
-        var reference = NpyReader.Read(TorchFixture.PathOf(fixture.Grad));
+        var reference = NpyReader.Read(TorchFixture.PathOf(fixture.Grad!));
         Assert.Equal(reference.Shape, gradient.shape);
         double difference = OrtReference.RelativeDifference(OrtReference.ToDoubles(gradient), reference.ToFloat64());
         // Not float64 round-off (1e-13): ONNX stores BatchNormalization's epsilon as float32 (1e-5 becomes
@@ -67,13 +67,35 @@ public sealed class OnnxTorchModelTests
         AssertGradientMatchesFiniteDifferences(TestData.OnnxFile(model), NpyReader.Read(TestData.OnnxFile(SharedInput(model))), null);
 
     [Theory]
-    [InlineData("resnet_cnn.onnx")]
-    [InlineData("conv1d.onnx")]
-    [InlineData("text_gru.onnx")]
+    [MemberData(nameof(TorchFixture.Names), MemberType = typeof(TorchFixture))]
     public void Exported_model_gradients_equal_central_finite_differences(string model)
     {
         var fixture = TorchFixture.Find(model);
         AssertGradientMatchesFiniteDifferences(fixture.ModelPath, NpyReader.Read(TorchFixture.PathOf(fixture.Input)), fixture.Wrt);
+    }
+
+    [Theory]
+    [MemberData(nameof(BatchMajorFixture.Names), MemberType = typeof(BatchMajorFixture))]
+    public void A_batch_major_recurrent_node_equals_its_time_major_twin_in_ONNX_Runtime_and_finite_differences(string model)
+    {
+        var fixture = BatchMajorFixture.All().Single(f => f.Model == model);
+        var input = NpyReader.Read(TorchFixture.PathOf(fixture.Input));
+        var twin = OnnxModel.Open(TorchFixture.PathOf(fixture.Twin));
+        var expected = OrtReference.AllTensors(twin, input, 7);
+        using (var batchMajor = OnnxTorchModel.Load(TorchFixture.PathOf(fixture.Model)))
+        using (var forward = batchMajor.Forward(OrtReference.Rows(input, 7), new ForwardRequest(["output", "y_h"], Gradients: false)))
+        {
+            Assert.Equal(expected["output"].Shape, forward["output"].shape);
+            foreach (var name in new[] { "output", "y_h" })
+            {
+                // The twin's Y_h is [directions, batch, hidden]; the batch-major one is [batch, directions, hidden].
+                var actual = name == "y_h" ? forward[name].transpose(0, 1) : forward[name];
+                var reference = ((float[])expected[name].Data).Select(f => (double)f).ToArray();
+                double difference = OrtReference.RelativeDifference(OrtReference.ToDoubles(actual), reference);
+                Assert.True(difference <= IntermediateTolerance, $"{name} differs from the time-major twin in ONNX Runtime by {difference:E2}");
+            }
+        }
+        AssertGradientMatchesFiniteDifferences(TorchFixture.PathOf(fixture.Model), input, null);
     }
 
     [OnnxFact("seq_lstm.onnx")]
@@ -140,6 +162,42 @@ public sealed class OnnxTorchModelTests
         var error = Assert.Throws<OnnxNodeFailedException>(() => text.Forward(full([2, 12], 99L, ScalarType.Int64), ForwardRequest.Of("output")));
         Assert.Equal("Gather", error.OpType);
         Assert.StartsWith("/emb/", error.Node, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_weight_whose_shape_does_not_fit_names_the_node_and_the_shapes_it_met()
+    {
+        using var model = OnnxTorchModel.Load(TorchFixture.PathOf("bad_shapes.onnx"));
+        var error = Assert.Throws<OnnxNodeFailedException>(() => model.Forward(ones(2, 3), ForwardRequest.Of("y")));
+        Assert.Equal("/head/MatMul", error.Node);
+        Assert.Equal("MatMul", error.OpType);
+        Assert.Contains("[2, 3]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("[4, 3]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bad_lstm_width.onnx")]      // libtorch's fused kernel
+    [InlineData("bad_lstm_width_clip.onnx")] // the stepped equations
+    public void A_recurrent_weight_that_does_not_fit_its_input_names_the_node(string model)
+    {
+        // W expects 4 features per step and gets 3: refused by the LSTM with the shapes, not a crashed process.
+        using var lstm = OnnxTorchModel.Load(TorchFixture.PathOf(model));
+        var error = Assert.Throws<OnnxNodeFailedException>(() => lstm.Forward(zeros(2, 3), new ForwardRequest(["y"], Gradients: false)));
+        Assert.Equal("/enc/LSTM", error.Node);
+        Assert.Contains("3 features", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_or_unknown_input_is_a_typed_error_naming_it()
+    {
+        using var model = OnnxTorchModel.Load(TorchFixture.Find("resnet_cnn.onnx").ModelPath);
+        var missing = Assert.Throws<OnnxTorchInputException>(() => model.Forward(new Dictionary<string, Tensor>(), ForwardRequest.Of("output")));
+        Assert.Equal("input", missing.Input);
+        Assert.Contains("[batch, 3, 16, 16]", missing.Message, StringComparison.Ordinal);
+        var unknown = Assert.Throws<OnnxTorchInputException>(() => model.Forward(
+            new Dictionary<string, Tensor> { ["input"] = zeros(1, 3, 16, 16), ["pixels"] = zeros(1) }, ForwardRequest.Of("output")));
+        Assert.Equal("pixels", unknown.Input);
+        Assert.Contains("input", unknown.Message, StringComparison.Ordinal);
     }
 
     private static void AssertEveryTensorMatchesOrt(string modelPath, string inputPath, int batch)

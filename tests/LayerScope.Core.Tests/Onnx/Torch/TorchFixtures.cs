@@ -8,8 +8,9 @@ using static TorchSharp.torch;
 namespace LayerScope.Tests.Onnx.Torch;
 
 /// <summary>A model of Fixtures/cases.json (made by Fixtures/make_fixtures.py): input, PyTorch output and the
-/// PyTorch input gradient of output[:, 0].sum() (with respect to <see cref="Wrt"/> for token-id models).</summary>
-public sealed record TorchFixture(string Model, string Input, string Output, string Grad, int Opset, string? Wrt)
+/// PyTorch input gradient of output[:, 0].sum() (with respect to <see cref="Wrt"/> for token-id models). Hand-made
+/// recurrent graphs PyTorch cannot express have no PyTorch output or gradient (null).</summary>
+public sealed record TorchFixture(string Model, string Input, string? Output, string? Grad, int Opset, string? Wrt)
 {
     public static string Folder => Path.Combine(TestData.RepositoryRoot, "tests", "LayerScope.Core.Tests", "Onnx", "Torch", "Fixtures");
 
@@ -24,6 +25,30 @@ public sealed record TorchFixture(string Model, string Input, string Output, str
             new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
 
     public static TorchFixture Find(string model) => All().Single(f => f.Model == model);
+
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in All()) data.Add(f.Model);
+        return data;
+    }
+
+    /// <summary>The models exported from PyTorch, which come with its output and input gradient.</summary>
+    public static TheoryData<string> WithPyTorchReferences()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in All().Where(f => f.Grad is not null)) data.Add(f.Model);
+        return data;
+    }
+}
+
+/// <summary>A batch-major (layout = 1) recurrent graph of Fixtures/batch_major.json and its time-major twin with the
+/// same weights and input: ONNX Runtime refuses layout = 1, so the twin is its reference.</summary>
+public sealed record BatchMajorFixture(string Model, string Input, string Twin)
+{
+    public static IReadOnlyList<BatchMajorFixture> All() =>
+        JsonSerializer.Deserialize<List<BatchMajorFixture>>(File.ReadAllText(TorchFixture.PathOf("batch_major.json")),
+            new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
 
     public static TheoryData<string> Names()
     {

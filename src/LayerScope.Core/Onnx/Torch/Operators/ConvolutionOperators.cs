@@ -107,6 +107,20 @@ internal static class ConvolutionOperators
         var dilations = n.Ints("dilations") ?? Ones(spatial);
         bool ceil = n.Int("ceil_mode", 0) != 0;
         var (begin, end) = Pads(n, x.shape[2..], kernel, strides, dilations);
+        if (!torch.is_grad_enabled() && spatial == 2 && TilesExactly(x.shape[2..], kernel, strides, dilations, begin, end))
+        {
+            // Windows that tile the input (kernel = stride, no pads): a max over reshaped axes, one reduction kernel
+            // without the indices libtorch's pooling also computes. Only without autograd: amax would share the
+            // gradient among tied maxima (common after a ReLU) where MaxPool, like PyTorch's, gives it to one.
+            Tensor? result = null;
+            for (long i = 0; i < kernel[0]; i++)
+                for (long j = 0; j < kernel[1]; j++)
+                {
+                    var tap = x.slice(2, i, x.shape[2], kernel[0]).slice(3, j, x.shape[3], kernel[1]);
+                    result = result is null ? tap : torch.maximum(result, tap);
+                }
+            return [result];
+        }
         var padding = begin;
         // libtorch pads implicitly with -inf, but only symmetrically and by at most half the kernel.
         if (!begin.SequenceEqual(end) || begin.Where((p, i) => p > kernel[i] / 2).Any())
@@ -121,6 +135,9 @@ internal static class ConvolutionOperators
             _ => throw new OnnxNodeException($"MaxPool over {spatial} spatial axes; 1 or 2 are covered"),
         }];
     }
+
+    private static bool TilesExactly(long[] input, long[] kernel, long[] strides, long[] dilations, long[] begin, long[] end) =>
+        input.Select((size, i) => kernel[i] == strides[i] && dilations[i] == 1 && begin[i] == 0 && end[i] == 0 && size % kernel[i] == 0).All(ok => ok);
 
     private static Tensor?[] AveragePool(OnnxNodeContext n)
     {

@@ -9,11 +9,27 @@ internal static class LinearOperators
 {
     public static IEnumerable<(string OpType, OnnxOperator Run)> Entries =>
     [
-        ("MatMul", n => [n.Input(0).matmul(n.Input(1))]),
+        ("MatMul", MatMul),
         ("Gemm", Gemm),
         ("Softmax", n => [Softmax(n, (x, axis) => x.softmax(axis))]),
         ("LogSoftmax", n => [Softmax(n, (x, axis) => x.log_softmax(axis))]),
     ];
+
+    /// <summary>NumPy's matmul. The shapes are checked here: libtorch's matmul, reached through TorchSharp, reports a
+    /// mismatch with a C++ exception that nothing catches, which ends the process instead of raising an error.</summary>
+    private static Tensor?[] MatMul(OnnxNodeContext n)
+    {
+        var (a, b) = (n.Input(0), n.Input(1));
+        if (a.dim() == 0 || b.dim() == 0) throw new OnnxNodeException("MatMul of a scalar (rank 0)");
+        long inner = b.dim() == 1 ? b.shape[0] : b.shape[^2];
+        if (a.shape[^1] != inner)
+            throw new OnnxNodeException($"MatMul of [{string.Join(", ", a.shape)}] by [{string.Join(", ", b.shape)}]: {a.shape[^1]} columns against {inner} rows");
+        var (batchA, batchB) = (a.dim() > 2 ? a.shape[..^2] : [], b.dim() > 2 ? b.shape[..^2] : []);
+        for (int i = 1; i <= Math.Min(batchA.Length, batchB.Length); i++)
+            if (batchA[^i] != batchB[^i] && batchA[^i] != 1 && batchB[^i] != 1)
+                throw new OnnxNodeException($"MatMul of [{string.Join(", ", a.shape)}] by [{string.Join(", ", b.shape)}]: batch axes do not broadcast");
+        return [a.matmul(b)];
+    }
 
     /// <summary>Y = alpha·A'·B' + beta·C, with A' and B' optionally transposed.</summary>
     private static Tensor?[] Gemm(OnnxNodeContext n)

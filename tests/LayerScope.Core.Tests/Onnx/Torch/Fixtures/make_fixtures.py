@@ -6,13 +6,17 @@ Run with Debian's python3-torch and python3-onnx (apt-get install -y python3-tor
 Every model has a dynamic batch axis; references are computed at batch 7 in float64 (the model is exported in float32).
 For each model NAME it writes NAME.onnx, NAME_input.npy, NAME_output.npy (float32 forward) and NAME_grad.npy: the
 gradient of output[:, 0].sum() with respect to the float input, or, for token-id inputs, with respect to the
-embedding lookup's output (the tensor named in cases.json as "wrt"). cases.json lists them.
+embedding lookup's output (the tensor named in cases.json as "wrt"). cases.json lists them. Hand-made recurrent
+graphs in forms PyTorch cannot export come with an input only (ONNX Runtime and finite differences are their
+references); batch_major.json pairs each layout = 1 graph with its time-major twin.
 """
 import json
 
 import numpy as np
 import onnx
 import torch
+import torch.nn.functional as F
+from onnx import TensorProto, helper, numpy_helper
 from torch import nn
 
 torch.manual_seed(12)
@@ -110,6 +114,56 @@ class TextBiLstm(nn.Module):
         return self.body(self.emb(tokens))
 
 
+class OpsMix(nn.Module):
+    """The operators the other models leave out: PRelu, Split, Selu, Floor/Equal/Less/Where masks, Expand,
+    ConvTranspose, Pad (constant, reflect, edge), Clip, Softplus, Softsign, MatMul, Pow, ReduceSum, Sub. Exported at opset 9 too, where
+    Pad, Split, Clip, Slice, Squeeze and Unsqueeze take attributes instead of inputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3, padding=1)
+        self.prelu = nn.PReLU(6, init=0.2)
+        self.gain = nn.Parameter(torch.randn(1, 4, 1, 1))
+        self.up = nn.ConvTranspose2d(6, 4, 3, stride=2, padding=1, output_padding=1)
+        self.reflect = nn.ReflectionPad2d((1, 2, 1, 0))
+        self.edge = nn.ReplicationPad2d(1)
+        self.mix = nn.Parameter(torch.randn(21, 6) * 0.3)
+        self.fc = nn.Linear(4 * 19 * 6, 5)
+
+    def forward(self, x):
+        y = self.prelu(self.conv(x))
+        a, b = torch.split(y, [2, 4], dim=1)
+        a = torch.selu(a)
+        b = torch.where(b < 0.1, b * 0.5, b) * self.gain.expand(x.shape[0], 4, 8, 8)
+        # A mask from an equality on the input's quarter bins (Floor, Equal, Cast), as exported masks are made.
+        bins = (torch.floor(x[:, :1] * 4).long() == 2).float()
+        y = torch.cat([a * (1 + bins), b - bins], dim=1)
+        y = self.up(y)                                              # [batch, 4, 16, 16]
+        y = F.pad(self.edge(self.reflect(y)), (0, 0, 0, 0), value=0.0) + F.pad(y, (2, 3, 2, 1), value=0.5)
+        y = torch.clamp(F.softplus(y), max=2.5) - (y ** 2).sum(dim=1, keepdim=True) * 0.01
+        y = torch.matmul(F.softsign(y), self.mix)                   # MatMul of a 4-D tensor by a matrix
+        return torch.softmax(self.fc(torch.flatten(y, 1)), dim=1)
+
+
+class TextMask(nn.Module):
+    """Embedding → LSTM → mean over the steps whose token is not padding (id 0): Equal, Not, Where, ReduceSum, Div."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(40, 6)
+        self.lstm = nn.LSTM(6, 5, batch_first=True)
+        self.fc = nn.Linear(5, 3)
+
+    def forward(self, tokens):
+        return self.body(self.emb(tokens), tokens)
+
+    def body(self, e, tokens):
+        out, _ = self.lstm(e)
+        keep = (tokens != 0).unsqueeze(-1)
+        out = torch.where(keep, out, torch.zeros_like(out))
+        return self.fc(out.sum(dim=1) / keep.float().sum(dim=1).clamp(min=1.0))
+
+
 def settle_batch_norm(model, example):
     """Runs a few training batches so BatchNorm's running statistics are not the identity, then switches to eval."""
     model.train()
@@ -132,7 +186,8 @@ def export(name, model, example, opset, token_input=False):
     double = model.double()
     if token_input:
         embedded = double.emb(example).detach().requires_grad_(True)
-        target = double.body(embedded)[:, 0].sum()
+        body = double.body(embedded, example) if isinstance(double, TextMask) else double.body(embedded)
+        target = body[:, 0].sum()
         (grad,) = torch.autograd.grad(target, embedded)
         graph = onnx.load(onnx_path).graph
         case["wrt"] = next(n.output[0] for n in graph.node if n.op_type == "Gather" and n.name.startswith("/emb/"))
@@ -157,21 +212,106 @@ tokens = torch.randint(0, 40, (BATCH, 12))
 cases.append(export("text_gru", TextGru().eval(), tokens, 14, token_input=True))
 cases.append(export("text_bilstm", TextBiLstm().eval(), tokens, 17, token_input=True))
 
+mix = OpsMix().eval()
+mix_input = torch.rand(BATCH, 3, 8, 8)
+cases.append(export("ops_mix", mix, mix_input, 13))
+cases.append(export("ops_mix_opset9", mix, mix_input, 9))
+padded = tokens.clone()
+padded[::2, -4:] = 0
+cases.append(export("text_mask_opset9", TextMask().eval(), padded, 9, token_input=True))
+
+
+def recurrent_model(name, op, attributes, hidden, directions, inputs=3, steps=5, peepholes=False, layout=0, seed=None):
+    """A hand-made graph around one recurrent node in a form PyTorch cannot export (activation lists, clip,
+    peepholes, input_forget, linear_before_reset = 0, layout = 1): ONNX Runtime is its reference, finite differences
+    check its gradients. The graph input is [batch, time, input] so that axis 0 is the batch; the output is Y as
+    [batch, time, directions, hidden]."""
+    gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[op]
+    rng = np.random.default_rng(len(name) if seed is None else seed)
+    weights = {
+        "W": rng.normal(0, 0.5, (directions, gates * hidden, inputs)),
+        "R": rng.normal(0, 0.5, (directions, gates * hidden, hidden)),
+        "B": rng.normal(0, 0.3, (directions, 2 * gates * hidden)),
+    }
+    if peepholes:
+        weights["P"] = rng.normal(0, 0.5, (directions, 3 * hidden))
+    initializers = [numpy_helper.from_array(v.astype(np.float32), k) for k, v in weights.items()]
+    nodes = []
+    if layout == 0:
+        nodes.append(helper.make_node("Transpose", ["input"], ["x"], perm=[1, 0, 2], name="/rnn/to_time_major"))
+    x = "x" if layout == 0 else "input"
+    node_inputs = [x, "W", "R", "B"] + (["", "", "", "P"] if peepholes else [])
+    node_outputs = ["y", "y_h"] + (["y_c"] if op == "LSTM" else [])
+    nodes.append(helper.make_node(op, node_inputs, node_outputs, name=f"/rnn/{op}", hidden_size=hidden,
+                                  **(dict(layout=1) if layout else {}), **attributes))
+    nodes.append(helper.make_node("Transpose", ["y"], ["output"], perm=[2, 0, 1, 3] if layout == 0 else [0, 1, 2, 3],
+                                  name="/rnn/to_batch_major"))
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", steps, inputs])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", steps, directions, hidden])],
+                              initializers)
+    opset = 14 if layout else 13
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    onnx.checker.check_model(model)
+    onnx.save(model, f"{name}.onnx")
+    np.save(f"{name}_input.npy", rng.normal(0, 1, (BATCH, steps, inputs)).astype(np.float32))
+    return {"model": f"{name}.onnx", "input": f"{name}_input.npy", "output": None, "grad": None, "opset": opset}
+
+
+cases.append(recurrent_model("lstm_peepholes", "LSTM", dict(
+    direction="bidirectional", clip=2.5,
+    activations=["HardSigmoid", "Tanh", "Softsign", "Sigmoid", "ScaledTanh", "Tanh"],
+    activation_alpha=[0.3, 0.8], activation_beta=[0.45, 1.2]), hidden=4, directions=2, peepholes=True))
+cases.append(recurrent_model("lstm_input_forget", "LSTM", dict(input_forget=1, direction="reverse"), hidden=3, directions=1))
+cases.append(recurrent_model("gru_reset_after", "GRU", dict(linear_before_reset=0, activations=["Sigmoid", "Relu"]),
+                             hidden=4, directions=1))
+cases.append(recurrent_model("rnn_relu", "RNN", dict(direction="bidirectional", activations=["Relu", "Tanh"]),
+                             hidden=3, directions=2))
+def small_graph(name, nodes, weights, inputs, outputs, opset):
+    """A hand-made graph of operators PyTorch's exporter writes differently (Softsign as Abs/Add/Div) or drops
+    (Dropout in inference): input [batch, inputs], output [batch, outputs]."""
+    rng = np.random.default_rng(len(name))
+    initializers = [numpy_helper.from_array((value if isinstance(value, np.ndarray) else rng.normal(0, 0.5, value)).astype(np.float32), key)
+                    for key, value in weights.items()]
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", inputs])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", outputs])], initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    onnx.checker.check_model(model)
+    onnx.save(model, f"{name}.onnx")
+    np.save(f"{name}_input.npy", rng.normal(0, 1, (BATCH, inputs)).astype(np.float32))
+    return {"model": f"{name}.onnx", "input": f"{name}_input.npy", "output": None, "grad": None, "opset": opset}
+
+
+cases.append(small_graph("dropout_softsign", [
+    helper.make_node("Dropout", ["input", "ratio"], ["dropped", "mask"], name="/drop/Dropout"),
+    helper.make_node("Softsign", ["dropped"], ["soft"], name="/act/Softsign"),
+    helper.make_node("MatMul", ["soft", "W"], ["product"], name="/fc/MatMul"),
+    helper.make_node("HardSigmoid", ["product"], ["output"], name="/out/HardSigmoid", alpha=0.3, beta=0.4),
+], {"W": (6, 4), "ratio": np.array(0.4)}, 6, 4, 13))
+
+# ONNX Runtime refuses layout = 1, so each batch-major LSTM has a time-major twin with the same weights and input
+# (ONNX Runtime's reference); the pair with a clip runs the stepped equations, the other libtorch's fused kernel.
+batch_major = []
+for suffix, extra in (("", {}), ("_clip", dict(clip=1.5))):
+    cases.append(recurrent_model(f"lstm_time_major{suffix}", "LSTM", dict(direction="bidirectional", **extra),
+                                 hidden=3, directions=2, seed=7))
+    batch_major.append(recurrent_model(f"lstm_batch_major{suffix}", "LSTM", dict(direction="bidirectional", **extra),
+                                       hidden=3, directions=2, layout=1, seed=7))
+    batch_major[-1]["twin"] = f"lstm_time_major{suffix}.onnx"
+
 with open("cases.json", "w") as f:
     json.dump(cases, f, indent=1)
+with open("batch_major.json", "w") as f:
+    json.dump(batch_major, f, indent=1)
 print(json.dumps(cases, indent=1))
 
 
-def bad_model(name, nodes):
+def bad_model(name, nodes, initializers=()):
     """Hand-made broken graphs for the error tests (not checked: they are meant to be wrong)."""
-    from onnx import TensorProto, helper
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 3])
-    graph = helper.make_graph(nodes, name, [x], [y])
+    graph = helper.make_graph(nodes, name, [x], [y], list(initializers))
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]), f"{name}.onnx")
 
-
-from onnx import helper  # noqa: E402
 
 bad_model("bad_unsupported", [helper.make_node("Relu", ["x"], ["h"], name="/enc/act/Relu"),
                               helper.make_node("Hardmax", ["h"], ["y"], name="/enc/head/Hardmax")])
@@ -179,3 +319,15 @@ bad_model("bad_dangling", [helper.make_node("Add", ["x", "bias"], ["y"], name="/
 bad_model("bad_cycle", [helper.make_node("Add", ["x", "b"], ["a"], name="/loop/First"),
                         helper.make_node("Relu", ["a"], ["b"], name="/loop/Second"),
                         helper.make_node("Identity", ["a"], ["y"], name="/out/Identity")])
+# A weight whose shape does not fit its input: [batch, 3] times [4, 3].
+bad_model("bad_shapes", [helper.make_node("Relu", ["x"], ["h"], name="/enc/Relu"),
+                         helper.make_node("MatMul", ["h", "W"], ["y"], name="/head/MatMul")],
+          [numpy_helper.from_array(np.ones((4, 3), np.float32), "W")])
+# An LSTM whose W expects 4 features where its input has 3, on the fused kernel and (with a clip) the stepped one.
+for suffix, extra in (("", {}), ("_clip", dict(clip=1.0))):
+    bad_model(f"bad_lstm_width{suffix}", [
+        helper.make_node("Unsqueeze", ["x", "axes"], ["steps"], name="/enc/Unsqueeze"),
+        helper.make_node("LSTM", ["steps", "W", "R"], ["h"], name="/enc/LSTM", hidden_size=2, **extra),
+        helper.make_node("Squeeze", ["h", "axes"], ["y"], name="/enc/Squeeze")],
+        [numpy_helper.from_array(np.array([0], np.int64), "axes"), numpy_helper.from_array(np.ones((1, 8, 4), np.float32), "W"),
+         numpy_helper.from_array(np.ones((1, 8, 2), np.float32), "R")])
