@@ -3,6 +3,7 @@ using LayerScope.Benchmarks;
 
 // `dotnet run -c Release --project bench/LayerScope.Benchmarks -- table` prints the t-SNE/UMAP comparison table
 // (ComparisonTable); `-- viewer` times the viewer's first frame on 1,000,000 points (ViewerFirstFrame);
+// `-- attribution` times LRP and gradient × input against the forward on the Fashion-MNIST test set (AttributionCost);
 // `-- dynamics` times banknote training with and without the training dynamics recorder (DynamicsOverhead);
 // `-- --filter '*'` runs every BenchmarkDotNet benchmark; --filter picks some (BenchmarkSwitcher).
 if (args.Length > 0 && args[0] == "table") return ComparisonTable.Run(args[1..]);
@@ -10,5 +11,6 @@ if (args.Length > 0 && args[0] == "profile") return StageProfile.Run(args[1..]);
 if (args.Length > 0 && args[0] == "pca") return PcaScale.Run(args[1..]);
 if (args.Length > 0 && args[0] == "dynamics") return DynamicsOverhead.Run(args[1..]);
 if (args.Length > 0 && args[0] == "viewer") return ViewerFirstFrame.Run(args[1..]);
+if (args.Length > 0 && args[0] == "attribution") return AttributionCost.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
