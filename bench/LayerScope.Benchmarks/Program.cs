@@ -12,5 +12,6 @@ if (args.Length > 0 && args[0] == "pca") return PcaScale.Run(args[1..]);
 if (args.Length > 0 && args[0] == "dynamics") return DynamicsOverhead.Run(args[1..]);
 if (args.Length > 0 && args[0] == "viewer") return ViewerFirstFrame.Run(args[1..]);
 if (args.Length > 0 && args[0] == "attribution") return AttributionCost.Run(args[1..]);
+if (args.Length > 0 && args[0] == "lrp-steps") return LrpStepProfile.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

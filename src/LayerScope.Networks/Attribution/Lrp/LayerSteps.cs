@@ -38,14 +38,19 @@ internal abstract class LayerStep(string name)
         return autograd.grad([y], [leaf], [s])[0].detach();
     }
 
-    /// <summary>a / b with the LRP stabilizer: b + ε·sign(b) (sign(0) = +1), and 0 where that is still 0.</summary>
+    /// <summary>a / b with the LRP stabilizer: b + ε·sign(b) (sign(0) = +1), and 0 where that is still 0. Written
+    /// with few full-size passes: on a conv layer's output these element-wise steps, not the convolutions, dominate.</summary>
     public static Tensor StabilizedDivide(Tensor numerator, Tensor denominator, double epsilon)
     {
-        using var sign = where(denominator >= 0, 1.0, -1.0).to_type(denominator.dtype);
-        using var z = denominator + epsilon * sign;
-        using var safe = where(z == 0, ones_like(z), z);
-        using var ratio = numerator / safe;
-        return where(z == 0, zeros_like(ratio), ratio);
+        if (epsilon > 0)
+        {
+            // ±ε by the sign, then + b: never 0 (b ≥ 0 gives at least ε, b < 0 less than −ε).
+            using var shift = (denominator >= 0).to_type(denominator.dtype).mul_(2 * epsilon).sub_(epsilon);
+            return numerator / shift.add_(denominator);
+        }
+        using var zero = denominator == 0;
+        using var safe = denominator.masked_fill(zero, 1);
+        return (numerator / safe).masked_fill_(zero, 0);
     }
 }
 
@@ -196,6 +201,12 @@ internal sealed class PoolingStep(string name, nn.Module<Tensor, Tensor> module)
     public override Tensor Relevance(Tensor a, Tensor output, Tensor r, LrpRule rule, double recurrentEpsilon)
     {
         using var scope = NewDisposeScope();
+        if (module is MaxPool1d or MaxPool2d)
+        {
+            // a ⊙ ∂(s at the winner) with s = R / z and a = z at the winner is R itself: route R to the winners.
+            using var zero = output == 0;
+            return VectorJacobian(Forward, a, r.masked_fill(zero, 0)).MoveToOuterDisposeScope();
+        }
         var s = StabilizedDivide(r, output, 0);
         return (a * VectorJacobian(Forward, a, s)).MoveToOuterDisposeScope();
     }
