@@ -6,6 +6,7 @@ using LayerScope.Benchmarks;
 // `-- load [points] [clients] [seconds]` puts 50 clients on a 1,000,000-point run for 30 s and reports error rate,
 // p99 and peak memory (ViewerLoad); `-- dynamics` times banknote training with and without the training dynamics recorder (DynamicsOverhead);
 // `-- onnx-torch [threads]` compares the ONNX-on-TorchSharp executor's forward time with ONNX Runtime's (OnnxTorchSpeed);
+// `-- attribution` times LRP and gradient × input against the forward on the Fashion-MNIST test set (AttributionCost);
 // `-- --filter '*'` runs every BenchmarkDotNet benchmark; --filter picks some (BenchmarkSwitcher).
 if (args.Length > 0 && args[0] == "table") return ComparisonTable.Run(args[1..]);
 if (args.Length > 0 && args[0] == "profile") return StageProfile.Run(args[1..]);
@@ -14,5 +15,7 @@ if (args.Length > 0 && args[0] == "dynamics") return DynamicsOverhead.Run(args[1
 if (args.Length > 0 && args[0] == "onnx-torch") return OnnxTorchSpeed.Run(args[1..]);
 if (args.Length > 0 && args[0] == "viewer") return ViewerFirstFrame.Run(args[1..]);
 if (args.Length > 0 && args[0] == "load") return ViewerLoad.Run(args[1..]);
+if (args.Length > 0 && args[0] == "attribution") return AttributionCost.Run(args[1..]);
+if (args.Length > 0 && args[0] == "lrp-steps") return LrpStepProfile.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

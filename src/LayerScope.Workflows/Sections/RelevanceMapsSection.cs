@@ -88,7 +88,9 @@ public sealed record RelevanceMapsSection(nn.Module<Tensor, Tensor> Model, nn.Mo
             + "Deletion: pixels set to 0 in order of decreasing relevance and in random order, 10 steps; the area between the two curves of the class "
             + "score (larger is better) is pixel flipping's figure (Samek et al. 2017). Randomization: the same method on the same architecture with "
             + "random weights; Spearman correlation of |relevance| with the trained model's (Adebayo et al. 2018: near 1 means the map does not "
-            + "depend on what the model learned).");
+            + "depend on what the model learned). Maps that multiply by the input (LRP, gradient × input, integrated gradients) are 0 on black "
+            + "background pixels under any weights, which alone keeps their correlation high on Fashion-MNIST; Adebayo et al. make the same "
+            + "observation about gradient × input.");
         report.AddTable(["method", "deletion: area between curves", "rank correlation with a randomized model"],
             quality.Select(q => (IReadOnlyList<string>)[q.Method, Number(q.DeletionAreaBetween), Number(q.RandomizationRankCorrelation)]).ToList());
         return new RelevanceMapsResult(grid, maps, quality);

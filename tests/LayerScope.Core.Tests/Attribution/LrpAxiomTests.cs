@@ -13,6 +13,7 @@ public sealed class LrpAxiomTests
     {
         { "dense", "lrp-0" }, { "dense", "lrp-epsilon" }, { "dense", "alpha1beta0" }, { "dense", "gamma" },
         { "conv", "lrp-0" }, { "conv", "lrp-epsilon" }, { "conv", "gamma" }, { "conv", "alpha1beta0" },
+        { "strided", "lrp-0" }, { "strided", "zbox" },
         { "lstm", "lrp-0" }, { "lstm", "lrp-epsilon" },
     };
 
@@ -29,7 +30,10 @@ public sealed class LrpAxiomTests
             "gamma" => LrpRule.GammaRule(0.25),
             _ => LrpRule.AlphaBetaRule(1, 0),
         };
-        var lrp = new LayerwiseRelevance(module, LrpComposite.Uniform(lrpRule));
+        // z^B at the pixels (inputs in 0..1), LRP-0 above: z^B splits z_j = Σ_i (x_i w_ij − l w⁺_ij − h w⁻_ij) exactly.
+        var lrp = new LayerwiseRelevance(module, rule == "zbox"
+            ? new LrpComposite(p => p.IsInput ? LrpRule.ZBoxRule(0, 1) : LrpRule.Zero)
+            : LrpComposite.Uniform(lrpRule));
         long classes = module.call(inputs[..1]).shape[^1];
         for (long target = 0; target < Math.Min(2, classes); target++)
         {
@@ -52,6 +56,7 @@ public sealed class LrpAxiomTests
     [Theory]
     [InlineData("dense")]
     [InlineData("conv")]
+    [InlineData("strided")]
     public void Lrp0_on_a_bias_free_relu_network_equals_gradient_times_input(string model)
     {
         using var scope = NewDisposeScope();
@@ -118,6 +123,7 @@ public sealed class LrpAxiomTests
     {
         "dense" => (TinyModels.Dense(), TinyModels.Inputs([5, 6])),
         "conv" => (TinyModels.Conv(), TinyModels.Inputs([4, 1, 8, 8])),
+        "strided" => (TinyModels.StridedConv(), TinyModels.Inputs([4, 1, 10, 10])),
         _ => (TinyModels.Lstm(), TinyModels.Tokens(3, 7)),
     };
 }

@@ -23,6 +23,16 @@ internal static class TinyModels
     }
 
     /// <summary>The IMDB architecture in miniature (vocabulary 20, embedding 5, 4 units each way), biases zeroed.</summary>
+    /// <summary>Strided convolutions whose transposes need an output padding (10 → 5 → 3 pixels), for the direct
+    /// transposed-convolution path of LRP.</summary>
+    public static nn.Module<Tensor, Tensor> StridedConv(bool bias = false, long seed = 4)
+    {
+        manual_seed(seed);
+        return nn.Sequential(("conv1", nn.Conv2d(1, 3, 3, stride: 2, padding: 1, bias: bias)), ("relu1", nn.ReLU()),
+            ("conv2", nn.Conv2d(3, 4, 3, stride: 2, padding: 1, bias: bias)), ("relu2", nn.ReLU()), ("flatten", nn.Flatten()),
+            ("fc", nn.Linear(36, 3, hasBias: bias))).to(ScalarType.Float64);
+    }
+
     public static ImdbBiLstm Lstm(long seed = 3)
     {
         manual_seed(seed);

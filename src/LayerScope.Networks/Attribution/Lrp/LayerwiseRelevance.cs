@@ -43,7 +43,7 @@ public sealed class LayerwiseRelevance
             var rule = step.HasWeights ? _composite.RuleFor(new LrpLayerPosition(--index, weighted, step.Convolution)) : LrpRule.Zero;
             var problems = rule.Validate();
             if (problems.Count > 0) throw new InvalidSettingsException(problems);
-            relevance = step.Relevance(activations[i], relevance, rule, _composite.RecurrentEpsilon);
+            relevance = step.Relevance(activations[i], activations[i + 1], relevance, rule, _composite.RecurrentEpsilon);
         }
         return new AttributionResult(_name, target, ClassGradients.ToArray("relevance", relevance), ClassGradients.ToArray("scores", logits),
             ClassGradients.Delta(relevance, logits.select(1, target)));

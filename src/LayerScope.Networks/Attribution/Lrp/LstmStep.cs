@@ -38,7 +38,7 @@ internal sealed class LstmStep : LayerStep
         return cat(states, 1).to(input.dtype);
     }
 
-    public override Tensor Relevance(Tensor input, Tensor relevance, LrpRule rule, double epsilon)
+    public override Tensor Relevance(Tensor input, Tensor output, Tensor relevance, LrpRule rule, double epsilon)
     {
         using var scope = NewDisposeScope();
         var x = input.to(ScalarType.Float64);
