@@ -7,7 +7,7 @@ namespace LayerScope.Benchmarks;
 
 /// <summary>
 /// Exact against approximate kNN graphs: <c>-- knn --sizes 25000,50000 --k 15,90 [--exact-max 100000] [--sample 2000]
-/// [--threads 2] [--leaf L] [--candidates C] [--trees T] [--rounds R]</c>. One JSON line per (method, N, k): wall and CPU seconds,
+/// [--threads 2] [--data blobs|fashion] [--leaf L] [--candidates C] [--trees T] [--rounds R]</c>. One JSON line per (method, N, k): wall and CPU seconds,
 /// distances evaluated (NN-descent), and recall against the exact neighbours of a fixed random sample of points (the
 /// exact search of the sample alone, so recall is known at sizes where the full exact graph is too slow).
 /// </summary>
@@ -22,9 +22,11 @@ public static class KnnScale
         int threads = int.Parse(Option(args, "--threads", "2"), CultureInfo.InvariantCulture);
         int? leaf = OptionalInt(args, "--leaf"), candidates = OptionalInt(args, "--candidates"), trees = OptionalInt(args, "--trees");
         int rounds = int.Parse(Option(args, "--rounds", "12"), CultureInfo.InvariantCulture);
+        string data = Option(args, "--data", "blobs");
+        var fashion = data == "fashion" ? FashionPca50(threads) : null;
         foreach (int n in sizes)
         {
-            var (x, _) = ClusterData.Create(n);
+            var x = fashion is null ? ClusterData.Create(n).X : Rows(fashion, Enumerable.Range(0, Math.Min(n, fashion.Rows)).ToArray());
             var sample = Enumerable.Range(0, n).OrderBy(i => (i * 2654435761u) % 1_000_003).Take(Math.Min(sampleSize, n)).ToArray();
             var queries = Rows(x, sample);
             foreach (int k in ks)
@@ -55,6 +57,19 @@ public static class KnnScale
             line += FormattableString.Invariant($",\"leaf_distances\":{stats.LeafDistances},\"join_distances\":{stats.JoinDistances},\"distances_per_point\":{perPoint},\"rounds\":{stats.Rounds},\"changes\":[{changes}],\"phases_s\":[{phases}]");
         }
         Console.WriteLine(line + "}");
+    }
+
+    /// <summary>Fashion-MNIST's 70,000 images (train then test) projected on their first 50 principal components,
+    /// from LAYERSCOPE_DATA or ../shared/data.</summary>
+    private static DenseMatrix FashionPca50(int threads)
+    {
+        string root = Environment.GetEnvironmentVariable("LAYERSCOPE_DATA") ?? Path.Combine("..", "shared", "data");
+        string folder = Path.Combine(root, "fashion-mnist");
+        var train = LayerScope.Data.Loaders.FashionMnistLoader.Load(Path.Combine(folder, "train-images-idx3-ubyte.gz"), Path.Combine(folder, "train-labels-idx1-ubyte.gz"));
+        var test = LayerScope.Data.Loaders.FashionMnistLoader.Load(Path.Combine(folder, "t10k-images-idx3-ubyte.gz"), Path.Combine(folder, "t10k-labels-idx1-ubyte.gz"));
+        var pixels = train.Pixels.Concat(test.Pixels).ToArray();
+        var x = new DenseMatrix(pixels, train.Count + test.Count, train.PixelsPerImage);
+        return LayerScope.Reduction.Pca.PcaReducer.Fit(x, new LayerScope.Reduction.Pca.PcaOptions { Components = 50, Threads = threads }).Transform(x, threads);
     }
 
     private static double Recall(KnnGraph graph, int[] sample, KnnGraph truth, int k)
