@@ -14,7 +14,11 @@ namespace LayerScope.Benchmarks;
 /// trustworthiness, 10-NN recall and 10-NN label accuracy, beside scikit-learn's t-SNE run on the same data
 /// (bench/sklearn_tsne.py), every embedding judged by the same metric code.
 /// <code>dotnet run -c Release --project bench/LayerScope.Benchmarks -- table [--sizes 5000,25000,70000]
-///     [--sklearn-max 25000] [--threads 2] [--methods tsne,umap]</code>
+///     [--sklearn-max 25000] [--threads 2] [--methods tsne,umap] [--json]</code>
+/// With <c>--json</c> (sizes up to 1,000,000): one JSON line per (method, N) instead of the table, with wall and CPU
+/// seconds of the fit, the process's peak resident memory so far (run one method and size per process for a peak of
+/// its own), KL under the exact P for N ≤ 70,000, trustworthiness and 10-NN recall on a 5,000-point sample, and
+/// 10-NN label accuracy.
 /// </summary>
 public static class ComparisonTable
 {
@@ -32,6 +36,8 @@ public static class ComparisonTable
         string script = Path.Combine(FindBenchFolder(), "sklearn_tsne.py");
         var folder = Directory.CreateTempSubdirectory("layerscope-bench-").FullName;
         var rows = new List<string>();
+        bool json = args.Contains("--json");
+        if (json) return RunJson(sizes, methods, threads, fftThreshold, progress);
         Console.WriteLine($"{"method",-22} {"N",7} {"seconds",8} {"KL",7} {"trust",7} {"recall",7} {"label acc",9}");
         foreach (int n in sizes)
         {
@@ -63,6 +69,45 @@ public static class ComparisonTable
                 var embedding = new DenseMatrix(NpyReader.Read(output).ToFloat32(), n, 2);
                 var report = EmbeddingQuality.Evaluate(x, embedding, labels, quality);
                 Print($"scikit-learn t-SNE (KL {result.Value.Kl:0.000})", n, result.Value.Seconds, report);
+            }
+        }
+        return 0;
+    }
+
+    private static int RunJson(int[] sizes, string[] methods, int threads, int fftThreshold, IProgress<LayerScope.Progress.StepProgress>? progress)
+    {
+        foreach (int n in sizes)
+        {
+            var (x, labels) = ClusterData.Create(n);
+            var quality = new QualityOptions { Threads = threads, KlDivergence = n <= 70_000, SampleSize = 5_000 };
+            foreach (var method in methods)
+            {
+                var process = Process.GetCurrentProcess();
+                var cpu = process.TotalProcessorTime;
+                var watch = Stopwatch.StartNew();
+                var positions = method == "umap"
+                    ? UmapReducer.Fit(x, new UmapOptions { Threads = threads }, progress).Positions
+                    : TsneReducer.Fit(x, new TsneOptions { Threads = threads, FftThreshold = fftThreshold }, progress).Positions;
+                double wall = watch.Elapsed.TotalSeconds;
+                process.Refresh();
+                double cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
+                long peak = process.PeakWorkingSet64;
+                var report = EmbeddingQuality.Evaluate(x, positions, labels, quality);
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    method = "layerscope-" + method,
+                    n,
+                    threads,
+                    wall_s = Math.Round(wall, 3),
+                    cpu_s = Math.Round(cpuSeconds, 3),
+                    cores_used = Math.Round(cpuSeconds / wall, 2),
+                    peak_rss_mb = peak / (1 << 20),
+                    kl = report.KlDivergence,
+                    trustworthiness = report.Trustworthiness,
+                    recall10 = report.NeighborRecall,
+                    label_accuracy = report.LabelAccuracy,
+                    sample = report.SampleSize,
+                }));
             }
         }
         return 0;

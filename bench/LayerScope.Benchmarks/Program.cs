@@ -7,9 +7,11 @@ using LayerScope.Benchmarks;
 // p99 and peak memory (ViewerLoad); `-- dynamics` times banknote training with and without the training dynamics recorder (DynamicsOverhead);
 // `-- onnx-torch [threads]` compares the ONNX-on-TorchSharp executor's forward time with ONNX Runtime's (OnnxTorchSpeed);
 // `-- attribution` times LRP and gradient × input against the forward on the Fashion-MNIST test set (AttributionCost);
+// `-- knn` compares exact and NN-descent kNN graphs (KnnScale);
 // `-- --filter '*'` runs every BenchmarkDotNet benchmark; --filter picks some (BenchmarkSwitcher).
 if (args.Length > 0 && args[0] == "table") return ComparisonTable.Run(args[1..]);
 if (args.Length > 0 && args[0] == "profile") return StageProfile.Run(args[1..]);
+if (args.Length > 0 && args[0] == "knn") return KnnScale.Run(args[1..]);
 if (args.Length > 0 && args[0] == "pca") return PcaScale.Run(args[1..]);
 if (args.Length > 0 && args[0] == "dynamics") return DynamicsOverhead.Run(args[1..]);
 if (args.Length > 0 && args[0] == "onnx-torch") return OnnxTorchSpeed.Run(args[1..]);

@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using LayerScope.Cli.Terminal;
 using LayerScope.Errors;
+using LayerScope.Reduction;
 using LayerScope.Reduction.Pca;
+using LayerScope.Runs;
 using LayerScope.Reduction.Quality;
 using LayerScope.Reduction.Tsne;
 using LayerScope.Reduction.Umap;
@@ -30,11 +32,16 @@ public static class EmbedCommand
         var threads = new Option<int>("--threads") { Description = "Threads (0: every core).", DefaultValueFactory = _ => tsne.Threads };
         var labels = new Option<string?>("--labels") { Description = "Integer labels (.npy, one per point): report 10-NN label accuracy of the embedding." };
         var output = new Option<string>("--out") { Description = "Where to write the embedding (.npy, points × dims float32).", Required = true };
+        var reference = new Option<string?>("--reference")
+        {
+            Description = "Place the points of X into the t-SNE or UMAP embedding of this run folder (E.run, written by an earlier embed, " +
+                "fitted on points with X's columns) instead of fitting: the run's points stay where they are.",
+        };
         var plot = new Option<string?>("--plot") { Description = "Also draw the embedding as a scatter (.png), colored by --labels when given." };
 
         var command = new Command("embed", "Reduce points to 2 or 3 dimensions with PCA, t-SNE or UMAP.")
         {
-            input, method, dims, pca, perplexity, neighbors, minDist, iterations, seed, threads, labels, output, plot,
+            input, method, dims, pca, perplexity, neighbors, minDist, iterations, seed, threads, labels, output, plot, reference,
         };
         command.SetAction(parseResult =>
         {
@@ -43,6 +50,29 @@ public static class EmbedCommand
             int d = parseResult.GetValue(dims);
             int? steps = parseResult.GetValue(iterations);
             var chosen = parseResult.GetValue(method);
+            if (parseResult.GetValue(reference) is { } referenceRun)
+            {
+                var placed = ProgressDisplay.Run(terminal, progress => Place(referenceRun, x, new TsneOptions
+                {
+                    PcaComponents = parseResult.GetValue(pca),
+                    Seed = parseResult.GetValue(seed),
+                    Threads = parseResult.GetValue(threads),
+                }, new UmapOptions
+                {
+                    Neighbors = parseResult.GetValue(neighbors),
+                    MinDist = parseResult.GetValue(minDist),
+                    Seed = parseResult.GetValue(seed),
+                    Threads = parseResult.GetValue(threads),
+                }, steps));
+                NpyMatrices.Write(parseResult.GetValue(output)!, placed);
+                terminal.Out.WriteLine($"placed {placed.Rows} points into {referenceRun}; wrote {placed.Rows} × {placed.Columns} positions to {parseResult.GetValue(output)}");
+                if (y is not null)
+                {
+                    double placedAccuracy = EmbeddingQuality.KnnLabelAccuracy(placed, y, threads: parseResult.GetValue(threads));
+                    terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"10-NN label accuracy {placedAccuracy:0.0000}"));
+                }
+                return 0;
+            }
             if (chosen == ReductionMethod.Raw)
                 throw new InvalidSettingsException(["--method raw draws points as they are; embed reduces them: use pca, tsne or umap."]);
             var embedding = ProgressDisplay.Run(terminal, progress => chosen switch
@@ -91,6 +121,26 @@ public static class EmbedCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Places <paramref name="x"/> into the t-SNE or UMAP embedding of the run <paramref name="runFolder"/>
+    /// (its first such embedding, against the activations of the same layer).</summary>
+    private static DenseMatrix Place(string runFolder, DenseMatrix x, TsneOptions tsne, UmapOptions umap, int? steps)
+    {
+        var manifest = RunManifestReader.Read(runFolder);
+        string manifestPath = Path.Combine(runFolder, RunManifest.FileName);
+        var embedding = manifest.Embeddings.FirstOrDefault(e => e.Method is RunEmbedding.TsneMethod or RunEmbedding.UmapMethod)
+            ?? throw new DataFormatException(manifestPath, "embeddings", "a t-SNE or UMAP embedding to place points into (--reference)",
+                manifest.Embeddings.Count == 0 ? "none" : string.Join(", ", manifest.Embeddings.Select(e => e.Method)));
+        var activations = manifest.Activations.FirstOrDefault(a => a.Layer == embedding.Layer && a.Epoch == embedding.Epoch)
+            ?? throw new DataFormatException(manifestPath, "activations", $"the points of layer '{embedding.Layer}' that the embedding was fitted on", "none");
+        var fitted = NpyMatrices.ReadMatrix(Path.Combine(runFolder, manifest.Arrays[activations.Array].File));
+        var positions = NpyMatrices.ReadMatrix(Path.Combine(runFolder, manifest.Arrays[embedding.Array].File));
+        if (x.Columns != fitted.Columns)
+            throw new InvalidSettingsException([$"X has {x.Columns} columns; the points of {runFolder} have {fitted.Columns}."]);
+        return embedding.Method == RunEmbedding.TsneMethod
+            ? EmbeddingPlacement.PlaceTsne(fitted, positions, x, tsne, iterations: steps ?? 100)
+            : EmbeddingPlacement.PlaceUmap(fitted, positions, x, umap, steps);
     }
 
     /// <summary>The folder beside the embedding where its viewer run goes: E.npy → E.run.</summary>

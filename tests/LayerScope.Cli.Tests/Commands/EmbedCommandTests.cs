@@ -128,4 +128,66 @@ public class EmbedCommandTests
         Assert.Equal(NpyReader.Read(a).ToFloat32(), NpyReader.Read(b).ToFloat32());
         Assert.Contains("every seed gives the same embedding", help.Output.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
     }
+
+    /// <summary>10-NN label accuracy of <paramref name="points"/> (rows <paramref name="from"/>.. of
+    /// <paramref name="positions"/>) against the labelled positions of rows 0..<paramref name="fitted"/>−1.</summary>
+    private static double PlacedLabelAccuracy(float[] positions, int dims, int fitted, int from, int count, int[] labels, float[] placed)
+    {
+        int correct = 0;
+        for (int i = 0; i < count; i++)
+        {
+            var nearest = Enumerable.Range(0, fitted)
+                .OrderBy(j => Enumerable.Range(0, dims).Sum(a => Math.Pow(placed[i * dims + a] - positions[j * dims + a], 2)))
+                .Take(10).GroupBy(j => labels[j]).OrderByDescending(g => g.Count()).First().Key;
+            if (nearest == labels[from + i]) correct++;
+        }
+        return correct / (double)count;
+    }
+
+    [Theory]
+    [InlineData("tsne")]
+    [InlineData("umap")]
+    public void Reference_places_new_points_into_a_fitted_run_as_well_as_a_full_fit_embeds_them(string method)
+    {
+        // 600 points are fitted, 150 more from the same clusters placed; a fit of all 750 is the yardstick.
+        using var folder = new TemporaryFolder();
+        var (all, labels) = SyntheticClusters.Gaussian(750, 20, clusters: 6, separation: 3, seed: 8);
+        string fittedPath = folder.File("fitted.npy"), newPath = folder.File("new.npy"), allPath = folder.File("all.npy");
+        NpyWriter.Write(fittedPath, NpyArray.Create(all.Values[..(600 * 20)], 600, 20));
+        NpyWriter.Write(newPath, NpyArray.Create(all.Values[(600 * 20)..], 150, 20));
+        NpyWriter.Write(allPath, NpyArray.Create(all.Values, 750, 20));
+        string[] settings = ["--method", method, "--iterations", "300", "--perplexity", "20"];
+        var (code, _, error) = Run(["embed", fittedPath, .. settings, "--out", folder.File("fitted-e.npy")]);
+        Assert.True(code == 0, error);
+        (code, var output, error) = Run("embed", newPath, "--reference", folder.File("fitted-e.run"), "--out", folder.File("new-e.npy"));
+        Assert.True(code == 0, error);
+        Assert.Contains("placed 150 points", output);
+        (code, _, error) = Run(["embed", allPath, .. settings, "--out", folder.File("all-e.npy")]);
+        Assert.True(code == 0, error);
+
+        var fitted = NpyReader.Read(folder.File("fitted-e.npy")).ToFloat32();
+        var placed = NpyReader.Read(folder.File("new-e.npy"));
+        Assert.Equal(new long[] { 150, 2 }, placed.Shape);
+        var full = NpyReader.Read(folder.File("all-e.npy")).ToFloat32();
+        double placedAccuracy = PlacedLabelAccuracy(fitted, 2, 600, 600, 150, labels, placed.ToFloat32());
+        double fullAccuracy = PlacedLabelAccuracy(full, 2, 600, 600, 150, labels, full[(600 * 2)..]);
+        Assert.True(placedAccuracy >= fullAccuracy - 0.02 && placedAccuracy >= 0.9,
+            $"placed points' 10-NN label accuracy {placedAccuracy:0.000}; the same points in a full fit {fullAccuracy:0.000}");
+    }
+
+    [Fact]
+    public void Reference_refuses_points_with_other_columns_naming_both()
+    {
+        using var folder = new TemporaryFolder();
+        var (x, _) = WriteClusters(folder, 300);
+        var (code, _, error) = Run("embed", x, "--method", "umap", "--out", folder.File("e.npy"));
+        Assert.True(code == 0, error);
+        string other = folder.File("other.npy");
+        NpyWriter.Write(other, NpyArray.Create(new float[40 * 7], 40, 7));
+        (code, _, error) = Run("embed", other, "--reference", folder.File("e.run"), "--out", folder.File("p.npy"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("7 columns", error);
+        Assert.Contains("20", error);
+        Assert.False(File.Exists(folder.File("p.npy")));
+    }
 }

@@ -1,3 +1,6 @@
+using LayerScope.Reduction.Neighbors;
+using LayerScope.Reduction.Pca;
+
 namespace LayerScope.Reduction.Tsne;
 
 /// <summary>
@@ -7,19 +10,21 @@ namespace LayerScope.Reduction.Tsne;
 /// </summary>
 internal static class TsneTransform
 {
-    public static DenseMatrix Place(TsneEmbedding embedding, DenseMatrix points, int iterations, double perplexity)
+    public static DenseMatrix Place(TsneEmbedding embedding, DenseMatrix points, int iterations, double perplexity) =>
+        Place(embedding.Index!, embedding.Pca, embedding.RawPositions, embedding.Options, points, iterations, perplexity);
+
+    /// <summary>Places <paramref name="points"/> against fitted points held in <paramref name="index"/> (after
+    /// <paramref name="pca"/>, if any) whose positions are <paramref name="reference"/> (N × dims, row-major).</summary>
+    public static DenseMatrix Place(IKnnIndex index, PcaResult? pca, double[] reference, TsneOptions options, DenseMatrix points, int iterations, double perplexity)
     {
-        var index = embedding.Index!;
-        var options = embedding.Options;
-        int dims = options.Dimensions, n = embedding.Affinities.Count, m = points.Rows;
-        var reduced = embedding.Pca?.Transform(points, options.Threads) ?? points;
+        int dims = options.Dimensions, n = reference.Length / dims, m = points.Rows;
+        var reduced = pca?.Transform(points, options.Threads) ?? points;
         if (reduced.Columns != index.Data.Columns)
-            throw new ArgumentException($"The new points have {points.Columns} columns; the embedding was fitted on {(embedding.Pca?.Mean.Length ?? index.Data.Columns)}.", nameof(points));
+            throw new ArgumentException($"The new points have {points.Columns} columns; the embedding was fitted on {(pca?.Mean.Length ?? index.Data.Columns)}.", nameof(points));
         int k = Math.Min(n, Math.Max(1, (int)Math.Floor(3 * perplexity)));
         perplexity = Math.Min(perplexity, k * 0.9);
         var graph = index.Query(reduced, k);
         var p = PerplexityAffinities.ConditionalRows(graph, perplexity, options.Threads);
-        var reference = embedding.RawPositions;
 
         var y = new double[m * dims];
         for (int i = 0; i < m; i++)

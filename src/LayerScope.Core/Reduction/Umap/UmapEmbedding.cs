@@ -75,31 +75,6 @@ public sealed class UmapEmbedding
         ArgumentNullException.ThrowIfNull(points);
         if (Index is null) throw new InvalidOperationException("This embedding was made from a precomputed graph; it has no input data to place new points against.");
         points.EnsureFinite("new points");
-        var reduced = Pca?.Transform(points, Options.Threads) ?? points;
-        int n = Graph.Count, m = points.Rows, dims = Options.Dimensions;
-        int k = Math.Min(n, Options.Neighbors);
-        var graph = Index.Query(reduced, k);
-        // Fitted graphs exclude the point itself, so k neighbours here count like k + 1 there; the difference only
-        // sharpens the memberships slightly.
-        var memberships = FuzzySimplicialSet.Memberships(graph, Options.Threads);
-        var positions = new float[m * dims];
-        for (int i = 0; i < m; i++)
-        {
-            double total = 0;
-            for (int c = 0; c < k; c++) total += memberships[i * k + c];
-            for (int c = 0; c < k; c++)
-            {
-                int j = graph.Indices[i * k + c];
-                double w = total > 0 ? memberships[i * k + c] / total : 1.0 / k;
-                for (int a = 0; a < dims; a++) positions[i * dims + a] += (float)(w * Positions.Values[j * dims + a]);
-            }
-        }
-        int rounds = epochs ?? Math.Max(1, Options.EpochsFor(n) / 3);
-        var offsets = Enumerable.Range(0, m + 1).Select(i => i * k).ToArray();
-        var perSample = UmapLayoutOptimizer.EpochsPerSample(memberships, rounds);
-        var optimizer = new UmapLayoutOptimizer(offsets, graph.Indices, perSample, A, B, Options.RepulsionStrength,
-            Options.NegativeSampleRate, dims, Options.Seed, Options.Threads);
-        optimizer.Run(positions, Positions.Values, n, 0, rounds, rounds, Options.LearningRate / 4, null, default);
-        return new DenseMatrix(positions, m, dims);
+        return UmapTransform.Place(Index, Pca, Positions.Values, Graph.Count, Options, A, B, points, epochs);
     }
 }

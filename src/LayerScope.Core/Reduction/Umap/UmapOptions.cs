@@ -44,7 +44,9 @@ public sealed record UmapOptions
     /// neighbours NN-descent is far cheaper than the O(N²) exact search, which would dominate UMAP's run time.</summary>
     public KnnMethod KnnMethod { get; init; } = KnnMethod.Auto;
 
-    /// <summary>Points up to which <see cref="KnnMethod.Auto"/> searches exactly.</summary>
+    /// <summary>Points up to which <see cref="KnnMethod.Auto"/> searches exactly. With 15 neighbours NN-descent took
+    /// 1.4 CPU seconds against exact search's 2.4 at 25,000 50-D cluster points (recall 0.961) and 4.9 against 13.5
+    /// at 70,000 Fashion-MNIST points (recall 0.999).</summary>
     public const int ExactNeighborLimit = 20_000;
 
     /// <summary>The neighbour search used for <paramref name="n"/> points.</summary>
