@@ -13,7 +13,7 @@ using TorchSharp;
 namespace LayerScope.Benchmarks;
 
 /// <summary>
-/// The CNN demo's unit figures on the full data (<c>-- units [weights.bin]</c>): trains <see cref="FashionCnn"/> as
+/// The CNN demo's unit figures on the full data (<c>-- units [weights.bin [train-images epochs test-images]]</c>): trains <see cref="FashionCnn"/> as
 /// the demo does (3 epochs, seed 42) or loads the weights from the given file (and saves them there after training),
 /// then times the unit scan (capture + top-9 of relu1 and relu2) over the 10,000 test images and synthesizes an input
 /// for every channel of relu1, relu2 and every logit of fc2, printing the share that reaches 10× the channel's mean
@@ -24,19 +24,22 @@ public static class UnitsProbe
     public static int Run(string[] args)
     {
         string? weights = args.Length > 0 ? args[0] : null;
+        int trainLimit = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : int.MaxValue;
+        int epochCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+        int testLimit = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : int.MaxValue;
         var folder = Environment.GetEnvironmentVariable("LAYERSCOPE_DATA") is { Length: > 0 } env ? env : Path.GetFullPath(Path.Combine("..", "shared", "data"));
         var data = DataDirectory.Choose(folder);
-        var test = FashionMnistLoader.Load(data, FashionMnistSplit.Test);
+        var test = FashionMnistLoader.Load(data, FashionMnistSplit.Test).Take(testLimit);
         torch.manual_seed(42);
         using var model = new FashionCnn();
         if (weights is not null && File.Exists(weights)) model.load(weights);
         else
         {
-            var train = FashionMnistLoader.Load(data, FashionMnistSplit.Train);
+            var train = FashionMnistLoader.Load(data, FashionMnistSplit.Train).Take(trainLimit);
             var clock = Stopwatch.StartNew();
             var epochs = Trainer.Fit(model, Tensors(train), Tensors(test), new TrainingOptions
             {
-                Epochs = 3, BatchSize = 64, LearningRate = 1e-3, Seed = 42, Objective = ClassificationObjective.Multiclass,
+                Epochs = epochCount, BatchSize = 64, LearningRate = 1e-3, Seed = 42, Objective = ClassificationObjective.Multiclass,
             });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained: test accuracy {epochs[^1].TestAccuracy:0.0000} in {clock.Elapsed.TotalSeconds:0} s"));
             if (weights is not null) model.save(weights);

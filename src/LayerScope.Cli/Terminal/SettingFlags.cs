@@ -32,6 +32,10 @@ public static class SettingFlags
         ("ExplainOptions.Embedding", "--embedding"),
         ("ExplainOptions.InputPath", "--input"),
         ("ExplainOptions.OutputDirectory", "--out"),
+        ("UnitsOptions.SynthesisSteps", "--synthesis-steps"),
+        ("UnitsOptions.TopK", "--top"),
+        ("UnitsOptions.Layer", "--layer"),
+        ("OnnxUnitScanOptions.Layer", "--layer"),
     ];
 
     /// <summary><paramref name="message"/> with every setting phrase replaced by its flag.</summary>
