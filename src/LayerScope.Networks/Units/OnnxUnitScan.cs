@@ -31,10 +31,8 @@ public sealed record OnnxUnitScanOptions
         const string name = nameof(OnnxUnitScanOptions);
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(Layer)) problems.Add($"{name}.{nameof(Layer)} is empty: name a convolutional layer.");
-        if (TopK < 1) problems.Add($"{name}.{nameof(TopK)} is {TopK}; it must be at least 1.");
         if (ChunkRows < 1) problems.Add($"{name}.{nameof(ChunkRows)} is {ChunkRows}; it must be at least 1.");
-        foreach (var e in FeatureMapExamples ?? [])
-            if (e < 0 || e >= examples) problems.Add($"{name}.{nameof(FeatureMapExamples)} holds {e}, outside the {examples} examples.");
+        problems.AddRange(LayerUnitFold.Validate(name, TopK, FeatureMapExamples, examples));
         return problems;
     }
 }
@@ -56,10 +54,7 @@ public static class OnnxUnitScan
         int count = checked((int)inputs.Count);
         int perExample = checked((int)inputs.FeaturesPerExample);
         var exampleShape = inputs.Shape[1..];
-        var kept = options.FeatureMapExamples.Select((example, slot) => (example, slot)).ToLookup(p => p.example, p => p.slot);
-        ChannelTopActivations? top = null;
-        float[]? maps = null;
-        long[]? mapShape = null;
+        LayerUnitFold? fold = null;
         var clock = Stopwatch.StartNew();
         for (int start = 0; start < count; start += options.ChunkRows)
         {
@@ -71,25 +66,14 @@ public static class OnnxUnitScan
                 Layers = [options.Layer], Inputs = [OnnxInputSource.FromArray(chunk, options.InputName)],
             }, cancellationToken: cancellationToken).Layers[0];
             var array = captured.ToFloat32Array();
-            if (top is null)
-            {
-                if (array.Shape.Length is not (3 or 4))
-                    throw new InvalidSettingsException([$"{nameof(OnnxUnitScanOptions)}.{nameof(OnnxUnitScanOptions.Layer)}: '{options.Layer}' "
-                        + $"(tensor '{captured.Reference.TensorName}') has shape {array.ShapeText}; channel units need a convolution's output, [N, C, H, W] or [N, C, L]."]);
-                top = new ChannelTopActivations(options.Layer, (int)array.Shape[1], options.TopK);
-                mapShape = [options.FeatureMapExamples.Count, .. array.Shape[1..]];
-                maps = new float[options.FeatureMapExamples.Count * array.FeaturesPerExample];
-            }
-            top.Add(array, start);
-            int size = (int)array.FeaturesPerExample;
-            for (int b = 0; b < length; b++)
-                foreach (var slot in kept[start + b])
-                    array.Values.AsSpan(b * size, size).CopyTo(maps.AsSpan(slot * size, size));
+            fold ??= LayerUnitFold.Start(options.Layer, array, options.TopK, options.FeatureMapExamples,
+                $"{nameof(OnnxUnitScanOptions)}.{nameof(OnnxUnitScanOptions.Layer)}", captured.Reference.TensorName);
+            fold.Add(array, start);
             progress?.Report(new StepProgress("scan units", start + length, count, options.Layer));
         }
         clock.Stop();
-        if (top is null) throw new InvalidSettingsException([$"{inputs.Name}: no examples to scan."]);
-        return new UnitScanResult(new Dictionary<string, ChannelTopActivations> { [options.Layer] = top },
-            new Dictionary<string, Float32Array> { [options.Layer] = new(options.Layer, maps!, mapShape!) }, count, clock.Elapsed);
+        if (fold is null) throw new InvalidSettingsException([$"{inputs.Name}: no examples to scan."]);
+        return new UnitScanResult(new Dictionary<string, ChannelTopActivations> { [options.Layer] = fold.Top },
+            new Dictionary<string, Float32Array> { [options.Layer] = fold.FeatureMaps() }, count, clock.Elapsed);
     }
 }
