@@ -50,6 +50,28 @@ public static class UnitsProbe
         var scan = UnitScan.Run(differentiable, inputs, new UnitScanOptions { Layers = ["relu1", "relu2"] });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unit scan: {scan.Examples} images in {scan.Elapsed.TotalSeconds:0.0} s, {scan.ExamplesPerSecond:0} images/s"));
         var synthesis = new ActivationMaximizationOptions { InputShape = [1, test.Height, test.Width], Seed = 42 };
+        if (Environment.GetEnvironmentVariable("LAYERSCOPE_SWEEP_CHANNELS") is { Length: > 0 } sweep)
+        {
+            // A quick comparison of settings on the first channels of each layer (for tuning the defaults).
+            int channels = int.Parse(sweep, CultureInfo.InvariantCulture);
+            var variants = new (string Name, ActivationMaximizationOptions Options)[]
+            {
+                ("light", synthesis with { NormClipFraction = 0.02, ContributionClipFraction = 0.02, FinalUnregularizedFraction = 0.25, FrequencyDecay = 0.5, LearningRate = 0.1 }),
+                ("light-shift", synthesis with { NormClipFraction = 0.02, ContributionClipFraction = 0.02, FinalUnregularizedFraction = 0.25, FrequencyDecay = 0.5, LearningRate = 0.1,
+                    Transformations = new TransformationRobustness { Jitter = 1, Scale = 0, RotationDegrees = 0 } }),
+                ("none", synthesis with { RegularizeEvery = 0, L2Decay = 0, Transformations = TransformationRobustness.None, Decorrelated = false, LearningRate = 0.1 }),
+            };
+            foreach (var layer in new[] { "relu2" })
+            {
+                var mean = scan.Layers[layer].MeanActivation();
+                foreach (var (name, variant) in variants)
+                {
+                    var ratios = Enumerable.Range(0, channels).Select(c => ActivationMaximization.Run(differentiable, layer, c, variant).ObjectiveAfter / mean[c]).ToArray();
+                    Console.WriteLine($"{layer} {name}: " + string.Join(" ", ratios.Select(r => r.ToString("0.0", CultureInfo.InvariantCulture))));
+                }
+            }
+            return 0;
+        }
         foreach (var layer in new[] { "relu1", "relu2" })
         {
             var mean = scan.Layers[layer].MeanActivation();

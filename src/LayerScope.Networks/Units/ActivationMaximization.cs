@@ -24,6 +24,11 @@ public sealed record ChannelMean(long Channel) : GradientSelector
 /// (random shift, scale, rotation) and the decorrelated parameterization (Fourier coefficients scaled by 1/frequency,
 /// channels decorrelated by the data's colour covariance) of Olah, Mordvintsev, Schubert 2017 ("Feature
 /// Visualization", Distill).</summary>
+/// <remarks>The defaults are the lightest of the settings compared on the Fashion-MNIST CNN (bench `units`, relu2):
+/// with Olah's 1/f decay and 10 % / 5 % clipping every 4 steps the channels reached about 2× their test mean, with
+/// 2 % clipping, 1/f^0.5, a final unregularized quarter and one-pixel shifts about 3.8×, and with no regularizer at
+/// all about 5× — so the regularizers cost objective, and the 10× target is mostly out of reach of a
+/// mean-over-positions objective on inputs in [0, 1], whatever the regularization.</remarks>
 public sealed record ActivationMaximizationOptions
 {
     /// <summary>One example's input shape, channels first: [C, H, W] or [C, L].</summary>
@@ -37,7 +42,7 @@ public sealed record ActivationMaximizationOptions
 
     /// <summary>Adam's step size on the parameters (pixels, or the orthonormal Fourier coefficients before their 1/f
     /// scaling, so a DC step moves every pixel by about this much).</summary>
-    public double LearningRate { get; init; } = 0.05;
+    public double LearningRate { get; init; } = 0.1;
 
     /// <summary>Yosinski's r_θ decay: after every step the image's deviation from <see cref="Background"/> is multiplied
     /// by 1 − L2Decay (decoupled from the optimizer, as in the paper, so Adam's scaling does not undo it).</summary>
@@ -50,24 +55,25 @@ public sealed record ActivationMaximizationOptions
     public double BlurSigma { get; init; } = 0.5;
 
     /// <summary>Share of pixels, by smallest norm (distance from the background over channels), reset to the background.</summary>
-    public double NormClipFraction { get; init; } = 0.1;
+    public double NormClipFraction { get; init; } = 0.02;
 
     /// <summary>Share of pixels, by smallest contribution |Σ_c (x − background)·∂objective/∂x|, reset to the background.</summary>
-    public double ContributionClipFraction { get; init; } = 0.05;
+    public double ContributionClipFraction { get; init; } = 0.02;
 
-    /// <summary>The last this many steps run without blur and clipping (decay and transformations stay): the
+    /// <summary>The share of steps, at the end, run without blur and clipping (decay and transformations stay): the
     /// regularized image is refined towards what the unit wants without being pulled back to the background.</summary>
-    public int FinalUnregularizedSteps { get; init; }
+    public double FinalUnregularizedFraction { get; init; } = 0.25;
 
-    /// <summary>The random shift, scale and rotation at each step (the model must respond to all of them).</summary>
-    public TransformationRobustness Transformations { get; init; } = new();
+    /// <summary>The random shift, scale and rotation at each step (the model must respond to all of them). By default
+    /// shifts of one pixel only: on 28×28 inputs ±5 % scaling and ±5° rotation lowered the objective by about 10 %.</summary>
+    public TransformationRobustness Transformations { get; init; } = new() { Jitter = 1, Scale = 0, RotationDegrees = 0 };
 
     /// <summary>Optimize the image's Fourier coefficients scaled by 1/frequency^<see cref="FrequencyDecay"/> (and the
     /// colour-decorrelated channels, when <see cref="Color"/> is set), not its pixels.</summary>
     public bool Decorrelated { get; init; } = true;
 
     /// <summary>The power of 1/frequency in the decorrelated parameterization (1 in Olah et al.).</summary>
-    public double FrequencyDecay { get; init; } = 1;
+    public double FrequencyDecay { get; init; } = 0.5;
 
     /// <summary>The colour decorrelation (<see cref="ColorDecorrelation.FromImages"/>); null for none (one channel
     /// needs none).</summary>
@@ -102,7 +108,7 @@ public sealed record ActivationMaximizationOptions
         if (!(BlurSigma >= 0)) problems.Add($"{name}.{nameof(BlurSigma)} is {BlurSigma}; it must be 0 or more.");
         if (!(NormClipFraction is >= 0 and < 1)) problems.Add($"{name}.{nameof(NormClipFraction)} is {NormClipFraction}; it must be in [0, 1).");
         if (!(ContributionClipFraction is >= 0 and < 1)) problems.Add($"{name}.{nameof(ContributionClipFraction)} is {ContributionClipFraction}; it must be in [0, 1).");
-        if (FinalUnregularizedSteps < 0) problems.Add($"{name}.{nameof(FinalUnregularizedSteps)} is {FinalUnregularizedSteps}; it must be 0 or more.");
+        if (!(FinalUnregularizedFraction is >= 0 and <= 1)) problems.Add($"{name}.{nameof(FinalUnregularizedFraction)} is {FinalUnregularizedFraction}; it must be in [0, 1].");
         if (Transformations is null) problems.Add($"{name}.{nameof(Transformations)} is null; use {nameof(TransformationRobustness)}.{nameof(TransformationRobustness.None)}.");
         else problems.AddRange(Transformations.Validate($"{name}.{nameof(Transformations)}"));
         if (!(FrequencyDecay >= 0)) problems.Add($"{name}.{nameof(FrequencyDecay)} is {FrequencyDecay}; it must be 0 or more.");
@@ -156,7 +162,7 @@ public static class ActivationMaximization
         var parameter = new TorchSharp.Modules.Parameter(parameterization.Encode(startImage));
         double before = Objective(model, inputName, layer, selector, startImage, options.InputShape);
         using var optimizer = optim.Adam([parameter], options.LearningRate);
-        int regularizedSteps = options.Steps - options.FinalUnregularizedSteps;
+        int regularizedSteps = options.Steps - (int)Math.Round(options.FinalUnregularizedFraction * options.Steps);
 
         for (int step = 1; step <= options.Steps; step++)
         {
