@@ -1,23 +1,28 @@
 using BenchmarkDotNet.Running;
 using LayerScope.Benchmarks;
 
-// `dotnet run -c Release --project bench/LayerScope.Benchmarks -- table` prints the t-SNE/UMAP comparison table
-// (ComparisonTable); `-- viewer` times the viewer's first frame on 1,000,000 points (ViewerFirstFrame);
-// `-- load [points] [clients] [seconds]` puts 50 clients on a 1,000,000-point run for 30 s and reports error rate,
-// p99 and peak memory (ViewerLoad); `-- dynamics` times banknote training with and without the training dynamics recorder (DynamicsOverhead);
-// `-- onnx-torch [threads]` compares the ONNX-on-TorchSharp executor's forward time with ONNX Runtime's (OnnxTorchSpeed);
-// `-- attribution` times LRP and gradient × input against the forward on the Fashion-MNIST test set (AttributionCost);
-// `-- knn` compares exact and NN-descent kNN graphs (KnnScale);
-// `-- --filter '*'` runs every BenchmarkDotNet benchmark; --filter picks some (BenchmarkSwitcher).
-if (args.Length > 0 && args[0] == "table") return ComparisonTable.Run(args[1..]);
-if (args.Length > 0 && args[0] == "profile") return StageProfile.Run(args[1..]);
-if (args.Length > 0 && args[0] == "knn") return KnnScale.Run(args[1..]);
-if (args.Length > 0 && args[0] == "pca") return PcaScale.Run(args[1..]);
-if (args.Length > 0 && args[0] == "dynamics") return DynamicsOverhead.Run(args[1..]);
-if (args.Length > 0 && args[0] == "onnx-torch") return OnnxTorchSpeed.Run(args[1..]);
-if (args.Length > 0 && args[0] == "viewer") return ViewerFirstFrame.Run(args[1..]);
-if (args.Length > 0 && args[0] == "load") return ViewerLoad.Run(args[1..]);
-if (args.Length > 0 && args[0] == "attribution") return AttributionCost.Run(args[1..]);
-if (args.Length > 0 && args[0] == "lrp-steps") return LrpStepProfile.Run(args[1..]);
+// `dotnet run -c Release --project bench/LayerScope.Benchmarks -- MODE [arguments]` runs one of the modes below; any
+// other arguments go to BenchmarkDotNet (`-- --filter '*'` runs every BenchmarkDotNet benchmark; --filter picks some).
+// One line per mode, so that adding a mode touches one line.
+var modes = new Dictionary<string, (Func<string[], int> Run, string What)>
+{
+    ["table"] = (ComparisonTable.Run, "the t-SNE/UMAP comparison table (ComparisonTable; --json: one line per method and N)"),
+    ["profile"] = (StageProfile.Run, "time per reduction stage (StageProfile)"),
+    ["knn"] = (KnnScale.Run, "exact and NN-descent kNN graphs: time and recall (KnnScale)"),
+    ["pca"] = (PcaScale.Run, "PCA at scale (PcaScale)"),
+    ["dynamics"] = (DynamicsOverhead.Run, "training with and without the training dynamics recorder (DynamicsOverhead)"),
+    ["onnx-torch"] = (OnnxTorchSpeed.Run, "the ONNX-on-TorchSharp executor's forward time against ONNX Runtime's (OnnxTorchSpeed)"),
+    ["units"] = (UnitsProbe.Run, "the CNN demo's unit scan and synthesis on the full data (UnitsProbe)"),
+    ["viewer"] = (ViewerFirstFrame.Run, "the viewer's first frame on 1,000,000 points (ViewerFirstFrame)"),
+    ["load"] = (ViewerLoad.Run, "50 loopback clients on a 1,000,000-point run: error rate, p99, peak memory (ViewerLoad)"),
+    ["attribution"] = (AttributionCost.Run, "LRP and gradient × input against the forward on the Fashion-MNIST test set (AttributionCost)"),
+    ["lrp-steps"] = (LrpStepProfile.Run, "time per LRP step (LrpStepProfile)"),
+};
+if (args.Length > 0 && modes.TryGetValue(args[0], out var mode)) return mode.Run(args[1..]);
+if (args.Length > 0 && args[0] == "modes")
+{
+    foreach (var (name, (_, what)) in modes) Console.WriteLine($"{name,-12} {what}");
+    return 0;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

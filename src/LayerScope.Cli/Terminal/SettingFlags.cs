@@ -37,6 +37,10 @@ public static class SettingFlags
         ("ViewerServerOptions.Port", "--port"),
         ("ViewerServerOptions.Host", "--host"),
         ("ViewerServerOptions.CacheBytes", "--cache-mb"),
+        ("UnitsOptions.SynthesisSteps", "--synthesis-steps"),
+        ("UnitsOptions.TopK", "--top"),
+        ("UnitsOptions.Layer", "--layer"),
+        ("OnnxUnitScanOptions.Layer", "--layer"),
     ];
 
     /// <summary><paramref name="message"/> with every setting phrase replaced by its flag.</summary>

@@ -32,10 +32,8 @@ public sealed record UnitScanOptions
         const string name = nameof(UnitScanOptions);
         var problems = new List<string>();
         if (Layers is null || Layers.Count == 0) problems.Add($"{name}.{nameof(Layers)} is empty: name at least one convolutional layer.");
-        if (TopK < 1) problems.Add($"{name}.{nameof(TopK)} is {TopK}; it must be at least 1.");
         if (BatchSize < 1) problems.Add($"{name}.{nameof(BatchSize)} is {BatchSize}; it must be at least 1.");
-        foreach (var e in FeatureMapExamples ?? [])
-            if (e < 0 || e >= examples) problems.Add($"{name}.{nameof(FeatureMapExamples)} holds {e}, outside the {examples} examples.");
+        problems.AddRange(LayerUnitFold.Validate(name, TopK, FeatureMapExamples, examples));
         return problems;
     }
 }
@@ -73,10 +71,7 @@ public static class UnitScan
         int count = checked((int)inputs.Count);
         var exampleShape = inputs.Shape[1..];
         int perExample = checked((int)inputs.FeaturesPerExample);
-        var tops = new Dictionary<string, ChannelTopActivations>(StringComparer.Ordinal);
-        var kept = options.FeatureMapExamples.Select((example, slot) => (example, slot)).ToLookup(p => p.example, p => p.slot);
-        var maps = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        var mapShapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var folds = new Dictionary<string, LayerUnitFold>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
         for (int start = 0; start < count; start += options.BatchSize)
         {
@@ -89,25 +84,14 @@ public static class UnitScan
             {
                 var values = forward[layer].detach().to(ScalarType.Float32).contiguous();
                 var array = new Float32Array(layer, values.data<float>().ToArray(), values.shape);
-                if (!tops.TryGetValue(layer, out var top))
-                {
-                    if (array.Shape.Length is not (3 or 4))
-                        throw new InvalidSettingsException([$"{nameof(UnitScanOptions)}.{nameof(UnitScanOptions.Layers)}: '{layer}' has shape {array.ShapeText}; "
-                            + "channel units need a convolution's output, [N, C, H, W] or [N, C, L]."]);
-                    tops[layer] = top = new ChannelTopActivations(layer, (int)array.Shape[1], options.TopK);
-                    mapShapes[layer] = [options.FeatureMapExamples.Count, .. array.Shape[1..]];
-                    maps[layer] = new float[options.FeatureMapExamples.Count * array.FeaturesPerExample];
-                }
-                top.Add(array, start);
-                int size = (int)array.FeaturesPerExample;
-                for (int b = 0; b < length; b++)
-                    foreach (var slot in kept[start + b])
-                        array.Values.AsSpan(b * size, size).CopyTo(maps[layer].AsSpan(slot * size, size));
+                if (!folds.TryGetValue(layer, out var fold))
+                    folds[layer] = fold = LayerUnitFold.Start(layer, array, options.TopK, options.FeatureMapExamples, $"{nameof(UnitScanOptions)}.{nameof(UnitScanOptions.Layers)}");
+                fold.Add(array, start);
             }
             progress?.Report(new StepProgress("scan units", start + length, count, string.Join(", ", options.Layers)));
         }
         clock.Stop();
-        var featureMaps = maps.ToDictionary(m => m.Key, m => new Float32Array(m.Key, m.Value, mapShapes[m.Key]), StringComparer.Ordinal);
-        return new UnitScanResult(tops, featureMaps, count, clock.Elapsed);
+        return new UnitScanResult(folds.ToDictionary(f => f.Key, f => f.Value.Top, StringComparer.Ordinal),
+            folds.ToDictionary(f => f.Key, f => f.Value.FeatureMaps(), StringComparer.Ordinal), count, clock.Elapsed);
     }
 }

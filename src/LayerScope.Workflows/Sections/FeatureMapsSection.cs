@@ -33,6 +33,15 @@ public sealed record FeatureMapsSection(string Layer, Float32Array Maps, IReadOn
     /// <summary>Channel tiles per row (the input takes the first place).</summary>
     public int Columns { get; init; } = 12;
 
+    /// <summary>What an example is, in captions ("Test image").</summary>
+    public string ExampleName { get; init; } = "Test image";
+
+    /// <summary>The files' name stem; null for the layer's name (an ONNX tensor's name is no file name).</summary>
+    public string? FileStem { get; init; }
+
+    /// <summary>The input tile's grey range (0..1 for pixels).</summary>
+    public (double Minimum, double Maximum) GreyRange { get; init; } = (0, 1);
+
     /// <summary>Class scores named in each caption, highest first.</summary>
     public int ScoresShown { get; init; } = 3;
 
@@ -47,13 +56,14 @@ public sealed record FeatureMapsSection(string Layer, Float32Array Maps, IReadOn
         var maps = Maps.Example(slot);
         for (int c = 0; c < channels; c++)
             tiles.Add(new ImageTile(ImageGridData.Matrix(maps.Slice(c * rows * columns, rows * columns), rows, columns), $"{c}"));
-        return new ImageGridData($"{Layer}: feature maps of image {example.Index}", tiles, Columns) { Coloring = TileColoring.HeatPerTile };
+        return new ImageGridData($"{Layer}: feature maps of {ExampleName.ToLowerInvariant()} {example.Index}", tiles, Columns) { Coloring = TileColoring.HeatPerTile, GreyRange = GreyRange };
     }
 
     /// <summary>"true Coat; scores Coat 0.931, Shirt 0.052, Pullover 0.011".</summary>
     public string Scores(int slot)
     {
         var example = Examples[slot];
+        if (example.Probabilities.Length == 0) return "";
         var top = example.Probabilities.Select((p, k) => (p, k)).OrderByDescending(t => t.p).Take(ScoresShown)
             .Select(t => string.Create(CultureInfo.InvariantCulture, $"{(t.k < ClassNames.Count ? ClassNames[t.k] : t.k.ToString(CultureInfo.InvariantCulture))} {t.p:0.000}"));
         return $"true {example.Truth}; scores {string.Join(", ", top)}";
@@ -71,8 +81,9 @@ public sealed record FeatureMapsSection(string Layer, Float32Array Maps, IReadOn
         {
             var grid = Grid(slot);
             var png = figure.RenderPng(grid, ImageGridFigure.SizeFor(grid, 64));
-            AtomicFile.WriteAllBytes(output.File(Folder, $"{Layer}-image-{Examples[slot].Index}.png"), png);
-            report.AddImage($"Test image {Examples[slot].Index} ({Scores(slot)}) and its {Maps.Shape[1]} feature maps in '{Layer}' "
+            AtomicFile.WriteAllBytes(output.File(Folder, $"{FileStem ?? Layer}-image-{Examples[slot].Index}.png"), png);
+            string scores = Scores(slot) is { Length: > 0 } text ? $" ({text})" : "";
+            report.AddImage($"{ExampleName} {Examples[slot].Index}{scores} and its {Maps.Shape[1]} feature maps in '{Layer}' "
                 + "(channel number under each; every map is colored over its own range, dark = its lowest value).", png);
             pngs.Add(png);
         }

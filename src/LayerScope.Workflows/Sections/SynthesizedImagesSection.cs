@@ -22,6 +22,12 @@ public sealed record SynthesizedImagesSection(string Layer, IReadOnlyList<Maximi
     /// <summary>The folder, inside the output, of the PNG ("synthesized").</summary>
     public string Folder { get; init; } = "synthesized";
 
+    /// <summary>The file's name stem; null for the layer's name.</summary>
+    public string? FileStem { get; init; }
+
+    /// <summary>The grey range the images are drawn over (the input's valid range).</summary>
+    public (double Minimum, double Maximum) GreyRange { get; init; } = (0, 1);
+
     /// <summary>Tiles per row.</summary>
     public int Columns { get; init; } = 12;
 
@@ -45,13 +51,16 @@ public sealed record SynthesizedImagesSection(string Layer, IReadOnlyList<Maximi
     {
         var tiles = Images.Select(i =>
         {
-            int h = i.Shape.Length == 3 ? (int)i.Shape[1] : 1, w = (int)i.Shape[^1];
+            // A 1-D input [C, L] is drawn as C rows; an image with several channels as their mean.
+            int h = i.Shape.Length == 3 ? (int)i.Shape[1] : (int)i.Shape[0], w = (int)i.Shape[^1];
+            int channels = i.Shape.Length == 3 ? (int)i.Shape[0] : 1;
+            var pixels = channels == 1 ? i.Pixels : Enumerable.Range(0, h * w).Select(p => Enumerable.Range(0, channels).Average(c => i.Pixels[c * h * w + p])).Select(v => (float)v).ToArray();
             double ratio = Ratio(i);
             string times = double.IsNaN(ratio) ? "" : string.Create(CultureInfo.InvariantCulture, $" {ratio:0.0}×");
             string label = string.Create(CultureInfo.InvariantCulture, $"c{i.Channel} {i.ObjectiveBefore:0.0}→{i.ObjectiveAfter:0.0}{times}");
-            return new ImageTile(ImageGridData.Matrix(i.Pixels.AsSpan(0, h * w), h, w), label);
+            return new ImageTile(ImageGridData.Matrix(pixels.AsSpan(0, h * w), h, w), label);
         }).ToList();
-        return new ImageGridData($"{Layer}: inputs synthesized to excite each channel", tiles, Columns);
+        return new ImageGridData($"{Layer}: inputs synthesized to excite each channel", tiles, Columns) { GreyRange = GreyRange };
     }
 
     /// <summary>Draws the grid, writes <c>{Folder}/{Layer}.png</c> and adds it to <paramref name="report"/>.</summary>
@@ -61,7 +70,7 @@ public sealed record SynthesizedImagesSection(string Layer, IReadOnlyList<Maximi
         ArgumentNullException.ThrowIfNull(output);
         var grid = Grid();
         var png = new ImageGridFigure().RenderPng(grid, ImageGridFigure.SizeFor(grid, 64));
-        AtomicFile.WriteAllBytes(output.File(Folder, $"{Layer}.png"), png);
+        AtomicFile.WriteAllBytes(output.File(Folder, $"{FileStem ?? Layer}.png"), png);
         report.AddImage(string.Create(CultureInfo.InvariantCulture,
             $"Inputs synthesized by gradient ascent to raise each channel's mean activation in '{Layer}' (L2 decay, blur, pixel clipping, jitter, "
             + $"decorrelated Fourier parameterization). Under each: channel, objective at the start → after, and that as a multiple of the "

@@ -38,7 +38,7 @@ public class CnnDemoTests(CnnDemoRun run) : IClassFixture<CnnDemoRun>
         [
             "report.html", "metrics.json", "run.json", "loss.png", "accuracy.png", "test-images.npy", "relu3.npy", "relu3-tsne.npy",
             "feature-maps/relu1-image-0.png", "feature-maps/relu2-image-2.png", "top-images/relu1-images.png", "top-images/relu2-patches.png",
-            "synthesized/relu1.png", "synthesized/relu2.png", "relevance/relevance-maps.png",
+            "synthesized/relu1.png", "synthesized/relu2.png", "synthesized/fc2-classes.png", "relevance/relevance-maps.png",
         ];
         foreach (var file in files) Assert.True(File.Exists(Path.Combine(run.Output, file)), $"missing {file}");
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Output, "metrics.json")));

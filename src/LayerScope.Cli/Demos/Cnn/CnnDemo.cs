@@ -4,6 +4,7 @@ using LayerScope.Arrays;
 using LayerScope.Data.Images;
 using LayerScope.Data.Loaders;
 using LayerScope.Errors;
+using LayerScope.Gradients;
 using LayerScope.Reduction.Tsne;
 using LayerScope.Units;
 using TorchSharp;
@@ -87,7 +88,7 @@ public static class CnnDemo
             new FeatureMapsSection(layer, scan.FeatureMaps[layer], examples, test.ClassNames).AddTo(report, output);
             var top = scan.Layers[layer];
             new TopActivationsSection(top, test, ReceptiveField.Of(FashionCnn.GeometryUpTo(layer))).AddTo(report, output);
-            var synthesis = new ActivationMaximizationOptions { InputShape = [1, test.Height, test.Width], Steps = options.SynthesisSteps, Seed = options.Seed };
+            var synthesis = Synthesis(test, options);
             var images = Enumerable.Range(0, top.Channels).Select(c =>
             {
                 progress?.Report(new StepProgress($"synthesize {layer}", c + 1, top.Channels, $"channel {c}"));
@@ -102,6 +103,10 @@ public static class CnnDemo
         torch.manual_seed(options.Seed + 1);
         using (var randomized = new FashionCnn())
             new RelevanceMapsSection(model, randomized, examples, inputs, test.ClassNames).AddTo(report, output, progress);
+
+        report.AddHeading("The class logits");
+        var classes = SynthesizeClasses(differentiable, test, captured["fc2"], Synthesis(test, options), progress, cancellationToken);
+        new SynthesizedClassesSection("fc2", classes).AddTo(report, output);
 
         var penultimate = captured[options.PenultimateLayer];
         var tsne = new TsneReducer(new TsneOptions { Seed = options.Seed, Perplexity = TsneOptions.PerplexityFor(test.Count) })
@@ -120,13 +125,34 @@ public static class CnnDemo
         {
             dataset = "fashion-mnist", trainImages = train.Count, testImages = test.Count, seed = options.Seed, epochs = options.Epochs,
             batchSize = options.BatchSize, learningRate = options.LearningRate, testAccuracy = epochs[^1].TestAccuracy,
-            trainingSeconds = trainingTime.TotalSeconds, scanImagesPerSecond = scan.ExamplesPerSecond, synthesisReached10xMean = reached, history = epochs,
+            trainingSeconds = trainingTime.TotalSeconds, scanImagesPerSecond = scan.ExamplesPerSecond, synthesisReached10xMean = reached,
+            classSynthesis = classes.Select(c => new { className = c.ClassName, logitBefore = c.Image.ObjectiveBefore, logitAfter = c.Image.ObjectiveAfter, probability = c.Probability, testMeanLogit = c.TestMeanLogit }),
+            history = epochs,
         });
         report.Save(output.File("report.html"));
         output.Commit();
         var tensorBoard = TensorBoardExport.RunIfAsked(options.TensorBoardDirectory, output.Target, progress, cancellationToken);
         return new CnnDemoResult(epochs, trainingTime, scan.ExamplesPerSecond, reached, output.Target) { Dynamics = dynamics, TensorBoard = tensorBoard };
     }
+
+    private static ActivationMaximizationOptions Synthesis(LabeledImages test, CnnDemoOptions options) =>
+        new() { InputShape = [1, test.Height, test.Width], Steps = options.SynthesisSteps, Seed = options.Seed };
+
+    /// <summary>An input per class logit, with the probability the model gives the class for it and, for scale, the
+    /// class's mean logit on its own test images.</summary>
+    private static List<SynthesizedClass> SynthesizeClasses(ModuleDifferentiableModel model, LabeledImages test, Float32Array logits,
+        ActivationMaximizationOptions synthesis, IProgress<StepProgress>? progress, CancellationToken cancellationToken) =>
+        Enumerable.Range(0, test.ClassNames.Count).Select(k =>
+        {
+            progress?.Report(new StepProgress("synthesize fc2", k + 1, test.ClassNames.Count, test.ClassNames[k]));
+            var image = ActivationMaximization.Run(model, "fc2", k, synthesis, cancellationToken);
+            using var scope = torch.NewDisposeScope();
+            using var forward = model.Forward(new Dictionary<string, torch.Tensor> { [model.InputNames[0]] = torch.tensor(image.Pixels, [1, .. image.Shape]) },
+                new ForwardRequest(["fc2"], Gradients: false));
+            double probability = torch.nn.functional.softmax(forward["fc2"], 1)[0, k].item<float>();
+            var own = Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == k).Select(i => (double)logits.Example(i)[k]).DefaultIfEmpty(double.NaN).Average();
+            return new SynthesizedClass(image, test.ClassNames[k], probability, own);
+        }).ToList();
 
     private static LabeledTensors Tensors(LabeledImages images) => LabeledTensors.FromArrays(images.Pixels, [1, images.Height, images.Width], images.Labels);
 
