@@ -65,19 +65,26 @@ public sealed record WordRelevanceSection(nn.Module<Tensor, Tensor> Model, Tenso
         using var scope = NewDisposeScope();
         Model.eval();
         var subject = new AttributionSubject(new ExplainedModel(new ModuleDifferentiableModel(Model), LogitTensor, EmbeddingTensor), Model);
+        var chosen = Chosen();
         var reviews = new List<ColoredReview>();
-        foreach (int index in Chosen())
+        if (chosen.Count > 0)
         {
-            var tokens = Tokens[index..(index + 1)];
+            // All chosen reviews in one batch per method: both explain the same logit, so one target serves all.
+            var tokens = Tokens.index_select(0, tensor(chosen.Select(i => (long)i).ToArray()));
+            long length = tokens.shape[1];
             var lrp = AttributionMethods.Run("lrp-epsilon", subject, tokens, 0).PerPosition().Values;
             var ig = new IntegratedGradients(subject.Explained).Attribute(tokens, 0, new IntegratedGradientsOptions
             {
                 Steps = Steps, Baseline = IntegratedGradientsBaseline.PaddingToken, PaddingToken = PaddingToken,
             }).PerPosition().Values;
-            var ids = tokens.data<long>().ToArray();
-            var kept = Enumerable.Range(0, ids.Length).Where(t => ids[t] != PaddingToken).ToList();
-            reviews.Add(new ColoredReview(index, Labels[index], Probabilities[index], kept.Select(t => WordOf(ids[t])).ToList(),
-                kept.Select(t => (double)lrp[t]).ToList(), kept.Select(t => (double)ig[t]).ToList()));
+            var ids = tokens.contiguous().data<long>().ToArray();
+            for (int k = 0; k < chosen.Count; k++)
+            {
+                int index = chosen[k];
+                var kept = Enumerable.Range(0, (int)length).Select(t => k * (int)length + t).Where(j => ids[j] != PaddingToken).ToList();
+                reviews.Add(new ColoredReview(index, Labels[index], Probabilities[index], kept.Select(j => WordOf(ids[j])).ToList(),
+                    kept.Select(j => (double)lrp[j]).ToList(), kept.Select(j => (double)ig[j]).ToList()));
+            }
         }
 
         report.AddHeading("Which words drove the prediction");
