@@ -126,6 +126,7 @@ public static class ImdbDemo
         new ConfusionMatrixSection(confusion).AddTo(report);
         var mistakes = ConfidentMistakes.Top(probabilities, labels, options.Mistakes);
         new MistakesSection(mistakes, texts, classNames) { Heading = $"The {mistakes.Count} most confidently wrong reviews" }.AddTo(report);
+        new WordRelevanceSection(model, test.Features, probabilities, labels, vocabulary.WordAt, classNames) { PaddingToken = WordVocabulary.Padding }.AddTo(report);
 
         MetricsFile.Write(output.File("metrics.json"), new
         {
