@@ -13,7 +13,7 @@ var modes = new Dictionary<string, (Func<string[], int> Run, string What)>
     ["dynamics"] = (DynamicsOverhead.Run, "training with and without the training dynamics recorder (DynamicsOverhead)"),
     ["onnx-torch"] = (OnnxTorchSpeed.Run, "the ONNX-on-TorchSharp executor's forward time against ONNX Runtime's (OnnxTorchSpeed)"),
     ["units"] = (UnitsProbe.Run, "the CNN demo's unit scan and synthesis on the full data (UnitsProbe)"),
-    ["viewer"] = (ViewerFirstFrame.Run, "the viewer's first frame on 1,000,000 points (ViewerFirstFrame)"),
+    ["viewer"] = (ViewerFirstFrame.Run, "the viewer's first frame on 1,000,000 points (ViewerFirstFrame; --embed: on the run `layerscope embed` writes)"),
     ["load"] = (ViewerLoad.Run, "50 loopback clients on a 1,000,000-point run: error rate, p99, peak memory (ViewerLoad)"),
     ["attribution"] = (AttributionCost.Run, "LRP and gradient × input against the forward on the Fashion-MNIST test set (AttributionCost)"),
     ["lrp-steps"] = (LrpStepProfile.Run, "time per LRP step (LrpStepProfile)"),
@@ -24,5 +24,5 @@ if (args.Length > 0 && args[0] == "modes")
     foreach (var (name, (_, what)) in modes) Console.WriteLine($"{name,-12} {what}");
     return 0;
 }
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(ViewerFirstFrame).Assembly).Run(args);
 return 0;

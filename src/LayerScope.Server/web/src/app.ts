@@ -5,6 +5,7 @@ import { LatestRequest } from "./latest";
 import { byId } from "./dom";
 import { attachLasso } from "./lasso-overlay";
 import { Run } from "./run";
+import { defaultPointRadius } from "./point-size";
 import { Scatter } from "./scatter";
 import { initialState, openingState, testHook } from "./state";
 import type { TestHook, ViewerState } from "./state";
@@ -39,6 +40,8 @@ export class App {
   private readonly dynamics: DynamicsPanel;
   /** Opening a run: a run asked for later wins over one still loading. */
   private readonly loading = new LatestRequest();
+  /** Set once the user moves the point-size slider: from then on a run opens with their size, not its default. */
+  private pointSizeChosen = false;
 
   constructor() {
     const store = this.store;
@@ -76,9 +79,11 @@ export class App {
     store.watch((s) => s.matches, (m) => this.scatter.setHighlight("match", [...m]));
     store.watch((s) => s.run, (run) => this.details.setRun(run?.id ?? null));
 
-    const style = () => this.scatter.setStyle(Number(byId<HTMLInputElement>("point-size").value), Number(byId<HTMLInputElement>("opacity").value));
-    byId("point-size").addEventListener("input", style);
-    byId("opacity").addEventListener("input", style);
+    byId("point-size").addEventListener("input", () => {
+      this.pointSizeChosen = true;
+      this.applyStyle();
+    });
+    byId("opacity").addEventListener("input", () => this.applyStyle());
   }
 
   async start(): Promise<void> {
@@ -108,6 +113,10 @@ export class App {
       if (!loaded.latest) return;
       const run = loaded.value;
       this.store.update({ run });
+      if (!this.pointSizeChosen) {
+        byId<HTMLInputElement>("point-size").value = String(defaultPointRadius(run.pointCount));
+        this.applyStyle();
+      }
       this.picker.showRun(run);
       this.coloring.fill(run);
       void this.dynamics.open(run);
@@ -119,6 +128,10 @@ export class App {
     } catch (error) {
       this.status.error(error);
     }
+  }
+
+  private applyStyle(): void {
+    this.scatter.setStyle(Number(byId<HTMLInputElement>("point-size").value), Number(byId<HTMLInputElement>("opacity").value));
   }
 
   /** Draws the series the pickers choose at its last epoch, with the colors chosen; refits the view when asked. */

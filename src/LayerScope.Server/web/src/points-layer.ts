@@ -44,9 +44,13 @@ precision highp float;
 in vec4 vColor;
 out vec4 fragColor;
 void main(void) {
-  vec2 d = gl_PointCoord - 0.5;
-  if (dot(d, d) > 0.25) discard;
-  fragColor = vColor;
+  // How far inside the disc's rim this pixel is, in pixels: the outermost pixel fades out (an edge smoothed in
+  // the shader, since the canvas has no multisampling), and a 1-pixel point, whose one pixel is its centre, stays
+  // opaque.
+  float inside = points.size * (0.5 - length(gl_PointCoord - 0.5));
+  float coverage = clamp(inside + 0.5, 0.0, 1.0);
+  if (coverage <= 0.0) discard;
+  fragColor = vec4(vColor.rgb, vColor.a * coverage);
   DECKGL_FILTER_COLOR(fragColor, geometry);
 }
 `;
