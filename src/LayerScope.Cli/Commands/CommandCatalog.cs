@@ -14,6 +14,7 @@ internal static class CommandCatalog
         yield return QualityCommand.Create(terminal);
         yield return InspectCommand.Create(terminal);
         yield return ExplainCommand.Create(terminal);
+        yield return GradientCommand.Create(terminal);
         yield return DemoCommand.Create(terminal);
         yield return ExportTensorBoardCommand.Create(terminal);
         yield return DataCommand.Create(terminal);
