@@ -15,6 +15,7 @@ internal static class CommandCatalog
         yield return InspectCommand.Create(terminal);
         yield return ExplainCommand.Create(terminal);
         yield return UnitsCommand.Create(terminal);
+        yield return GradientCommand.Create(terminal);
         yield return DemoCommand.Create(terminal);
         yield return ExportTensorBoardCommand.Create(terminal);
         yield return DataCommand.Create(terminal);
