@@ -7,7 +7,7 @@ namespace LayerScope.Benchmarks;
 
 /// <summary>
 /// Exact against approximate kNN graphs: <c>-- knn --sizes 25000,50000 --k 15,90 [--exact-max 100000] [--sample 2000]
-/// [--threads 2] [--data blobs|fashion] [--leaf L] [--candidates C] [--trees T] [--rounds R] [--min-list L]</c>. One JSON line per (method, N, k): wall and CPU seconds,
+/// [--threads 2] [--data blobs|fashion] [--leaf L] [--candidates C] [--trees T] [--rounds R] [--min-list L] [--delta δ]</c>. One JSON line per (method, N, k): wall and CPU seconds,
 /// distances evaluated (NN-descent), and recall against the exact neighbours of a fixed random sample of points (the
 /// exact search of the sample alone, so recall is known at sizes where the full exact graph is too slow).
 /// </summary>
@@ -23,6 +23,7 @@ public static class KnnScale
         int? leaf = OptionalInt(args, "--leaf"), candidates = OptionalInt(args, "--candidates"), trees = OptionalInt(args, "--trees");
         int rounds = int.Parse(Option(args, "--rounds", "12"), CultureInfo.InvariantCulture);
         int minList = int.Parse(Option(args, "--min-list", "25"), CultureInfo.InvariantCulture);
+        double delta = double.Parse(Option(args, "--delta", "0.001"), CultureInfo.InvariantCulture);
         string data = Option(args, "--data", "blobs");
         var fashion = data == "fashion" ? FashionPca50(threads) : null;
         foreach (int n in sizes)
@@ -39,7 +40,7 @@ public static class KnnScale
                     var (exact, wall, cpu) = Timed(() => new ExactKnnIndex(x, threads: threads).QueryIndexed(k));
                     Emit("exact", n, k, wall, cpu, Recall(exact, sample, truth, k), null);
                 }
-                var index = new NNDescentIndex(x, seed: 1, threads: threads, trees: trees, leafSize: leaf, maxCandidates: candidates, maxIterations: rounds, minimumListLength: minList);
+                var index = new NNDescentIndex(x, seed: 1, threads: threads, trees: trees, leafSize: leaf, maxCandidates: candidates, maxIterations: rounds, minimumListLength: minList, delta: delta);
                 var (graph, w, c) = Timed(() => index.QueryIndexed(k));
                 Emit("nn-descent", n, k, w, c, Recall(graph, sample, truth, k), index.Statistics);
             }

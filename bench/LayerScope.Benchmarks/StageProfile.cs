@@ -6,7 +6,9 @@ using LayerScope.Reduction.Tsne;
 
 namespace LayerScope.Benchmarks;
 
-/// <summary>Times the stages of t-SNE separately: <c>-- profile 25000</c>.</summary>
+/// <summary>Times the stages of t-SNE and UMAP separately: <c>-- profile 25000 [threads]</c>. Each line gives wall and
+/// CPU milliseconds and their ratio (cores used): on the shared machine wall time alone says little, and the ratio
+/// shows which stages keep both cores busy (issue 15).</summary>
 public static class StageProfile
 {
     public static int Run(string[] args)
@@ -15,7 +17,16 @@ public static class StageProfile
         int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
         var (x, _) = ClusterData.Create(n);
         var watch = Stopwatch.StartNew();
-        void Lap(string what) { Console.WriteLine($"{what,-32} {watch.Elapsed.TotalMilliseconds,9:0.0} ms"); watch.Restart(); }
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        void Lap(string what)
+        {
+            process.Refresh();
+            double wall = watch.Elapsed.TotalMilliseconds, used = (process.TotalProcessorTime - cpu).TotalMilliseconds;
+            Console.WriteLine(FormattableString.Invariant($"{what,-48} wall {wall,9:0.0} ms  cpu {used,9:0.0} ms  cores {used / Math.Max(1, wall):0.00}"));
+            cpu = process.TotalProcessorTime;
+            watch.Restart();
+        }
         _ = PcaReducer.Fit(LayerScope.Reduction.DenseMatrix.Zeros(4, 2), new LayerScope.Reduction.Pca.PcaOptions { Components = 1, Threads = threads });
         Lap("torch start");
         var index = new ExactKnnIndex(x, threads: threads);
@@ -48,6 +59,14 @@ public static class StageProfile
         var yy = start.ToDoubles();
         for (int i = 0; i < 20; i++) TsneGradient.Attraction(p, yy, 2, attraction, threads);
         Lap("20 x attraction");
+        var graph15 = graph.Truncate(15);
+        var fuzzy = LayerScope.Reduction.Umap.FuzzySimplicialSet.FromGraph(graph15, threads);
+        Lap("UMAP fuzzy set (15-NN)");
+        var umapStart = LayerScope.Reduction.Umap.SpectralInitialization.TrySpectral(fuzzy, 2, 0, threads, data: x)
+            ?? LayerScope.Reduction.Umap.SpectralInitialization.Pca(x, 2, 0, threads);
+        Lap("UMAP spectral start");
+        _ = LayerScope.Reduction.Umap.UmapReducer.Fit(fuzzy, umapStart, new LayerScope.Reduction.Umap.UmapOptions { Threads = threads });
+        Lap("UMAP layout (default epochs)");
         return 0;
     }
 }

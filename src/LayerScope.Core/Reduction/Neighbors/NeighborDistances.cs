@@ -24,6 +24,40 @@ internal static class NeighborDistances
         return sum;
     }
 
+    /// <summary>Squared Euclidean distances from <paramref name="a"/> to four rows of its length laid end to end in
+    /// <paramref name="four"/>, into <paramref name="result"/>[0..4]: each the same sum, in the same order, as
+    /// <see cref="SquaredEuclidean"/> gives, with a's vectors loaded once for the four.</summary>
+    public static void SquaredEuclidean4(ReadOnlySpan<float> a, ReadOnlySpan<float> four, Span<float> result)
+    {
+        int d = a.Length, i = 0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        if (Vector.IsHardwareAccelerated && d >= Vector<float>.Count)
+        {
+            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var v0 = MemoryMarshal.Cast<float, Vector<float>>(four.Slice(0, d));
+            var v1 = MemoryMarshal.Cast<float, Vector<float>>(four.Slice(d, d));
+            var v2 = MemoryMarshal.Cast<float, Vector<float>>(four.Slice(2 * d, d));
+            var v3 = MemoryMarshal.Cast<float, Vector<float>>(four.Slice(3 * d, d));
+            Vector<float> acc0 = Vector<float>.Zero, acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            for (int v = 0; v < va.Length; v++)
+            {
+                var x = va[v];
+                var e0 = x - v0[v]; acc0 += e0 * e0;
+                var e1 = x - v1[v]; acc1 += e1 * e1;
+                var e2 = x - v2[v]; acc2 += e2 * e2;
+                var e3 = x - v3[v]; acc3 += e3 * e3;
+            }
+            s0 = Vector.Sum(acc0); s1 = Vector.Sum(acc1); s2 = Vector.Sum(acc2); s3 = Vector.Sum(acc3);
+            i = va.Length * Vector<float>.Count;
+        }
+        for (; i < d; i++)
+        {
+            float x = a[i], e0 = x - four[i], e1 = x - four[d + i], e2 = x - four[2 * d + i], e3 = x - four[3 * d + i];
+            s0 += e0 * e0; s1 += e1 * e1; s2 += e2 * e2; s3 += e3 * e3;
+        }
+        result[0] = s0; result[1] = s1; result[2] = s2; result[3] = s3;
+    }
+
     /// <summary>Dot product.</summary>
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
