@@ -210,22 +210,27 @@ public static class CharRnnDemo
         return newline < 0 || newline + 1 >= text.Length ? Math.Min(index, text.Length) : newline + 1;
     }
 
-    /// <summary>The window of <paramref name="length"/> characters, starting at a line start, with the most string
-    /// openings, comment markers and brace changes: the passage where context cells have the most to show.</summary>
+    /// <summary>The window of <paramref name="length"/> characters, starting at a line start, where context cells have
+    /// the most to show: the most string and comment boundaries AND the most brace changes. The two counts are
+    /// multiplied (each plus one) rather than added, so a window full of string literals but without a single brace
+    /// (a table of messages, say) cannot win over one where every feature varies; a feature that is constant in the
+    /// passage cannot be correlated with any cell.</summary>
     private static string ChoosePassage(string heldOut, int length)
     {
         if (heldOut.Length <= length) return heldOut;
         var features = CharacterContextFeatures.Compute(heldOut);
-        var events = new int[heldOut.Length + 1];
+        var contextChanges = new int[heldOut.Length + 1];
+        var braceChanges = new int[heldOut.Length + 1];
         for (int i = 0; i < heldOut.Length; i++)
         {
-            bool change = i > 0 && (features.Context[i] != features.Context[i - 1] || features.BraceDepth[i] != features.BraceDepth[i - 1]);
-            events[i + 1] = events[i] + (change ? 1 : 0);
+            contextChanges[i + 1] = contextChanges[i] + (i > 0 && features.Context[i] != features.Context[i - 1] ? 1 : 0);
+            braceChanges[i + 1] = braceChanges[i] + (i > 0 && features.BraceDepth[i] != features.BraceDepth[i - 1] ? 1 : 0);
         }
-        int best = 0, bestScore = -1;
+        int best = 0;
+        long bestScore = -1;
         for (int start = 0; start + length <= heldOut.Length; start = heldOut.IndexOf('\n', start) is int n and >= 0 ? n + 1 : heldOut.Length)
         {
-            int score = events[start + length] - events[start];
+            long score = (contextChanges[start + length] - contextChanges[start] + 1L) * (braceChanges[start + length] - braceChanges[start] + 1L);
             if (score > bestScore) (best, bestScore) = (start, score);
         }
         return heldOut.Substring(best, length);
