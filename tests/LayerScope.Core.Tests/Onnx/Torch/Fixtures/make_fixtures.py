@@ -288,6 +288,33 @@ cases.append(small_graph("dropout_softsign", [
     helper.make_node("HardSigmoid", ["product"], ["output"], name="/out/HardSigmoid", alpha=0.3, beta=0.4),
 ], {"W": (6, 4), "ratio": np.array(0.4)}, 6, 4, 13))
 
+def conv_graph(name, nodes, weights, channels, height, width, outputs, opset):
+    """A hand-made image graph for attributes PyTorch's exporter never writes (auto_pad: it always gives explicit
+    pads): input [batch, channels, height, width], output [batch, outputs]."""
+    rng = np.random.default_rng(len(name))
+    initializers = [numpy_helper.from_array(rng.normal(0, 0.5, shape).astype(np.float32), key) for key, shape in weights.items()]
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", channels, height, width])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", outputs])], initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    onnx.checker.check_model(model)
+    onnx.save(model, f"{name}.onnx")
+    np.save(f"{name}_input.npy", rng.normal(0, 1, (BATCH, channels, height, width)).astype(np.float32))
+    return {"model": f"{name}.onnx", "input": f"{name}_input.npy", "output": None, "grad": None, "opset": opset}
+
+
+# SAME_UPPER with stride 2 on an odd size puts the extra pad at the end, SAME_LOWER at the beginning; both on Conv
+# and on a pooling window (ONNX Runtime refuses auto_pad with dilations, so none here).
+cases.append(conv_graph("conv_auto_pad", [
+    helper.make_node("Conv", ["input", "W1"], ["c1"], name="/conv1/Conv", auto_pad="SAME_UPPER", kernel_shape=[3, 3], strides=[2, 2]),
+    helper.make_node("Relu", ["c1"], ["r1"], name="/act1/Relu"),
+    helper.make_node("Conv", ["r1", "W2"], ["c2"], name="/conv2/Conv", auto_pad="SAME_LOWER", kernel_shape=[2, 2]),
+    helper.make_node("MaxPool", ["c2"], ["p2"], name="/pool/MaxPool", auto_pad="SAME_LOWER", kernel_shape=[2, 2], strides=[2, 2]),
+    helper.make_node("Conv", ["p2", "W3"], ["c3"], name="/conv3/Conv", auto_pad="SAME_UPPER", kernel_shape=[3, 3], strides=[1, 2]),
+    helper.make_node("GlobalAveragePool", ["c3"], ["g"], name="/gap/GlobalAveragePool"),
+    helper.make_node("Flatten", ["g"], ["output"], name="/flat/Flatten"),
+], {"W1": (4, 2, 3, 3), "W2": (3, 4, 2, 2), "W3": (5, 3, 3, 3)}, 2, 9, 7, 5, 13))
+
+
 # ONNX Runtime refuses layout = 1, so each batch-major LSTM has a time-major twin with the same weights and input
 # (ONNX Runtime's reference); the pair with a clip runs the stepped equations, the other libtorch's fused kernel.
 batch_major = []
