@@ -43,7 +43,22 @@ public sealed record ExplainOptions
     public int Steps { get; init; } = 64;
     public long Seed { get; init; } = 1;
 
+    /// <summary>Integrated gradients' baseline by name (<see cref="Baselines"/>); null: zeros.</summary>
+    public string? Baseline { get; init; }
+
+    /// <summary>Guided backpropagation and the deconvnet: a conv layer (a module name, e.g. conv1) whose channel
+    /// <see cref="UnitChannel"/> is explained instead of a class; both or neither.</summary>
+    public string? UnitLayer { get; init; }
+
+    public int? UnitChannel { get; init; }
+
     public static IReadOnlyList<string> Methods => AttributionMethods.Names;
+
+    /// <summary>The baseline names and what they stand for.</summary>
+    public static IReadOnlyList<(string Name, IntegratedGradientsBaseline Baseline)> Baselines { get; } =
+        [("zeros", IntegratedGradientsBaseline.Zeros), ("blurred", IntegratedGradientsBaseline.Blurred), ("padding-token", IntegratedGradientsBaseline.PaddingToken)];
+
+    internal IntegratedGradientsBaseline BaselineKind => Baselines.FirstOrDefault(b => b.Name == (Baseline ?? "zeros")).Baseline;
 
     public IReadOnlyList<string> Validate()
     {
@@ -53,6 +68,22 @@ public sealed record ExplainOptions
         if (ModelPath is not null && AttributionMethods.WalksLayers(Method))
             problems.Add($"ExplainOptions.Method '{Method}' walks TorchSharp layers and runs on built-in models (ExplainOptions.ZooName); for an ONNX model use gradient-x-input, ig, saliency, smoothgrad or occlusion.");
         if (Steps < 1) problems.Add($"ExplainOptions.Steps is {Steps}; expected at least 1.");
+        if (Baseline is not null)
+        {
+            var names = Baselines.Select(b => b.Name).ToArray();
+            if (!names.Contains(Baseline)) problems.Add($"ExplainOptions.Baseline is '{Baseline}'; expected one of {string.Join(", ", names)}.{NameSuggestions.DidYouMean(Baseline, names)}");
+            else if (Method != IntegratedGradients.Name) problems.Add($"ExplainOptions.Baseline is set, but only ig integrates from a baseline; ExplainOptions.Method is '{Method}'.");
+            else if (Baseline == "padding-token" && PaddingToken is null) problems.Add("ExplainOptions.Baseline is padding-token, which needs ExplainOptions.PaddingToken.");
+        }
+        if ((UnitLayer is null) != (UnitChannel is null))
+            problems.Add("name a unit with both ExplainOptions.UnitLayer and ExplainOptions.UnitChannel, or neither (to explain a class).");
+        else if (UnitLayer is not null)
+        {
+            if (Method is not (GuidedBackprop.Name or Deconvnet.Name))
+                problems.Add($"ExplainOptions.UnitLayer is set, but only guided-backprop and deconvnet explain a unit of a layer; ExplainOptions.Method is '{Method}'.");
+            if (Target is not null) problems.Add("ExplainOptions.Target and ExplainOptions.UnitChannel both name what is explained; set one.");
+            if (UnitChannel < 0) problems.Add($"ExplainOptions.UnitChannel is {UnitChannel}; expected a channel index from 0.");
+        }
         return problems;
     }
 }
@@ -91,9 +122,9 @@ public static class ExplainWorkflow
                 explained = new ExplainedModel(new ModuleDifferentiableModel(module), ModuleDifferentiableModel.OutputName,
                     options.Embedding ?? (zoo.InputType == ScalarType.Int64 ? "embedding" : null));
             }
-            long target = options.Target ?? ClassGradients0(explained, inputs);
+            long target = options.UnitChannel ?? options.Target ?? ClassGradients0(explained, inputs);
             var result = AttributionMethods.Run(options.Method, new AttributionSubject(explained, module, onnx), inputs, target,
-                new AttributionSettings(options.Steps, options.Seed));
+                new AttributionSettings(options.Steps, options.Seed, Baseline: options.BaselineKind, PaddingToken: options.PaddingToken ?? 0, UnitLayer: options.UnitLayer));
             progress?.Report(new StepProgress("explain", 1, 1));
 
             using var output = StagedDirectory.Create(options.OutputDirectory, "explain.json");
@@ -102,15 +133,17 @@ public static class ExplainWorkflow
             if (tokens) NpyWriter.Write(output.File("relevance_per_token.npy"), result.PerPosition());
             var explainedInputs = new ExplainedInputs(npy.ToFloat32Array("inputs"), tokens ? npy.ToInt64() : null,
                 options.WordsPath is null ? null : ReadWords(options.WordsPath), options.PaddingToken);
-            var heatmaps = ExplanationOutputs.WriteHeatmaps(output, explainedInputs.Values, result);
+            var heatmaps = ExplanationOutputs.WriteHeatmaps(output, explainedInputs.Values, result, options.UnitLayer);
             string modelName = options.ModelPath is null ? options.ZooName! : Path.GetFileName(options.ModelPath);
-            ExplanationOutputs.Report(explainedInputs, result, modelName).Save(output.File("explain.html"));
-            ExplanationOutputs.WriteRun(output, explainedInputs, result, modelName);
+            ExplanationOutputs.Report(explainedInputs, result, modelName, options.UnitLayer).Save(output.File("explain.html"));
+            ExplanationOutputs.WriteRun(output, explainedInputs, result, modelName, options.UnitLayer);
             var scores = ExplanationOutputs.ClassScores(result);
             MetricsFile.Write(output.File("explain.json"), new
             {
                 method = result.Method,
                 target,
+                baseline = options.Method == IntegratedGradients.Name ? options.Baseline ?? "zeros" : null,
+                unit = options.UnitLayer is null ? null : new { layer = options.UnitLayer, channel = options.UnitChannel },
                 input = Path.GetFileName(options.InputPath),
                 model = options.ModelPath is null ? options.ZooName : Path.GetFileName(options.ModelPath),
                 relevance_shape = result.Relevance.Shape,
