@@ -53,6 +53,13 @@ internal static class ExplainCommand
             var first = result.Attribution.ClassScores.Example(0);
             terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Class scores of example 0: {string.Join(", ", first.ToArray().Take(10).Select((v, k) => $"{k}: {v:0.###}"))}{(first.Length > 10 ? ", …" : "")}."));
+            if (result.Quality is { } quality)
+            {
+                var correlation = double.IsNaN(quality.RandomizationRankCorrelation) ? ""
+                    : string.Create(CultureInfo.InvariantCulture, $"; rank correlation with a randomized model: {quality.RandomizationRankCorrelation:0.000}");
+                terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Deletion-curve area between random and most-relevant-first order: {quality.DeletionAreaBetween:0.000}{correlation}."));
+            }
             if (result.Attribution.ConvergenceDelta is { } delta)
                 terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Largest |Σ relevance − expected|: {delta.Max(Math.Abs):G4}."));
             return 0;

@@ -102,7 +102,8 @@ public static class ExplanationOutputs
     /// <summary>explain.html: the class scores, the heatmaps and, for tokens, each example's words colored.</summary>
     /// <remarks>With a unit layer (guided backpropagation or the deconvnet of a layer's channel) the result's target
     /// is that channel, not a class, and no target score is shown.</remarks>
-    public static ReportBuilder Report(ExplainedInputs inputs, AttributionResult result, string model, string? unitLayer = null)
+    public static ReportBuilder Report(ExplainedInputs inputs, AttributionResult result, string model, string? unitLayer = null,
+        Sections.RelevanceQuality? quality = null)
     {
         bool towardClass = unitLayer is null;
         var report = new ReportBuilder($"{result.Method} toward {Explained(result, unitLayer)}: {model}");
@@ -117,6 +118,16 @@ public static class ExplanationOutputs
                 n.ToString(CultureInfo.InvariantCulture), s.Predicted.ToString(CultureInfo.InvariantCulture),
                 .. (towardClass ? [Number(s.Scores[result.Target])] : Array.Empty<string>()),
                 .. s.Scores.Take(10).Select(v => Number(v))]).ToList());
+        if (quality is not null)
+        {
+            report.AddHeading("How well the method explains");
+            report.AddParagraph("Measured on the first inputs, each explained toward its predicted class. Deletion: input elements (pixels, tokens) "
+                + "removed in order of decreasing relevance and in random order, 10 steps; the area between the two curves of the class score "
+                + "(larger is better) is pixel flipping's figure (Samek et al. 2017). Randomization: the same method on the same architecture with "
+                + "other random weights; Spearman correlation of |relevance| with this model's (Adebayo et al. 2018: near 1 means the map does not "
+                + "depend on the weights); not measured for an imported model.");
+            Sections.RelevanceQualityCheck.AddTable(report, [quality]);
+        }
         if (inputs.Values.Shape.Length == 4)
         {
             report.AddHeading("Heatmaps over the inputs");

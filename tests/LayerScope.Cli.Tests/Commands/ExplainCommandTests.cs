@@ -124,6 +124,44 @@ public sealed class ExplainCommandTests
         Assert.False(Directory.Exists(output));
     }
 
+    [OnnxFact("mlp.onnx")]
+    public void The_report_gives_the_deletion_area_and_removing_the_most_relevant_inputs_first_hurts_more()
+    {
+        using var folder = new TemporaryFolder();
+        var output = folder.File("ig");
+        var run = CliRun.Of("explain", "--model", TestData.OnnxFile("mlp.onnx"), "--input", TestData.OnnxFile("mlp_input.npy"),
+            "--method", "ig", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "explain.json")));
+        var quality = json.RootElement.GetProperty("quality");
+        Assert.Equal(64, quality.GetProperty("examples").GetInt32());
+        // Pixel flipping (Samek et al. 2017): the score falls faster in relevance order than at random.
+        Assert.True(quality.GetProperty("deletion_area_between").GetDouble() > 0, quality.ToString());
+        // An imported model has no randomized twin: no correlation rather than a made-up one.
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, quality.GetProperty("randomization_rank_correlation").ValueKind);
+        Assert.Contains("Deletion-curve area", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("rank correlation", run.Output, StringComparison.Ordinal);
+        Assert.Contains("How well the method explains", File.ReadAllText(Path.Combine(output, "explain.html")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_built_in_model_also_gets_the_randomization_rank_correlation()
+    {
+        using var folder = new TemporaryFolder();
+        var output = folder.File("lrp");
+        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", Images(folder, 4), "--method", "lrp-epsilon", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "explain.json")));
+        var quality = json.RootElement.GetProperty("quality");
+        Assert.Equal(4, quality.GetProperty("examples").GetInt32());
+        Assert.True(double.IsFinite(quality.GetProperty("deletion_area_between").GetDouble()));
+        double correlation = quality.GetProperty("randomization_rank_correlation").GetDouble();
+        Assert.InRange(correlation, -1, 1);
+        Assert.Contains("rank correlation with a randomized model", run.Output, StringComparison.Ordinal);
+    }
+
     private static string Images(TemporaryFolder folder, int n)
     {
         var random = new Random(3);
