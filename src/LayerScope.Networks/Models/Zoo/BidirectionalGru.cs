@@ -10,21 +10,15 @@ namespace LayerScope.Models.Zoo;
 /// it has read back to the first, [N, 2 × units] for input [N, T, features] (batch first), so it can stand in a
 /// <c>Sequential</c> and be explained by LRP.
 /// </summary>
-public sealed class BidirectionalGru : nn.Module<Tensor, Tensor>
+public sealed class BidirectionalGru : BidirectionalRecurrentLayer
 {
     private readonly GRU gru;
 
-    public BidirectionalGru(int inputs, int units) : base(nameof(BidirectionalGru))
+    public BidirectionalGru(int inputs, int units) : base(nameof(BidirectionalGru), inputs, units)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
-        Units = units;
         gru = nn.GRU(inputs, units, bidirectional: true, batchFirst: true);
         RegisterComponents();
     }
-
-    /// <summary>Units of each direction; the output has twice as many features.</summary>
-    public int Units { get; }
 
     /// <summary>The wrapped layer, e.g. to read its weights.</summary>
     public GRU Gru => gru;
