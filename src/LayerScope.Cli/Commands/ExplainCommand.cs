@@ -24,10 +24,11 @@ internal static class ExplainCommand
         var baseline = new Option<string?>("--baseline") { Description = $"ig: what to integrate from: {string.Join(", ", ExplainOptions.Baselines.Select(b => b.Name))} (default zeros; padding-token uses --padding-token)." };
         var unitLayer = new Option<string?>("--unit-layer") { Description = "guided-backprop, deconvnet: a conv layer (e.g. conv1) whose channel --unit-channel is explained instead of a class." };
         var unitChannel = new Option<int?>("--unit-channel") { Description = "guided-backprop, deconvnet: the channel of --unit-layer." };
+        var qualityExamples = new Option<int>("--quality-examples") { Description = "Inputs the report's deletion-curve area and randomization rank correlation are measured on (0: skip them).", DefaultValueFactory = _ => 64 };
         var output = new Option<string>("--out") { Description = "Output folder (written all at once).", Required = true };
         var command = new Command("explain", "Attribute a prediction to the input: LRP, integrated gradients, gradient × input, saliency, SmoothGrad, "
             + "guided backpropagation, deconvnet or occlusion, toward any class.");
-        foreach (var option in new Option[] { model, zoo, input, method, target, embedding, words, padding, steps, baseline, unitLayer, unitChannel, output }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, zoo, input, method, target, embedding, words, padding, steps, baseline, unitLayer, unitChannel, qualityExamples, output }) command.Options.Add(option);
         command.SetAction(parseResult =>
         {
             var options = new ExplainOptions
@@ -44,6 +45,7 @@ internal static class ExplainCommand
                 Baseline = parseResult.GetValue(baseline),
                 UnitLayer = parseResult.GetValue(unitLayer),
                 UnitChannel = parseResult.GetValue(unitChannel),
+                QualityExamples = parseResult.GetValue(qualityExamples),
                 OutputDirectory = parseResult.GetValue(output)!,
             };
             var result = ProgressDisplay.Run(terminal, progress => ExplainWorkflow.Run(options, progress));

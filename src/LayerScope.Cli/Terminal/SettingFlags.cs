@@ -37,6 +37,7 @@ public static class SettingFlags
         ("ExplainOptions.Baseline", "--baseline"),
         ("ExplainOptions.UnitLayer", "--unit-layer"),
         ("ExplainOptions.UnitChannel", "--unit-channel"),
+        ("ExplainOptions.QualityExamples", "--quality-examples"),
         ("IntegratedGradientsOptions.Baseline is Blurred", "--baseline blurred"),
         ("IntegratedGradientsOptions.Baseline is PaddingToken", "--baseline padding-token"),
         ("set ExplainedModel.Embedding", "pass --embedding"),

@@ -97,6 +97,8 @@ public sealed class ExplainCommandTests
             "--unit-layer", "conv2", "--unit-channel", "20", "--out", output);
 
         Assert.True(run.ExitCode == 0, run.Error);
+        // The class-score figures do not apply to a channel: none is made up.
+        Assert.DoesNotContain("Deletion-curve area", run.Output, StringComparison.Ordinal);
         Assert.Contains("channel of conv2 20", run.Output, StringComparison.Ordinal);
         var relevance = NpyReader.Read(Path.Combine(output, "relevance.npy"));
         Assert.Equal(new long[] { 2, 1, 28, 28 }, relevance.Shape);
@@ -160,6 +162,21 @@ public sealed class ExplainCommandTests
         double correlation = quality.GetProperty("randomization_rank_correlation").GetDouble();
         Assert.InRange(correlation, -1, 1);
         Assert.Contains("rank correlation with a randomized model", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_quality_figures_can_be_skipped_and_a_negative_count_is_refused_by_its_flag()
+    {
+        using var folder = new TemporaryFolder();
+        var images = Images(folder, 2);
+        var skipped = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "saliency", "--quality-examples", "0", "--out", folder.File("skip"));
+        Assert.True(skipped.ExitCode == 0, skipped.Error);
+        Assert.DoesNotContain("Deletion-curve area", skipped.Output, StringComparison.Ordinal);
+
+        var refused = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "saliency", "--quality-examples", "-1", "--out", folder.File("bad"));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("--quality-examples is -1", refused.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder.File("bad")));
     }
 
     private static string Images(TemporaryFolder folder, int n)
