@@ -21,10 +21,14 @@ internal static class ExplainCommand
         var words = new Option<string?>("--words") { Description = "For token inputs: a text file with one word per line (line i is token id i), so the colored text shows words." };
         var padding = new Option<long?>("--padding-token") { Description = "For token inputs: the id that pads a sequence, left out of the colored text.", DefaultValueFactory = _ => 0 };
         var steps = new Option<int>("--steps") { Description = "Integrated-gradients steps.", DefaultValueFactory = _ => 64 };
+        var baseline = new Option<string?>("--baseline") { Description = $"ig: what to integrate from: {string.Join(", ", ExplainOptions.Baselines.Select(b => b.Name))} (default zeros; padding-token uses --padding-token)." };
+        var unitLayer = new Option<string?>("--unit-layer") { Description = "guided-backprop, deconvnet: a conv layer (e.g. conv1) whose channel --unit-channel is explained instead of a class." };
+        var unitChannel = new Option<int?>("--unit-channel") { Description = "guided-backprop, deconvnet: the channel of --unit-layer." };
+        var qualityExamples = new Option<int>("--quality-examples") { Description = "Inputs the report's deletion-curve area and randomization rank correlation are measured on (0: skip them).", DefaultValueFactory = _ => 64 };
         var output = new Option<string>("--out") { Description = "Output folder (written all at once).", Required = true };
         var command = new Command("explain", "Attribute a prediction to the input: LRP, integrated gradients, gradient × input, saliency, SmoothGrad, "
             + "guided backpropagation, deconvnet or occlusion, toward any class.");
-        foreach (var option in new Option[] { model, zoo, input, method, target, embedding, words, padding, steps, output }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, zoo, input, method, target, embedding, words, padding, steps, baseline, unitLayer, unitChannel, qualityExamples, output }) command.Options.Add(option);
         command.SetAction(parseResult =>
         {
             var options = new ExplainOptions
@@ -38,15 +42,26 @@ internal static class ExplainCommand
                 WordsPath = parseResult.GetValue(words),
                 PaddingToken = parseResult.GetValue(padding),
                 Steps = parseResult.GetValue(steps),
+                Baseline = parseResult.GetValue(baseline),
+                UnitLayer = parseResult.GetValue(unitLayer),
+                UnitChannel = parseResult.GetValue(unitChannel),
+                QualityExamples = parseResult.GetValue(qualityExamples),
                 OutputDirectory = parseResult.GetValue(output)!,
             };
             var result = ProgressDisplay.Run(terminal, progress => ExplainWorkflow.Run(options, progress));
             terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{result.Attribution.Method} toward class {result.Target}: relevance [{string.Join(", ", result.Attribution.Relevance.Shape)}], "
+                $"{result.Attribution.Method} toward {(options.UnitLayer is null ? "class" : $"channel of {options.UnitLayer}")} {result.Target}: relevance [{string.Join(", ", result.Attribution.Relevance.Shape)}], "
                 + $"{result.Heatmaps.Count} heatmaps, explain.html and a viewer run (layerscope serve), written to {result.OutputDirectory}."));
             var first = result.Attribution.ClassScores.Example(0);
             terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Class scores of example 0: {string.Join(", ", first.ToArray().Take(10).Select((v, k) => $"{k}: {v:0.###}"))}{(first.Length > 10 ? ", …" : "")}."));
+            if (result.Quality is { } quality)
+            {
+                var correlation = double.IsNaN(quality.RandomizationRankCorrelation) ? ""
+                    : string.Create(CultureInfo.InvariantCulture, $"; rank correlation with a randomized model: {quality.RandomizationRankCorrelation:0.000}");
+                terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Deletion-curve area between random and most-relevant-first order: {quality.DeletionAreaBetween:0.000}{correlation}."));
+            }
             if (result.Attribution.ConvergenceDelta is { } delta)
                 terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Largest |Σ relevance − expected|: {delta.Max(Math.Abs):G4}."));
             return 0;

@@ -43,7 +43,26 @@ public sealed record ExplainOptions
     public int Steps { get; init; } = 64;
     public long Seed { get; init; } = 1;
 
+    /// <summary>Integrated gradients' baseline by name (<see cref="Baselines"/>); null: zeros.</summary>
+    public string? Baseline { get; init; }
+
+    /// <summary>Guided backpropagation and the deconvnet: a conv layer (a module name, e.g. conv1) whose channel
+    /// <see cref="UnitChannel"/> is explained instead of a class; both or neither.</summary>
+    public string? UnitLayer { get; init; }
+
+    public int? UnitChannel { get; init; }
+
+    /// <summary>Inputs (the first ones) the report's quality figures are measured on: the deletion-curve area and the
+    /// randomization rank correlation of the method; 0 leaves them out. Not measured for a layer's unit.</summary>
+    public int QualityExamples { get; init; } = 64;
+
     public static IReadOnlyList<string> Methods => AttributionMethods.Names;
+
+    /// <summary>The baseline names and what they stand for.</summary>
+    public static IReadOnlyList<(string Name, IntegratedGradientsBaseline Baseline)> Baselines { get; } =
+        [("zeros", IntegratedGradientsBaseline.Zeros), ("blurred", IntegratedGradientsBaseline.Blurred), ("padding-token", IntegratedGradientsBaseline.PaddingToken)];
+
+    internal IntegratedGradientsBaseline BaselineKind => Baselines.FirstOrDefault(b => b.Name == (Baseline ?? "zeros")).Baseline;
 
     public IReadOnlyList<string> Validate()
     {
@@ -53,12 +72,36 @@ public sealed record ExplainOptions
         if (ModelPath is not null && AttributionMethods.WalksLayers(Method))
             problems.Add($"ExplainOptions.Method '{Method}' walks TorchSharp layers and runs on built-in models (ExplainOptions.ZooName); for an ONNX model use gradient-x-input, ig, saliency, smoothgrad or occlusion.");
         if (Steps < 1) problems.Add($"ExplainOptions.Steps is {Steps}; expected at least 1.");
+        if (QualityExamples < 0) problems.Add($"ExplainOptions.QualityExamples is {QualityExamples}; expected 0 (none) or more.");
+        if (Baseline is not null)
+        {
+            var names = Baselines.Select(b => b.Name).ToArray();
+            if (!names.Contains(Baseline)) problems.Add($"ExplainOptions.Baseline is '{Baseline}'; expected one of {string.Join(", ", names)}.{NameSuggestions.DidYouMean(Baseline, names)}");
+            else if (Method != IntegratedGradients.Name) problems.Add($"ExplainOptions.Baseline is set, but only ig integrates from a baseline; ExplainOptions.Method is '{Method}'.");
+            else if (Baseline == "padding-token" && PaddingToken is null) problems.Add("ExplainOptions.Baseline is padding-token, which needs ExplainOptions.PaddingToken.");
+        }
+        if ((UnitLayer is null) != (UnitChannel is null))
+            problems.Add("name a unit with both ExplainOptions.UnitLayer and ExplainOptions.UnitChannel, or neither (to explain a class).");
+        else if (UnitLayer is not null)
+        {
+            if (Method is not (GuidedBackprop.Name or Deconvnet.Name))
+                problems.Add($"ExplainOptions.UnitLayer is set, but only guided-backprop and deconvnet explain a unit of a layer; ExplainOptions.Method is '{Method}'.");
+            if (Target is not null) problems.Add("ExplainOptions.Target and ExplainOptions.UnitChannel both name what is explained; set one.");
+            if (UnitChannel < 0) problems.Add($"ExplainOptions.UnitChannel is {UnitChannel}; expected a channel index from 0.");
+        }
         return problems;
     }
 }
 
 /// <summary>The result: where things went and what was explained.</summary>
-public sealed record ExplainResult(string OutputDirectory, long Target, AttributionResult Attribution, IReadOnlyList<string> Heatmaps);
+/// <param name="OutputDirectory">The folder written.</param>
+/// <param name="Target">The class (or, with a unit layer, the channel) explained.</param>
+/// <param name="Attribution">The relevance and the class scores.</param>
+/// <param name="Heatmaps">File names of the heatmap PNGs.</param>
+/// <param name="Quality">The method's deletion-curve area and randomization rank correlation (NaN for an imported
+/// model, which has no randomized twin); null when not measured.</param>
+public sealed record ExplainResult(string OutputDirectory, long Target, AttributionResult Attribution, IReadOnlyList<string> Heatmaps,
+    Sections.RelevanceQuality? Quality = null);
 
 /// <summary><c>explain</c>: one attribution method over an input file; writes relevance.npy, scores.npy (the class
 /// scores), explain.json, explain.html (scores, heatmaps, words colored by relevance), a viewer run (run.json) and, for
@@ -78,6 +121,7 @@ public static class ExplainWorkflow
         {
             ExplainedModel explained;
             nn.Module<Tensor, Tensor>? module = null;
+            AttributionSubject? randomized = null;
             if (options.ModelPath is not null)
             {
                 onnx = OnnxTorchModel.Load(options.ModelPath);
@@ -88,13 +132,25 @@ public static class ExplainWorkflow
                 var zoo = ModelZoo.Get(options.ZooName!);
                 manual_seed(options.Seed);
                 module = zoo.Create();
-                explained = new ExplainedModel(new ModuleDifferentiableModel(module), ModuleDifferentiableModel.OutputName,
-                    options.Embedding ?? (zoo.InputType == ScalarType.Int64 ? "embedding" : null));
+                string? embedding = options.Embedding ?? (zoo.InputType == ScalarType.Int64 ? "embedding" : null);
+                explained = new ExplainedModel(new ModuleDifferentiableModel(module), ModuleDifferentiableModel.OutputName, embedding);
+                // The sanity check's reference: the same architecture from another seed (Adebayo et al. 2018).
+                manual_seed(options.Seed + 1);
+                var twin = zoo.Create();
+                randomized = new AttributionSubject(new ExplainedModel(new ModuleDifferentiableModel(twin), ModuleDifferentiableModel.OutputName, embedding), twin);
             }
-            long target = options.Target ?? ClassGradients0(explained, inputs);
-            var result = AttributionMethods.Run(options.Method, new AttributionSubject(explained, module, onnx), inputs, target,
-                new AttributionSettings(options.Steps, options.Seed));
+            long target = options.UnitChannel ?? options.Target ?? ClassGradients0(explained, inputs);
+            var subject = new AttributionSubject(explained, module, onnx);
+            var settings = new AttributionSettings(options.Steps, options.Seed, Baseline: options.BaselineKind, PaddingToken: options.PaddingToken ?? 0, UnitLayer: options.UnitLayer);
+            var result = AttributionMethods.Run(options.Method, subject, inputs, target, settings);
             progress?.Report(new StepProgress("explain", 1, 1));
+            Sections.RelevanceQuality? quality = null;
+            if (options.UnitLayer is null && options.QualityExamples > 0)
+            {
+                var sample = inputs[..(int)Math.Min(options.QualityExamples, inputs.shape[0])];
+                quality = new Sections.RelevanceQualityCheck(subject, randomized, settings with { UnitLayer = null }) { Fill = tokens ? options.PaddingToken ?? 0 : 0 }
+                    .Measure([options.Method], sample, progress)[0];
+            }
 
             using var output = StagedDirectory.Create(options.OutputDirectory, "explain.json");
             NpyWriter.Write(output.File("relevance.npy"), result.Relevance);
@@ -102,24 +158,32 @@ public static class ExplainWorkflow
             if (tokens) NpyWriter.Write(output.File("relevance_per_token.npy"), result.PerPosition());
             var explainedInputs = new ExplainedInputs(npy.ToFloat32Array("inputs"), tokens ? npy.ToInt64() : null,
                 options.WordsPath is null ? null : ReadWords(options.WordsPath), options.PaddingToken);
-            var heatmaps = ExplanationOutputs.WriteHeatmaps(output, explainedInputs.Values, result);
+            var heatmaps = ExplanationOutputs.WriteHeatmaps(output, explainedInputs.Values, result, options.UnitLayer);
             string modelName = options.ModelPath is null ? options.ZooName! : Path.GetFileName(options.ModelPath);
-            ExplanationOutputs.Report(explainedInputs, result, modelName).Save(output.File("explain.html"));
-            ExplanationOutputs.WriteRun(output, explainedInputs, result, modelName);
+            ExplanationOutputs.Report(explainedInputs, result, modelName, options.UnitLayer, quality).Save(output.File("explain.html"));
+            ExplanationOutputs.WriteRun(output, explainedInputs, result, modelName, options.UnitLayer);
             var scores = ExplanationOutputs.ClassScores(result);
             MetricsFile.Write(output.File("explain.json"), new
             {
                 method = result.Method,
                 target,
+                baseline = options.Method == IntegratedGradients.Name ? options.Baseline ?? "zeros" : null,
+                unit = options.UnitLayer is null ? null : new { layer = options.UnitLayer, channel = options.UnitChannel },
                 input = Path.GetFileName(options.InputPath),
                 model = options.ModelPath is null ? options.ZooName : Path.GetFileName(options.ModelPath),
                 relevance_shape = result.Relevance.Shape,
                 convergence_delta = result.ConvergenceDelta,
+                quality = quality is null ? null : new
+                {
+                    examples = Math.Min(options.QualityExamples, inputs.shape[0]),
+                    deletion_area_between = quality.DeletionAreaBetween,
+                    randomization_rank_correlation = double.IsNaN(quality.RandomizationRankCorrelation) ? (double?)null : quality.RandomizationRankCorrelation,
+                },
                 heatmaps,
                 class_scores = scores.Take(ExplanationOutputs.MaxShown).Select(c => new { predicted = c.Predicted, scores = c.Scores }),
             });
             output.Commit();
-            return new ExplainResult(options.OutputDirectory, target, result, heatmaps);
+            return new ExplainResult(options.OutputDirectory, target, result, heatmaps, quality);
         }
         finally
         {

@@ -67,7 +67,7 @@ public static class ExplanationOutputs
     }
 
     /// <summary>heatmap_{e}.png for the first <see cref="MaxShown"/> images; returns the file names.</summary>
-    public static List<string> WriteHeatmaps(StagedDirectory output, Float32Array inputs, AttributionResult result)
+    public static List<string> WriteHeatmaps(StagedDirectory output, Float32Array inputs, AttributionResult result, string? unitLayer = null)
     {
         var files = new List<string>();
         if (inputs.Shape.Length != 4) return files;
@@ -75,11 +75,15 @@ public static class ExplanationOutputs
         for (long e = 0; e < Math.Min(inputs.Count, MaxShown); e++)
         {
             var name = $"heatmap_{e}.png";
-            figure.SavePng(Overlay(inputs, result.Relevance, e, $"{result.Method} toward class {result.Target}, example {e}"), output.File(name), new FigureSize(520, 440));
+            figure.SavePng(Overlay(inputs, result.Relevance, e, $"{result.Method} toward {Explained(result, unitLayer)}, example {e}"), output.File(name), new FigureSize(520, 440));
             files.Add(name);
         }
         return files;
     }
+
+    /// <summary>What the result explains: class k, or a layer's channel k.</summary>
+    private static string Explained(AttributionResult result, string? unitLayer) =>
+        unitLayer is null ? $"class {result.Target}" : $"channel {result.Target} of {unitLayer}";
 
     /// <summary>Per example: the predicted class (the largest score) and the scores.</summary>
     public static IReadOnlyList<(long Predicted, float[] Scores)> ClassScores(AttributionResult result)
@@ -96,18 +100,34 @@ public static class ExplanationOutputs
     }
 
     /// <summary>explain.html: the class scores, the heatmaps and, for tokens, each example's words colored.</summary>
-    public static ReportBuilder Report(ExplainedInputs inputs, AttributionResult result, string model)
+    /// <remarks>With a unit layer (guided backpropagation or the deconvnet of a layer's channel) the result's target
+    /// is that channel, not a class, and no target score is shown.</remarks>
+    public static ReportBuilder Report(ExplainedInputs inputs, AttributionResult result, string model, string? unitLayer = null,
+        Sections.RelevanceQuality? quality = null)
     {
-        var report = new ReportBuilder($"{result.Method} toward class {result.Target}: {model}");
-        report.AddParagraph($"Relevance of every input element toward the score of class {result.Target}: red pushed the score up, blue pushed it down, "
+        bool towardClass = unitLayer is null;
+        var report = new ReportBuilder($"{result.Method} toward {Explained(result, unitLayer)}: {model}");
+        report.AddParagraph($"Relevance of every input element toward {(towardClass ? "the score of " : "")}{Explained(result, unitLayer)}: red pushed it up, blue pushed it down, "
             + "white did not matter (colors centred at 0, scaled by each example's largest |relevance|).");
         var scores = ClassScores(result);
         report.AddHeading("Class scores");
         int classes = (int)result.ClassScores.FeaturesPerExample;
-        report.AddTable(["example", "predicted", $"score of class {result.Target}", .. Enumerable.Range(0, Math.Min(classes, 10)).Select(k => $"class {k}")],
+        string[] targetColumn = towardClass ? [$"score of class {result.Target}"] : [];
+        report.AddTable(["example", "predicted", .. targetColumn, .. Enumerable.Range(0, Math.Min(classes, 10)).Select(k => $"class {k}")],
             scores.Take(MaxShown).Select((s, n) => (IReadOnlyList<string>)[
-                n.ToString(CultureInfo.InvariantCulture), s.Predicted.ToString(CultureInfo.InvariantCulture), Number(s.Scores[result.Target]),
+                n.ToString(CultureInfo.InvariantCulture), s.Predicted.ToString(CultureInfo.InvariantCulture),
+                .. (towardClass ? [Number(s.Scores[result.Target])] : Array.Empty<string>()),
                 .. s.Scores.Take(10).Select(v => Number(v))]).ToList());
+        if (quality is not null)
+        {
+            report.AddHeading("How well the method explains");
+            report.AddParagraph("Measured on the first inputs, each explained toward its predicted class. Deletion: input elements (pixels, tokens) "
+                + "removed in order of decreasing relevance and in random order, 10 steps; the area between the two curves of the class score "
+                + "(larger is better) is pixel flipping's figure (Samek et al. 2017). Randomization: the same method on the same architecture with "
+                + "other random weights; Spearman correlation of |relevance| with this model's (Adebayo et al. 2018: near 1 means the map does not "
+                + "depend on the weights); not measured for an imported model.");
+            Sections.RelevanceQualityCheck.AddTable(report, [quality]);
+        }
         if (inputs.Values.Shape.Length == 4)
         {
             report.AddHeading("Heatmaps over the inputs");
@@ -125,7 +145,7 @@ public static class ExplanationOutputs
                 var tokens = inputs.Tokens(e);
                 var row = perToken.Example(e).ToArray();
                 var text = WordRelevanceText.From(tokens.Select(t => t.Word).ToList(), [(result.Method, tokens.Select(t => (double)row[t.Position]).ToList())]);
-                report.AddTextView($"example {e}, predicted {scores[(int)e].Predicted}, score of class {result.Target} {Number(scores[(int)e].Scores[result.Target])}:",
+                report.AddTextView($"example {e}, predicted {scores[(int)e].Predicted}" + (towardClass ? $", score of class {result.Target} {Number(scores[(int)e].Scores[result.Target])}:" : ":"),
                     text.Text, text.Traces, text.HoverTexts);
             }
         }
@@ -134,16 +154,19 @@ public static class ExplanationOutputs
 
     /// <summary>The viewer run: one point per example, the relevance as the layer "relevance", its PCA as the
     /// scatter, predicted class and target score as columns, and the inputs with their relevance maps.</summary>
-    public static void WriteRun(StagedDirectory output, ExplainedInputs inputs, AttributionResult result, string model)
+    public static void WriteRun(StagedDirectory output, ExplainedInputs inputs, AttributionResult result, string model, string? unitLayer = null)
     {
         int n = checked((int)inputs.Values.Count);
-        var run = new RunManifestWriter(output.Path, $"{result.Method} toward class {result.Target}: {model}", "layerscope explain", n);
+        var run = new RunManifestWriter(output.Path, $"{result.Method} toward {Explained(result, unitLayer)}: {model}", "layerscope explain", n);
         var scores = ClassScores(result);
         int classes = (int)result.ClassScores.FeaturesPerExample;
         run.AddCategoryColumn("predicted", "predicted.npy", scores.Select(s => (int)s.Predicted).ToList(),
             Enumerable.Range(0, classes).Select(k => k.ToString(CultureInfo.InvariantCulture)).ToList());
-        run.AddArray("target-score", "target-score.npy", scores.Select(s => s.Scores[result.Target]).ToArray(), n);
-        run.AddNumberColumn($"score of class {result.Target}", "target-score");
+        if (unitLayer is null)
+        {
+            run.AddArray("target-score", "target-score.npy", scores.Select(s => s.Scores[result.Target]).ToArray(), n);
+            run.AddNumberColumn($"score of class {result.Target}", "target-score");
+        }
 
         var shape = inputs.Values.Shape;
         Float32Array perElement;

@@ -91,8 +91,7 @@ public sealed record RelevanceMapsSection(nn.Module<Tensor, Tensor> Model, nn.Mo
             + "depend on what the model learned). Maps that multiply by the input (LRP, gradient × input, integrated gradients) are 0 on black "
             + "background pixels under any weights, which alone keeps their correlation high on Fashion-MNIST; Adebayo et al. make the same "
             + "observation about gradient × input.");
-        report.AddTable(["method", "deletion: area between curves", "rank correlation with a randomized model"],
-            quality.Select(q => (IReadOnlyList<string>)[q.Method, Number(q.DeletionAreaBetween), Number(q.RandomizationRankCorrelation)]).ToList());
+        RelevanceQualityCheck.AddTable(report, quality);
         return new RelevanceMapsResult(grid, maps, quality);
     }
 
@@ -100,28 +99,9 @@ public sealed record RelevanceMapsSection(nn.Module<Tensor, Tensor> Model, nn.Mo
     {
         long count = Math.Min(QualityImages, Images.Count);
         var shape = Images.Shape;
-        var sample = tensor(Images.Values.AsSpan(0, checked((int)(count * Images.FeaturesPerExample))).ToArray(), [count, .. shape[1..]]);
-        var scorer = new DifferentiableScorer(trained.Explained);
-        long[] predicted;
-        using (no_grad()) predicted = scorer.Scores(sample).argmax(1).data<long>().ToArray();
+        using var sample = tensor(Images.Values.AsSpan(0, checked((int)(count * Images.FeaturesPerExample))).ToArray(), [count, .. shape[1..]]);
         var randomized = new AttributionSubject(Explained(RandomizedModel), RandomizedModel);
-        // Each method explains every image toward its own predicted class: one call per class present.
-        var groups = predicted.Select((k, i) => (k, i)).GroupBy(p => p.k).Select(g => (Class: g.Key, Indices: g.Select(p => (long)p.i).ToArray())).ToList();
-        var rows = new List<RelevanceQuality>();
-        foreach (var method in Methods)
-        {
-            double area = 0, correlation = 0;
-            foreach (var (target, indices) in groups)
-            {
-                var inputs = sample.index_select(0, tensor(indices));
-                var result = AttributionMethods.Run(method, trained, inputs, target, Settings);
-                area += DeletionCurve.Compute(scorer, inputs, result, new DeletionOptions { Steps = 10 }).AreaBetween * indices.Length;
-                correlation += RankCorrelation.Spearman(result, AttributionMethods.Run(method, randomized, inputs, target, Settings)).Sum();
-            }
-            rows.Add(new RelevanceQuality(method, area / count, correlation / count));
-            progress?.Report(new StepProgress("relevance quality", rows.Count, Methods.Count, method));
-        }
-        return rows;
+        return new RelevanceQualityCheck(trained, randomized, Settings).Measure(Methods, sample, progress);
     }
 
     /// <summary>Example <paramref name="e"/>'s relevance summed over channels, as an H × W tile.</summary>
@@ -139,6 +119,4 @@ public sealed record RelevanceMapsSection(nn.Module<Tensor, Tensor> Model, nn.Mo
     private static ExplainedModel Explained(nn.Module<Tensor, Tensor> model) => new(new ModuleDifferentiableModel(model), ModuleDifferentiableModel.OutputName);
 
     private string Name(long k) => k < ClassNames.Count ? ClassNames[(int)k] : k.ToString(CultureInfo.InvariantCulture);
-
-    private static string Number(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 }

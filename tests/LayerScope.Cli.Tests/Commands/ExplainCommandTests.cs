@@ -41,4 +41,149 @@ public sealed class ExplainCommandTests
         Assert.DoesNotContain("ExplainOptions", run.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output));
     }
+
+    [OnnxFact("mlp.onnx")]
+    public void An_unknown_baseline_is_refused_by_its_flag_and_nothing_is_written()
+    {
+        using var folder = new TemporaryFolder();
+        var output = folder.File("out");
+        var run = CliRun.Of("explain", "--model", TestData.OnnxFile("mlp.onnx"), "--input", TestData.OnnxFile("mlp_input.npy"),
+            "--method", "ig", "--baseline", "blured", "--out", output);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--baseline is 'blured'", run.Error, StringComparison.Ordinal);
+        Assert.Contains("blurred", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ExplainOptions", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [OnnxFact("mlp.onnx")]
+    public void A_blurred_baseline_for_inputs_that_are_not_images_names_the_flag()
+    {
+        using var folder = new TemporaryFolder();
+        var output = folder.File("out");
+        var run = CliRun.Of("explain", "--model", TestData.OnnxFile("mlp.onnx"), "--input", TestData.OnnxFile("mlp_input.npy"),
+            "--method", "ig", "--baseline", "blurred", "--out", output);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--baseline blurred", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("IntegratedGradientsOptions", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void The_blurred_baseline_changes_what_ig_integrates_from()
+    {
+        using var folder = new TemporaryFolder();
+        var images = Images(folder, 2);
+        var zeros = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "ig", "--target", "1", "--out", folder.File("zeros"));
+        var blurred = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "ig", "--target", "1", "--baseline", "blurred", "--out", folder.File("blurred"));
+
+        Assert.True(zeros.ExitCode == 0, zeros.Error);
+        Assert.True(blurred.ExitCode == 0, blurred.Error);
+        var a = NpyReader.Read(Path.Combine(folder.File("zeros"), "relevance.npy")).ToFloat32();
+        var b = NpyReader.Read(Path.Combine(folder.File("blurred"), "relevance.npy")).ToFloat32();
+        Assert.Contains(Enumerable.Range(0, a.Length), i => Math.Abs(a[i] - b[i]) > 1e-4);
+        Assert.Contains("\"baseline\": \"blurred\"", File.ReadAllText(Path.Combine(folder.File("blurred"), "explain.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Guided_backprop_explains_a_chosen_channel_of_a_conv_layer()
+    {
+        using var folder = new TemporaryFolder();
+        var images = Images(folder, 2);
+        var output = folder.File("unit");
+        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "guided-backprop",
+            "--unit-layer", "conv2", "--unit-channel", "20", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        // The class-score figures do not apply to a channel: none is made up.
+        Assert.DoesNotContain("Deletion-curve area", run.Output, StringComparison.Ordinal);
+        Assert.Contains("channel of conv2 20", run.Output, StringComparison.Ordinal);
+        var relevance = NpyReader.Read(Path.Combine(output, "relevance.npy"));
+        Assert.Equal(new long[] { 2, 1, 28, 28 }, relevance.Shape);
+        Assert.Contains(relevance.ToFloat32(), v => v != 0);
+        // Channels 20 and 40 exist only in conv2 (the model has 10 classes), and different channels see different pixels.
+        var other = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "guided-backprop",
+            "--unit-layer", "conv2", "--unit-channel", "40", "--out", folder.File("other"));
+        Assert.True(other.ExitCode == 0, other.Error);
+        Assert.NotEqual(relevance.ToFloat32(), NpyReader.Read(Path.Combine(folder.File("other"), "relevance.npy")).ToFloat32());
+    }
+
+    [Theory]
+    [InlineData("--unit-layer", "nope", "--unit-channel", "0", "--unit-layer 'nope' is not a layer")]
+    [InlineData("--unit-layer", "conv1", "--steps", "64", "--unit-layer and --unit-channel")]
+    [InlineData("--unit-layer", "conv1", "--unit-channel", "99", "unit 99 is outside layer 'conv1'")]
+    public void A_bad_unit_is_refused_by_its_flags(string flag1, string value1, string flag2, string value2, string expected)
+    {
+        using var folder = new TemporaryFolder();
+        var output = folder.File("out");
+        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", Images(folder, 1), "--method", "deconvnet", flag1, value1, flag2, value2, "--out", output);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Options.", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [OnnxFact("mlp.onnx")]
+    public void The_report_gives_the_deletion_area_and_removing_the_most_relevant_inputs_first_hurts_more()
+    {
+        using var folder = new TemporaryFolder();
+        var output = folder.File("ig");
+        var run = CliRun.Of("explain", "--model", TestData.OnnxFile("mlp.onnx"), "--input", TestData.OnnxFile("mlp_input.npy"),
+            "--method", "ig", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "explain.json")));
+        var quality = json.RootElement.GetProperty("quality");
+        Assert.Equal(64, quality.GetProperty("examples").GetInt32());
+        // Pixel flipping (Samek et al. 2017): the score falls faster in relevance order than at random.
+        Assert.True(quality.GetProperty("deletion_area_between").GetDouble() > 0, quality.ToString());
+        // An imported model has no randomized twin: no correlation rather than a made-up one.
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, quality.GetProperty("randomization_rank_correlation").ValueKind);
+        Assert.Contains("Deletion-curve area", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("rank correlation", run.Output, StringComparison.Ordinal);
+        Assert.Contains("How well the method explains", File.ReadAllText(Path.Combine(output, "explain.html")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_built_in_model_also_gets_the_randomization_rank_correlation()
+    {
+        using var folder = new TemporaryFolder();
+        var output = folder.File("lrp");
+        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", Images(folder, 4), "--method", "lrp-epsilon", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "explain.json")));
+        var quality = json.RootElement.GetProperty("quality");
+        Assert.Equal(4, quality.GetProperty("examples").GetInt32());
+        Assert.True(double.IsFinite(quality.GetProperty("deletion_area_between").GetDouble()));
+        double correlation = quality.GetProperty("randomization_rank_correlation").GetDouble();
+        Assert.InRange(correlation, -1, 1);
+        Assert.Contains("rank correlation with a randomized model", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_quality_figures_can_be_skipped_and_a_negative_count_is_refused_by_its_flag()
+    {
+        using var folder = new TemporaryFolder();
+        var images = Images(folder, 2);
+        var skipped = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "saliency", "--quality-examples", "0", "--out", folder.File("skip"));
+        Assert.True(skipped.ExitCode == 0, skipped.Error);
+        Assert.DoesNotContain("Deletion-curve area", skipped.Output, StringComparison.Ordinal);
+
+        var refused = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "saliency", "--quality-examples", "-1", "--out", folder.File("bad"));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("--quality-examples is -1", refused.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder.File("bad")));
+    }
+
+    private static string Images(TemporaryFolder folder, int n)
+    {
+        var random = new Random(3);
+        var path = folder.File("images.npy");
+        NpyWriter.Write(path, NpyArray.Create(Enumerable.Range(0, n * 28 * 28).Select(_ => (float)random.NextDouble()).ToArray(), n, 1, 28, 28));
+        return path;
+    }
 }

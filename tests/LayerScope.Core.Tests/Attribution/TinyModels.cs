@@ -44,6 +44,19 @@ internal static class TinyModels
         return model;
     }
 
+    /// <summary>Embedding (vocabulary 20, 5 dimensions) → bidirectional GRU (4 units each way) → dense (2 classes),
+    /// biases zeroed.</summary>
+    public static nn.Module<Tensor, Tensor> Gru(long seed = 9)
+    {
+        manual_seed(seed);
+        var model = nn.Sequential(("embedding", nn.Embedding(20, 5)), ("bigru", new BidirectionalGru(5, 4)), ("dense", nn.Linear(8, 2)));
+        using (no_grad())
+            foreach (var (name, p) in model.named_parameters())
+                if (name.Contains("bias", StringComparison.Ordinal)) p.zero_();
+        model.to(ScalarType.Float64);
+        return model;
+    }
+
     public static Tensor Inputs(long[] shape, long seed = 7)
     {
         using var generator = new Generator((ulong)seed);

@@ -73,10 +73,13 @@ internal sealed class LayerChain
                 case BidirectionalLstm lstm:
                     steps.Add(new LstmStep(name, lstm));
                     break;
+                case BidirectionalGru gru:
+                    steps.Add(new GruStep(name, gru));
+                    break;
                 default:
                     throw new LayerScopeException($"layer '{name}' is a {module.GetType().Name}, which layer-wise methods (LRP, guided backpropagation, "
                         + "deconvnet) do not cover; covered: Linear, Conv1d, Conv2d, BatchNorm (folded), ReLU, Dropout, Flatten, max and average pooling, "
-                        + "BidirectionalLstm, an Embedding first and a Sigmoid or Softmax last. Use a gradient method (gradient-x-input, ig) for this model.");
+                        + "BidirectionalLstm, BidirectionalGru, an Embedding first and a Sigmoid or Softmax last. Use a gradient method (gradient-x-input, ig) for this model.");
             }
         }
         if (steps.Count == 0) throw new LayerScopeException("the model has no layers a layer-wise method can walk.");
@@ -108,12 +111,12 @@ internal sealed class LayerChain
 
     /// <summary>The chain must compute what the model computes; a model whose forward is not its children in order
     /// (a skip connection, a reused layer) would otherwise get a silently wrong explanation. Checked once, on the
-    /// first example. LSTM chains are exempt: their float64 replay differs from libtorch's float32 nn.LSTM on plain
+    /// first example. Recurrent chains are exempt: their float64 replay differs from libtorch's float32 nn.LSTM on plain
     /// tensors (DEVELOPERS.md), which would fail the comparison although the replay is the correct one.</summary>
     private void Check(Tensor inputs, Tensor logits)
     {
         _checked = true;
-        if (Steps.Any(s => s is LstmStep)) return;
+        if (Steps.Any(s => s is RecurrentStep)) return;
         using var scope = NewDisposeScope();
         var expected = Model.call(inputs[..1]);
         var actual = Final is null ? logits[..1] : Final.call(logits[..1]);

@@ -13,15 +13,12 @@ namespace LayerScope.Models.Zoo;
 /// <remarks>The child is named lstm and invoked with call(), so it can be captured too (its output is the tuple of
 /// nn.LSTM). h_n of a single-layer bidirectional nn.LSTM is [2, N, units]: index 0 the forward direction's state
 /// at t = T − 1, index 1 the backward direction's at t = 0.</remarks>
-public sealed class BidirectionalLstm : nn.Module<Tensor, Tensor>
+public sealed class BidirectionalLstm : BidirectionalRecurrentLayer
 {
     private readonly LSTM lstm;
 
-    public BidirectionalLstm(int inputs, int units) : base(nameof(BidirectionalLstm))
+    public BidirectionalLstm(int inputs, int units) : base(nameof(BidirectionalLstm), inputs, units)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
-        Units = units;
         lstm = nn.LSTM(inputs, units, bidirectional: true, batchFirst: true);
         RegisterComponents();
     }
@@ -47,9 +44,6 @@ public sealed class BidirectionalLstm : nn.Module<Tensor, Tensor>
             }
         }
     }
-
-    /// <summary>Units of each direction; the output has twice as many features.</summary>
-    public int Units { get; }
 
     /// <summary>The wrapped layer, e.g. to read its weights.</summary>
     public LSTM Lstm => lstm;
