@@ -157,6 +157,17 @@ public sealed record ViewerFixtureRun
         };
     }
 
+    /// <summary>Rewrites the run.json of <paramref name="folder"/> through <paramref name="edit"/>, for tests of what
+    /// the reader refuses.</summary>
+    public static void EditManifest(string folder, Action<System.Text.Json.Nodes.JsonNode> edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        var path = Path.Combine(folder, RunManifest.FileName);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        edit(manifest);
+        File.WriteAllText(path, manifest.ToJsonString());
+    }
+
     /// <summary>The units layer with maps and synthesis: 3 channels of 2 × 2 maps, top-4.</summary>
     public const string UnitsLayer = "conv1";
 

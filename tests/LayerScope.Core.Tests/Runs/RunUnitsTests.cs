@@ -44,7 +44,7 @@ public class RunUnitsTests
     {
         using var folder = new TemporaryFolder();
         ViewerFixtureRun.Write(folder.Path, points: 20, inputs: RunInputs.ImageKind, units: true);
-        Edit(folder.Path, manifest => manifest["units"]![0]!["synthesis"] = "units/conv1-maps.npy");
+        ViewerFixtureRun.EditManifest(folder.Path, manifest => manifest["units"]![0]!["synthesis"] = "units/conv1-maps.npy");
 
         var error = Assert.Throws<DataFormatException>(() => RunManifestReader.Read(folder.Path));
 
@@ -57,7 +57,7 @@ public class RunUnitsTests
     {
         using var folder = new TemporaryFolder();
         ViewerFixtureRun.Write(folder.Path, points: 20, inputs: RunInputs.ImageKind, units: true);
-        Edit(folder.Path, manifest => manifest["units"]![0]!.AsObject().Remove("mapPoints"));
+        ViewerFixtureRun.EditManifest(folder.Path, manifest => manifest["units"]![0]!.AsObject().Remove("mapPoints"));
 
         var error = Assert.Throws<DataFormatException>(() => RunManifestReader.Read(folder.Path));
 
@@ -82,13 +82,5 @@ public class RunUnitsTests
         writer.AddUnits("conv", top, maps, [0, 2]);
         writer.Write();
         Assert.Equal("conv", RunManifestReader.Read(folder.Path).Units.Single().Layer);
-    }
-
-    private static void Edit(string folder, Action<JsonNode> edit)
-    {
-        var path = Path.Combine(folder, "run.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(path))!;
-        edit(manifest);
-        File.WriteAllText(path, manifest.ToJsonString());
     }
 }
