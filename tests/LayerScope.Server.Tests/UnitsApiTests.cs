@@ -13,7 +13,7 @@ public class UnitsApiTests(ViewerServerFixture fixture)
     [Fact]
     public async Task A_layers_answer_holds_every_channels_top_entries_and_synthesized_image()
     {
-        var answer = await GetJson("api/runs/image/units/0");
+        var answer = await fixture.GetJson("api/runs/image/units/0");
 
         Assert.Equal(ViewerFixtureRun.UnitsLayer, answer.GetProperty("layer").GetString());
         var top = answer.GetProperty("top").EnumerateArray().ToArray();
@@ -31,8 +31,8 @@ public class UnitsApiTests(ViewerServerFixture fixture)
     [Fact]
     public async Task A_stored_points_maps_are_the_written_values_and_an_unstored_points_are_null()
     {
-        var stored = await GetJson("api/runs/image/units/0/maps/6");
-        var unstored = await GetJson("api/runs/image/units/0/maps/7");
+        var stored = await fixture.GetJson("api/runs/image/units/0/maps/6");
+        var unstored = await fixture.GetJson("api/runs/image/units/0/maps/7");
 
         var maps = stored.GetProperty("maps").EnumerateArray().Select(m => m.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
         Assert.Equal(ViewerFixtureRun.UnitChannels, maps.Length);
@@ -52,13 +52,5 @@ public class UnitsApiTests(ViewerServerFixture fixture)
         using var response = await Client.GetAsync(url);
 
         Assert.Equal(status, response.StatusCode);
-    }
-
-    private async Task<JsonElement> GetJson(string url)
-    {
-        using var response = await Client.GetAsync(url);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 }

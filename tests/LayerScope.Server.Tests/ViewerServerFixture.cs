@@ -14,6 +14,15 @@ public sealed class ViewerServerFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>GETs <paramref name="url"/>, asserts success and returns the JSON answer.</summary>
+    public async Task<System.Text.Json.JsonElement> GetJson(string url)
+    {
+        using var response = await Client.GetAsync(url);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {text}");
+        return System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     public ViewerFixtureRun TextRun { get; private set; } = null!;
 
     public ViewerFixtureRun ValuesRun { get; private set; } = null!;
