@@ -59,6 +59,18 @@ public sealed class ServedRun
         });
     }
 
+    /// <summary>A .npy file of a units entry (<see cref="RunUnits"/>) as float32; <paramref name="field"/> names it
+    /// in errors (e.g. "units[0].maps").</summary>
+    internal LoadedArray UnitFile(string file, string field) =>
+        _cache.GetOrAdd(_cacheKey + "units\0" + file, () =>
+        {
+            var path = RunPaths.Resolve(Folder, file, ManifestPath, field);
+            NpyArray read;
+            using (var stream = RegularFile.OpenRead(path, ManifestPath, field)) read = NpyReader.Read(stream, path);
+            var array = new LoadedArray(read.ToFloat32Array(field));
+            return (array, array.Values.LongLength * sizeof(float));
+        });
+
     /// <summary>The strings of a JSON file the manifest names (text inputs or a text column).</summary>
     internal IReadOnlyList<string?> Strings(string file, string field) =>
         _cache.GetOrAdd(_cacheKey + "json\0" + file, () =>

@@ -105,6 +105,7 @@ public sealed class ViewerServer : IAsyncDisposable
         ArrayEndpoints.Map(app, catalog, neighbors);
         PointEndpoints.Map(app, catalog);
         DynamicsEndpoints.Map(app, catalog);
+        UnitsEndpoints.Map(app, catalog);
         app.MapGet("/", () => assets.HasIndex
             ? Results.Stream(assets.GetFileInfo("index.html").CreateReadStream(), "text/html; charset=utf-8")
             : Results.Content(FallbackIndexPage.Html, "text/html; charset=utf-8"));

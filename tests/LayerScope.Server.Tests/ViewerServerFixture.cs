@@ -14,6 +14,15 @@ public sealed class ViewerServerFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>GETs <paramref name="url"/>, asserts success and returns the JSON answer.</summary>
+    public async Task<System.Text.Json.JsonElement> GetJson(string url)
+    {
+        using var response = await Client.GetAsync(url);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {text}");
+        return System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     public ViewerFixtureRun TextRun { get; private set; } = null!;
 
     public ViewerFixtureRun ValuesRun { get; private set; } = null!;
@@ -29,7 +38,7 @@ public sealed class ViewerServerFixture : IAsyncLifetime
         TextRun = ViewerFixtureRun.Write(Path.Combine(_folder.Path, "text"), points: 120, title: "Text run");
         ValuesRun = ViewerFixtureRun.Write(Path.Combine(_folder.Path, "more", "values"), points: 40, inputs: RunInputs.ValuesKind, title: "Values run");
         SequenceRun = ViewerFixtureRun.Write(Path.Combine(_folder.Path, "more", "deeper", "sequence"), points: 30, inputs: RunInputs.SequenceKind, title: "Sequence run");
-        ImageRun = ViewerFixtureRun.Write(Path.Combine(_folder.Path, "image"), points: 20, inputs: RunInputs.ImageKind, title: "Image run", dynamics: true);
+        ImageRun = ViewerFixtureRun.Write(Path.Combine(_folder.Path, "image"), points: 20, inputs: RunInputs.ImageKind, title: "Image run", dynamics: true, units: true);
         Server = await ViewerServer.StartAsync(new ViewerServerOptions { Directory = _folder.Path, Port = 0 });
         Client = new HttpClient { BaseAddress = Server.Url };
     }

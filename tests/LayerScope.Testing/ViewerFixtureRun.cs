@@ -69,10 +69,14 @@ public sealed record ViewerFixtureRun
     /// <param name="dynamics">Also record <see cref="Dynamics"/> as the run's training dynamics.</param>
     /// <param name="stepsEmbedding">Also write a 2-D PCA-like embedding of layer "net/steps" (array "steps-2d": the
     /// first two of each point's flattened [T·U] step values), so that the viewer can show that layer.</param>
+    /// <param name="units">Also write units (image inputs only) for two layers: <see cref="UnitsLayer"/> with everything
+    /// (<see cref="UnitTop"/>, maps of the even points from <see cref="UnitMap"/>, synthesis from <see cref="UnitSynthesis"/>)
+    /// and <see cref="MarkupUnitsLayer"/> with top-k only.</param>
     /// <param name="relevance">Also write relevance maps over the image or value inputs (method "lrp-epsilon", target
     /// 1): ((j mod 5) − 2) · (1 + i mod 3) for element j of point i, so each map has negative, zero and positive values.</param>
     public static ViewerFixtureRun Write(string folder, int points = 120, string inputs = RunInputs.TextKind, string title = "Fixture run", int seed = 1,
-        bool stepsEmbedding = false, bool dynamics = false, bool relevance = false)
+        bool stepsEmbedding = false, bool dynamics = false, bool relevance = false,
+        bool units = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(points, 12);
         var random = new Random(seed);
@@ -143,6 +147,7 @@ public sealed record ViewerFixtureRun
             writer.AddArray("relevance", "relevance.npy", maps, points, per);
             writer.SetRelevance("relevance", "lrp-epsilon", 1);
         }
+        if (units) WriteUnits(writer, points);
         writer.Write();
         return new ViewerFixtureRun
         {
@@ -150,6 +155,53 @@ public sealed record ViewerFixtureRun
             Folder = writer.Folder, Points = points, Hidden = hidden, StepValues = steps, Labels = labels, Scores = scores,
             Notes = notes, Texts = texts, InputValues = x, Lengths = lengths, InputKind = inputs,
         };
+    }
+
+    /// <summary>Rewrites the run.json of <paramref name="folder"/> through <paramref name="edit"/>, for tests of what
+    /// the reader refuses.</summary>
+    public static void EditManifest(string folder, Action<System.Text.Json.Nodes.JsonNode> edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        var path = Path.Combine(folder, RunManifest.FileName);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        edit(manifest);
+        File.WriteAllText(path, manifest.ToJsonString());
+    }
+
+    /// <summary>The units layer with maps and synthesis: 3 channels of 2 × 2 maps, top-4.</summary>
+    public const string UnitsLayer = "conv1";
+
+    /// <summary>The units layer whose name is markup (2 channels, top-4 only), which must show as text.</summary>
+    public const string MarkupUnitsLayer = "<img src=x onerror=alert(4)>";
+
+    /// <summary>Channels, map rows and columns, and k of <see cref="UnitsLayer"/>.</summary>
+    public const int UnitChannels = 3, UnitMapRows = 2, UnitMapColumns = 2, UnitK = 4;
+
+    /// <summary>Entry r of channel c of a units layer: its point, activation and patch (top, left, height, width) in
+    /// the 3 × 4 image; the first patch starts above the image (in the padding).</summary>
+    public static (int Point, float Activation, int Top, int Left, int Height, int Width) UnitTop(int points, int c, int r) =>
+        ((c * 5 + r * 7 + 3) % points, 10 - r - c, r - 1, c, 2, 3);
+
+    /// <summary>Value j (row-major) of channel c's feature map for point p (stored for even points only).</summary>
+    public static float UnitMap(int p, int c, int j) => (p + 1) * (c + 1) + j * 0.5f;
+
+    /// <summary>Pixel j of channel c's synthesized image.</summary>
+    public static float UnitSynthesis(int c, int j) => (j + c) % 12 / 11f;
+
+    private static void WriteUnits(RunManifestWriter writer, int points)
+    {
+        Arrays.Float32Array Top(int channels) => new("top", [.. Enumerable.Range(0, channels * UnitK).SelectMany(e =>
+        {
+            var (point, activation, top, left, height, width) = UnitTop(points, e / UnitK, e % UnitK);
+            return new float[] { point, activation, top, left, height, width };
+        })], [channels, UnitK, RunUnits.TopFields]);
+        var mapPoints = Enumerable.Range(0, points).Where(p => p % 2 == 0).ToArray();
+        int per = UnitMapRows * UnitMapColumns;
+        var maps = mapPoints.SelectMany(p => Enumerable.Range(0, UnitChannels * per).Select(k => UnitMap(p, k / per, k % per))).ToArray();
+        var synthesis = Enumerable.Range(0, UnitChannels * 12).Select(k => UnitSynthesis(k / 12, k % 12)).ToArray();
+        writer.AddUnits(UnitsLayer, Top(UnitChannels), new Arrays.Float32Array("maps", maps, [mapPoints.Length, UnitChannels, UnitMapRows, UnitMapColumns]),
+            mapPoints, new Arrays.Float32Array("synthesis", synthesis, [UnitChannels, 3, 4]));
+        writer.AddUnits(MarkupUnitsLayer, Top(2));
     }
 
     /// <summary>The layer name of <see cref="Dynamics"/> that is markup, and must show as text.</summary>

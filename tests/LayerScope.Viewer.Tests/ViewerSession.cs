@@ -20,10 +20,12 @@ public sealed class ViewerSession : IAsyncDisposable
     /// <summary>Where the scenarios write.</summary>
     public string OutputFolder => _output.Path;
 
-    public static async Task<ViewerSession> StartAsync(int points = 150, string inputs = "text", bool stepsEmbedding = false, bool dynamics = false, bool relevance = false)
+    public static async Task<ViewerSession> StartAsync(int points = 150, string inputs = "text", bool stepsEmbedding = false, bool dynamics = false, bool relevance = false,
+        bool units = false)
     {
         var session = new ViewerSession();
-        session.Run = ViewerFixtureRun.Write(Path.Combine(session._runs.Path, "fixture"), points, inputs, stepsEmbedding: stepsEmbedding, dynamics: dynamics, relevance: relevance);
+        session.Run = ViewerFixtureRun.Write(Path.Combine(session._runs.Path, "fixture"), points, inputs, stepsEmbedding: stepsEmbedding, dynamics: dynamics, relevance: relevance,
+            units: units);
         session._server = await ViewerServer.StartAsync(new ViewerServerOptions { Directory = session._runs.Path, Port = 0 });
         return session;
     }

@@ -63,6 +63,9 @@ public sealed record RunManifest
     /// <summary>Training dynamics, one per network trained (absent in runs written before they existed: empty).</summary>
     public IReadOnlyList<RunDynamics> Dynamics { get; init; } = [];
 
+    /// <summary>Conv layers' channels for the units view (absent in runs written before they existed: empty).</summary>
+    public IReadOnlyList<RunUnits> Units { get; init; } = [];
+
     /// <summary>Whether <paramref name="name"/> may name an array: letters, digits, '.', '_' and '-' only, since the
     /// name is a URL path segment of the viewer's API (<c>/api/runs/{id}/arrays/{name}</c>) and the server refuses
     /// encoded separators.</summary>

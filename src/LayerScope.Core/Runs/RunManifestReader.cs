@@ -79,19 +79,19 @@ public static class RunManifestReader
             if (manifest.Inputs is { } inputs) CheckInputs(inputs);
             if (manifest.Relevance is { } relevance) CheckRelevance(relevance, manifest.Inputs);
 
-            var units = new Dictionary<string, int>(StringComparer.Ordinal);
+            var layerUnits = new Dictionary<string, int>(StringComparer.Ordinal);
             for (int i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i] ?? Fail<RunLayer>($"layers[{i}]", "an object", "null");
                 if (string.IsNullOrWhiteSpace(layer.Name)) Fail($"layers[{i}].name", "a name", Quote(layer.Name));
                 if (layer.Units < 1) Fail($"layers[{i}].units", "at least 1", $"{layer.Units}");
-                if (!units.TryAdd(layer.Name, layer.Units)) Fail($"layers[{i}].name", "a name used once", Quote(layer.Name));
+                if (!layerUnits.TryAdd(layer.Name, layer.Units)) Fail($"layers[{i}].name", "a name used once", Quote(layer.Name));
             }
             for (int i = 0; i < activations.Count; i++)
             {
                 var field = $"activations[{i}]";
                 var entry = activations[i] ?? Fail<RunActivations>(field, "an object", "null");
-                if (!units.TryGetValue(entry.Layer ?? "", out var u)) Fail(field + ".layer", $"one of the layers ({string.Join(", ", units.Keys)})", Quote(entry.Layer));
+                if (!layerUnits.TryGetValue(entry.Layer ?? "", out var u)) Fail(field + ".layer", $"one of the layers ({string.Join(", ", layerUnits.Keys)})", Quote(entry.Layer));
                 var shape = Array(entry.Array, field + ".array");
                 if (shape.Length is not (2 or 3) || shape[^1] != u)
                     Fail(field + ".array", $"[N, {u}] or [N, T, {u}] ({entry.Layer} has {u} units)", $"'{entry.Array}' of shape [{string.Join(", ", shape)}]");
@@ -120,6 +120,9 @@ public static class RunManifestReader
                 var read = TrainingDynamicsFile.Read(RunPaths.Resolve(folder, entry.File, file, field + ".file"));
                 if (read.Network != entry.Network) Fail(field + ".network", $"the network of '{entry.File}' ({Quote(read.Network)})", Quote(entry.Network));
             }
+            var unitLayers = new HashSet<string>(StringComparer.Ordinal);
+            var units = Required(manifest.Units, "units");
+            for (int i = 0; i < units.Count; i++) CheckUnits(units[i] ?? Fail<RunUnits>($"units[{i}]", "an object", "null"), $"units[{i}]", unitLayers);
             return manifest with { Arrays = withShapes };
         }
 
@@ -186,6 +189,35 @@ public static class RunManifestReader
             var inputShape = inputs?.Array is { } array && _shapes.TryGetValue(array, out var found) ? found : null;
             if (RunRelevance.Mismatch(shape, inputs, inputShape) is { } expected)
                 Fail("relevance.array", expected, $"'{relevance.Array}' of shape [{string.Join(", ", shape)}] with {Quote(inputs?.Kind)} inputs");
+        }
+
+        /// <summary>A units entry's files have the shapes <see cref="RunUnits.Mismatch"/> asks for, and every point
+        /// they name is a run point (the page draws those points' inputs).</summary>
+        private void CheckUnits(RunUnits entry, string field, HashSet<string> layers)
+        {
+            if (string.IsNullOrWhiteSpace(entry.Layer)) Fail(field + ".layer", "a layer name", Quote(entry.Layer));
+            if (!layers.Add(entry.Layer)) Fail(field + ".layer", "a layer named once", Quote(entry.Layer));
+            if (entry.Channels < 1) Fail(field + ".channels", "at least 1", $"{entry.Channels}");
+            var top = UnitFile(entry.Top, field + ".top", read: true);
+            (long[] Shape, NpyArray? Values)? maps = entry.Maps is null ? null : UnitFile(entry.Maps, field + ".maps", read: false);
+            (long[] Shape, NpyArray? Values)? mapPoints = entry.MapPoints is null ? null : UnitFile(entry.MapPoints, field + ".mapPoints", read: true);
+            (long[] Shape, NpyArray? Values)? synthesis = entry.Synthesis is null ? null : UnitFile(entry.Synthesis, field + ".synthesis", read: false);
+            if (RunUnits.Mismatch(entry.Channels, manifest.Inputs, top.Shape, maps?.Shape, mapPoints?.Shape, synthesis?.Shape) is { } bad)
+                Fail($"{field}.{bad.Field}", bad.Expected, $"shape [{string.Join(", ", bad.Shape)}] with {Quote(manifest.Inputs?.Kind)} inputs");
+            if (RunUnits.BadTopEntry(top.Values!.ToFloat32(), manifest.Points) is var entryIndex and >= 0)
+                Fail($"{field}.top (entry {entryIndex})", $"a point from 0 to {manifest.Points - 1} (or -1 for none) and a patch size of 0 or more", $"something else in '{entry.Top}'");
+            if (mapPoints is not null && RunUnits.BadMapPoint(mapPoints.Value.Values!.ToInt64(), manifest.Points) is var position and >= 0)
+                Fail($"{field}.mapPoints (item {position})", $"ascending points from 0 to {manifest.Points - 1}", $"something else in '{entry.MapPoints}'");
+        }
+
+        private (long[] Shape, NpyArray? Values) UnitFile(string? relative, string field, bool read)
+        {
+            if (relative is null || !relative.EndsWith(".npy", StringComparison.Ordinal)) Fail(field, "an .npy file", Quote(relative));
+            var path = RunPaths.Resolve(folder, relative, file, field);
+            using var stream = RegularFile.OpenRead(path, file, field);
+            if (!read) return (NpyReader.ReadHeader(stream, path).Shape, null);
+            var array = NpyReader.Read(stream, path);
+            return (array.Shape, array);
         }
 
         private void CheckNames(IReadOnlyList<string>? names, long features)

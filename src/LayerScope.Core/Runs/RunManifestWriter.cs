@@ -22,6 +22,7 @@ public sealed class RunManifestWriter
     private readonly List<RunActivations> _activations = [];
     private readonly List<RunEmbedding> _embeddings = [];
     private readonly List<RunDynamics> _dynamics = [];
+    private readonly List<RunUnits> _units = [];
     private readonly HashSet<string> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Layer, string Method), DenseMatrix> _previousEmbeddings = [];
     private RunInputs? _inputs;
@@ -298,6 +299,42 @@ public sealed class RunManifestWriter
         return true;
     }
 
+    /// <summary>A conv layer's channels for the units view (set the image inputs first), written under
+    /// <c>units/</c>: <paramref name="top"/> [C, k, 6] (per channel its k best points as point, activation, top, left,
+    /// height, width; <see cref="RunUnits"/>), optionally the feature maps <paramref name="maps"/> [M, C, h, w] of
+    /// the run points <paramref name="mapPoints"/> (ascending) and the synthesized images <paramref name="synthesis"/>
+    /// [C, H, W].</summary>
+    public RunManifestWriter AddUnits(string layer, Float32Array top, Float32Array? maps = null, IReadOnlyList<int>? mapPoints = null, Float32Array? synthesis = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(layer);
+        ArgumentNullException.ThrowIfNull(top);
+        if (_units.Any(u => u.Layer == layer)) throw new ArgumentException($"The run already has units of layer '{layer}'.", nameof(layer));
+        int channels = top.Shape.Length > 0 ? (int)top.Shape[0] : 0;
+        long[]? pointsShape = mapPoints is null ? null : [mapPoints.Count];
+        if (RunUnits.Mismatch(channels, _inputs, top.Shape, maps?.Shape, pointsShape, synthesis?.Shape) is { } bad)
+            throw new ArgumentException($"Units of layer '{layer}': {bad.Field} has shape [{string.Join(", ", bad.Shape)}]; expected {bad.Expected}.");
+        if (RunUnits.BadTopEntry(top.Values, Points) is var entry and >= 0)
+            throw new ArgumentException($"Units of layer '{layer}': top entry {entry} names no point of the run's {Points} (or has a negative patch size).", nameof(top));
+        if (mapPoints is not null && RunUnits.BadMapPoint([.. mapPoints.Select(p => (long)p)], Points) is var position and >= 0)
+            throw new ArgumentException($"Units of layer '{layer}': map point {position} is not a run point above the one before it.", nameof(mapPoints));
+        var stem = $"units/{RunManifest.ToArrayName(layer)}";
+        string File(string suffix, Float32Array array)
+        {
+            var file = $"{stem}-{suffix}.npy";
+            NpyWriter.Write(ClaimFile(file), NpyArray.From(array));
+            return file;
+        }
+        string? pointsFile = null;
+        if (mapPoints is not null)
+        {
+            pointsFile = $"{stem}-map-points.npy";
+            NpyWriter.Write(ClaimFile(pointsFile), NpyArray.Create(mapPoints.Select(p => (long)p).ToArray(), mapPoints.Count));
+        }
+        _units.Add(new RunUnits(layer, channels, File("top", top), maps is null ? null : File("maps", maps), pointsFile,
+            synthesis is null ? null : File("synthesis", synthesis)));
+        return this;
+    }
+
     /// <summary>The manifest as it stands.</summary>
     public RunManifest Build() => new()
     {
@@ -313,6 +350,7 @@ public sealed class RunManifestWriter
         Activations = [.. _activations],
         Embeddings = [.. _embeddings],
         Dynamics = [.. _dynamics],
+        Units = [.. _units],
     };
 
     /// <summary>Writes run.json into the run folder, atomically, and returns its path. Call it last: a reader that

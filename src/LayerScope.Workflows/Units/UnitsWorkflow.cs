@@ -5,6 +5,7 @@ using LayerScope.Errors;
 using LayerScope.Onnx;
 using LayerScope.Onnx.Torch;
 using LayerScope.Progress;
+using LayerScope.Runs;
 using LayerScope.Rendering.Html;
 using LayerScope.Storage;
 using LayerScope.Storage.Npy;
@@ -143,9 +144,40 @@ public static class UnitsWorkflow
                 synthesis = synthesized.Count > c ? new { before = synthesized[c].ObjectiveBefore, after = synthesized[c].ObjectiveAfter } : null,
             }),
         });
+        if (spatial == 2 && rows is not null && columns is not null) WriteRun(output, model.FileName, options.Layer, display, top, rows, columns, maps, examples, synthesized);
         report.Save(output.File("report.html"));
         output.Commit();
         return new UnitsResult(output.Target, top.Channels, field, scan.ExamplesPerSecond, synthesisProblem, reached);
+    }
+
+    /// <summary>A viewer run (docs/viewer.md) of the inputs as grey images, scaled to 0–1 by the range the report
+    /// uses, with the layer's units: top-k with patches, the feature maps of the chosen examples (when they ascend,
+    /// as the format asks) and the synthesized inputs (their channel mean). It has no embedding; the units view is it.</summary>
+    private static void WriteRun(StagedDirectory output, string modelName, string layer, DisplayImages display, ChannelTopActivations top,
+        ReceptiveField rows, ReceptiveField columns, Float32Array maps, List<int> examples, List<MaximizedInput> synthesized)
+    {
+        var (min, max) = display.Range;
+        int n = display.Images.Count, size = display.Height * display.Width;
+        var pixels = display.Images.Pixels.Select(p => (float)((p - min) / (max - min))).ToArray();
+        var run = new RunManifestWriter(output.Path, $"Units of '{layer}' in {modelName}", "layerscope units", n);
+        run.AddArray("inputs", "inputs.npy", pixels, n, display.Height, display.Width);
+        run.SetImageInputs("inputs", display.Width, display.Height);
+        bool ascending = examples.Count > 0 && examples.Zip(examples.Skip(1)).All(p => p.First < p.Second);
+        Float32Array? synthesis = null;
+        if (synthesized.Count == top.Channels)
+        {
+            // Several input channels are drawn as their mean, as the report draws them.
+            var means = synthesized.Select(m => new MaximizedInput(m.Layer, m.Channel, [.. Enumerable.Range(0, size).Select(p =>
+            {
+                int channels = m.Pixels.Length / size;
+                float sum = 0;
+                for (int c = 0; c < channels; c++) sum += m.Pixels[c * size + p];
+                return sum / channels;
+            })], [display.Height, display.Width], m.ObjectiveBefore, m.ObjectiveAfter)).ToList();
+            synthesis = UnitTopTable.Images(means, display.Height, display.Width);
+        }
+        run.AddUnits(layer, UnitTopTable.From(top, rows, columns), ascending ? maps : null, ascending ? examples : null, synthesis);
+        run.Write();
     }
 
     private static object FieldJson(ReceptiveField field) => new { size = field.Size, jump = field.Jump, start = field.Start };

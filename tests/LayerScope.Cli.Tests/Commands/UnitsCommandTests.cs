@@ -32,6 +32,10 @@ public sealed class UnitsCommandTests
         var first = root.GetProperty("channels")[0];
         Assert.Equal(3, first.GetProperty("top").GetArrayLength());
         Assert.True(first.GetProperty("synthesis").GetProperty("after").GetDouble() > first.GetProperty("synthesis").GetProperty("before").GetDouble());
+        // A viewer run for the units view: the layer's 12 channels with their top 3, maps of the chosen inputs and a synthesis each.
+        var viewer = LayerScope.Runs.RunManifestReader.Read(output);
+        var entry = Assert.Single(viewer.Units);
+        Assert.Equal((12, true, true), (entry.Channels, entry.Maps is not null, entry.Synthesis is not null));
     }
 
     [Fact]
@@ -49,6 +53,7 @@ public sealed class UnitsCommandTests
         using var units = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "units.json")));
         Assert.Contains("Hardmax", units.RootElement.GetProperty("synthesisProblem").GetString());
         Assert.Equal(3, units.RootElement.GetProperty("receptiveField").GetProperty("rows").GetProperty("size").GetInt32());
+        Assert.Null(Assert.Single(LayerScope.Runs.RunManifestReader.Read(output).Units).Synthesis);
     }
 
     [Fact]

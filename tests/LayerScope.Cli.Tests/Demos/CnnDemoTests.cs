@@ -59,6 +59,14 @@ public class CnnDemoTests(CnnDemoRun run) : IClassFixture<CnnDemoRun>
         Assert.Contains(manifest.Layers, l => l.Name == "relu3" && l.Units == 128);
         Assert.Contains(manifest.Embeddings, e => e.Layer == "relu3" && e.Method == RunEmbedding.TsneMethod);
         Assert.Contains(manifest.Activations, a => a.Layer == "relu3");
+        // The units view: every conv layer's channels with a synthesis each, and maps of only as many of the first
+        // points as fit the budget (relu1's 32 × 28 × 28 maps: 4 M / 25,088 = 159 of the 200).
+        Assert.Equal(["relu1", "relu2"], manifest.Units.Select(u => u.Layer));
+        Assert.All(manifest.Units, u => Assert.NotNull(u.Synthesis));
+        var maps = LayerScope.Storage.Npy.NpyReader.Read(Path.Combine(run.Output, manifest.Units[0].Maps!));
+        Assert.Equal(manifest.Units[0].Channels, maps.Shape[1]);
+        Assert.Equal(LayerScope.Units.UnitTopTable.MapPoints(200, maps.Shape[1] * maps.Shape[2] * maps.Shape[3]), maps.Shape[0]);
+        Assert.InRange(maps.Shape[0], 1, 199);
     }
 
     [DataFact(CnnDemoRun.TestImages)]

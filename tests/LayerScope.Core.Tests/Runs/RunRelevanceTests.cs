@@ -28,7 +28,7 @@ public class RunRelevanceTests
     {
         using var folder = new TemporaryFolder();
         ViewerFixtureRun.Write(folder.Path, points: 20, inputs: RunInputs.ImageKind, relevance: true);
-        Edit(folder.Path, manifest => manifest["relevance"]!["array"] = "hidden");
+        ViewerFixtureRun.EditManifest(folder.Path, manifest => manifest["relevance"]!["array"] = "hidden");
 
         var error = Assert.Throws<DataFormatException>(() => RunManifestReader.Read(folder.Path));
 
@@ -41,7 +41,7 @@ public class RunRelevanceTests
     {
         using var folder = new TemporaryFolder();
         ViewerFixtureRun.Write(folder.Path, points: 20, inputs: RunInputs.ImageKind, relevance: true);
-        Edit(folder.Path, manifest => manifest["inputs"] = new JsonObject { ["kind"] = "text", ["file"] = "notes.json" });
+        ViewerFixtureRun.EditManifest(folder.Path, manifest => manifest["inputs"] = new JsonObject { ["kind"] = "text", ["file"] = "notes.json" });
 
         var error = Assert.Throws<DataFormatException>(() => RunManifestReader.Read(folder.Path));
 
@@ -61,13 +61,5 @@ public class RunRelevanceTests
         var error = Assert.Throws<ArgumentException>(() => writer.SetRelevance("r", "ig", 0));
 
         Assert.Contains("[3, 4]", error.Message, StringComparison.Ordinal);
-    }
-
-    private static void Edit(string folder, Action<JsonNode> edit)
-    {
-        var path = Path.Combine(folder, "run.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(path))!;
-        edit(manifest);
-        File.WriteAllText(path, manifest.ToJsonString());
     }
 }

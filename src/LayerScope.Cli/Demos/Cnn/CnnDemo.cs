@@ -82,12 +82,14 @@ public static class CnnDemo
             test.ClassNames[test.Labels[i]], probabilities[i])).ToList();
 
         var reached = new Dictionary<string, double>(StringComparer.Ordinal);
+        var runUnits = new List<(string Layer, Float32Array Top, Float32Array Synthesis)>();
         foreach (var layer in options.Layers)
         {
             report.AddHeading($"Layer '{layer}'");
             new FeatureMapsSection(layer, scan.FeatureMaps[layer], examples, test.ClassNames).AddTo(report, output);
             var top = scan.Layers[layer];
-            new TopActivationsSection(top, test, ReceptiveField.Of(FashionCnn.GeometryUpTo(layer))).AddTo(report, output);
+            var field = ReceptiveField.Of(FashionCnn.GeometryUpTo(layer));
+            new TopActivationsSection(top, test, field).AddTo(report, output);
             var synthesis = Synthesis(test, options);
             var images = Enumerable.Range(0, top.Channels).Select(c =>
             {
@@ -97,7 +99,11 @@ public static class CnnDemo
             var section = new SynthesizedImagesSection(layer, images, top.MeanActivation());
             section.AddTo(report, output);
             reached[layer] = section.FractionReached;
+            runUnits.Add((layer, UnitTopTable.From(top, field), UnitTopTable.Images(images, test.Height, test.Width)));
         }
+        // The viewer's units view draws the maps of the clicked image; a bounded number of the first test images keep theirs.
+        int mapPoints = options.Layers.Min(l => UnitTopTable.MapPoints(test.Count, scan.FeatureMaps[l].FeaturesPerExample));
+        var runMaps = ActivationCapture.Run(model, testTensors.Features.narrow(0, 0, mapPoints), options.Layers, progress: progress, cancellationToken: cancellationToken);
 
         // Relevance maps of the same images beside their feature maps; the randomized twin is the sanity check's reference.
         torch.manual_seed(options.Seed + 1);
@@ -118,7 +124,14 @@ public static class CnnDemo
             Title = $"t-SNE of '{options.PenultimateLayer}' ({test.Count:N0} test images)",
             Caption = $"t-SNE of the {penultimate.FeaturesPerExample}-unit layer '{options.PenultimateLayer}' for every test image, colored by true class",
         }).AddTo(report);
-        WriteRun(output, test, penultimate, tsne, predicted, options, dynamics);
+        var run = RunWriter(output, test, penultimate, tsne, predicted, options, dynamics);
+        foreach (var (layer, top, synthesis) in runUnits)
+        {
+            var maps = runMaps[layer];
+            run.AddUnits(layer, top, new Float32Array("maps", maps.Values, [mapPoints, .. scan.FeatureMaps[layer].Shape[1..]]),
+                [.. Enumerable.Range(0, mapPoints)], synthesis);
+        }
+        run.Write();
         new ClassificationSection(ClassificationReport.From(test.Labels, predicted, test.ClassNames)) { Heading = "Test set, per class" }.AddTo(report);
 
         MetricsFile.Write(output.File("metrics.json"), new
@@ -165,7 +178,7 @@ public static class CnnDemo
         return e.Select(v => v / sum).ToArray();
     }).ToArray();
 
-    private static void WriteRun(StagedDirectory output, LabeledImages test, Float32Array penultimate, ReducedPoints tsne, int[] predicted, CnnDemoOptions options,
+    private static RunManifestWriter RunWriter(StagedDirectory output, LabeledImages test, Float32Array penultimate, ReducedPoints tsne, int[] predicted, CnnDemoOptions options,
         TrainingDynamics dynamics)
     {
         var run = new RunManifestWriter(output.Path, "Fashion-MNIST CNN: the penultimate layer", "layerscope demo cnn", test.Count);
@@ -177,6 +190,6 @@ public static class CnnDemo
         run.AddArray($"{options.PenultimateLayer}-tsne", $"{options.PenultimateLayer}-tsne.npy", tsne.Positions.Values, tsne.Positions.Rows, tsne.Positions.Columns);
         run.AddEmbedding(options.PenultimateLayer, RunEmbedding.TsneMethod, $"{options.PenultimateLayer}-tsne", parameters: tsne.Parameters);
         run.AddDynamics(dynamics);
-        run.Write();
+        return run;
     }
 }

@@ -55,6 +55,37 @@ export interface Manifest {
   embeddings?: EmbeddingEntry[];
   dynamics?: { network: string; file: string }[];
   relevance?: { array: string; method: string; target: number };
+  units?: { layer: string; channels: number }[];
+}
+
+/** One of a channel's strongest points, with its receptive-field patch in input pixels (docs/viewer.md, "units"). */
+export interface UnitTop {
+  point: number;
+  activation: number;
+  top: number;
+  left: number;
+  height: number;
+  width: number;
+}
+
+/** A units entry as `GET /api/runs/{id}/units/{index}` answers it. */
+export interface UnitsLayer {
+  layer: string;
+  channels: number;
+  k: number;
+  mapRows: number;
+  mapColumns: number;
+  mapPoints: number[];
+  top: UnitTop[][];
+  synthesis: { height: number; width: number; images: number[][] } | null;
+}
+
+/** Every channel's feature map for one point; `maps` is null when the run did not store that point's. */
+export interface UnitMaps {
+  point: number;
+  rows: number;
+  columns: number;
+  maps: number[][] | null;
 }
 
 export type PointInput =
@@ -147,6 +178,12 @@ export const search = (id: string, q: string, signal?: AbortSignal, limit = 1000
 
 export const getDynamics = (id: string, index: number, signal?: AbortSignal) =>
   json<Dynamics>(`${runUrl(id)}/dynamics/${index}`, { signal });
+
+export const getUnits = (id: string, index: number, signal?: AbortSignal) =>
+  json<UnitsLayer>(`${runUrl(id)}/units/${index}`, { signal });
+
+export const getUnitMaps = (id: string, index: number, point: number, signal?: AbortSignal) =>
+  json<UnitMaps>(`${runUrl(id)}/units/${index}/maps/${point}`, { signal });
 
 export const getJsonFile = <T>(id: string, name: string) =>
   json<T>(`${runUrl(id)}/files/${encodeURIComponent(name)}`);

@@ -20,6 +20,7 @@ import { SearchPanel } from "./panels/search";
 import { SelectionPanel } from "./panels/selection";
 import { StatusPanel } from "./panels/status";
 import { Tooltip } from "./panels/tooltip";
+import { UnitsPanel } from "./panels/units";
 
 /** Above this many selected points the selection is not drawn as highlights (the list and the mean still show). */
 const MAX_SELECTION_HIGHLIGHTS = 50_000;
@@ -38,6 +39,7 @@ export class App {
   private readonly selection: SelectionPanel;
   private readonly search: SearchPanel;
   private readonly dynamics: DynamicsPanel;
+  private readonly units: UnitsPanel;
   /** Opening a run: a run asked for later wins over one still loading. */
   private readonly loading = new LatestRequest();
   /** Set once the user moves the point-size slider: from then on a run opens with their size, not its default. */
@@ -48,10 +50,7 @@ export class App {
     const scatterElement = byId("scatter");
     this.scatter = new Scatter(scatterElement, {
       onHover: (index, x, y) => this.tooltip.hover(index, x, y),
-      onClick: (index) => {
-        store.update({ clicked: index });
-        void this.neighbors.refresh();
-      },
+      onClick: (index) => this.click(index),
       onFirstFrame: () => {
         store.update({ ready: true });
         performance.mark("layerscope-first-frame");
@@ -70,6 +69,7 @@ export class App {
       const index = store.state.series?.entries.findIndex((e) => e.epoch === epoch) ?? -1;
       if (index >= 0 && index !== store.state.epochIndex) this.player.select(index);
     });
+    this.units = new UnitsPanel(store, this.status, (index) => this.click(index));
     attachLasso(scatterElement, (polygon) => void this.selection.lasso(polygon));
 
     // The highlights are drawn from the store, so they cannot disagree with what the panels (and the hook) report.
@@ -84,6 +84,12 @@ export class App {
       this.applyStyle();
     });
     byId("opacity").addEventListener("input", () => this.applyStyle());
+  }
+
+  /** A point becomes the clicked one (the current input): by the scatter, or by a top image in the units view. */
+  private click(index: number | null): void {
+    this.store.update({ clicked: index });
+    void this.neighbors.refresh();
   }
 
   async start(): Promise<void> {
@@ -120,6 +126,7 @@ export class App {
       this.picker.showRun(run);
       this.coloring.fill(run);
       void this.dynamics.open(run);
+      void this.units.open(run);
       if (run.series.length === 0) {
         this.status.show("This run has no embeddings to draw.");
         return;
