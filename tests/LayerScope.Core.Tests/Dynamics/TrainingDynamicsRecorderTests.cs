@@ -46,6 +46,12 @@ public class TrainingDynamicsRecorderTests
         Assert.Equal(["Weights", "Biases", "WeightGradients", "BiasGradients", "Activations"], fc1.Histograms.Select(h => h.Kind.ToString()));
         Assert.All(fc1.Histograms, h => Assert.Equal(4, h.Histograms.Count));
         Assert.Equal(12, fc1.Series(HistogramKind.Weights)!.Histograms[0].Count);
+        // The last epoch's weight histogram describes the weights the model ended with, value for value.
+        var weights = model.named_parameters().Single(p => p.name == "fc1.weight").parameter.data<float>().ToArray();
+        var last = fc1.Series(HistogramKind.Weights)!.Histograms[^1];
+        Assert.Equal(weights.Min(), last.Min, 6);
+        Assert.Equal(weights.Max(), last.Max, 6);
+        Assert.Equal(weights.Sum(w => (double)w), last.Sum, 5);
         Assert.Equal(200 * 3, fc1.Series(HistogramKind.Activations)!.Histograms[0].Count);
         Assert.All(fc1.GradientNorms, g => Assert.True(g > 0));
         Assert.All(fc1.UpdateRatios, r => Assert.InRange(r, 1e-6, 1));

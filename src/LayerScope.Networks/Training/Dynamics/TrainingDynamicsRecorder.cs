@@ -216,10 +216,11 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
 
     private static float[] Copy(Tensor tensor)
     {
-        // The common case (float32 on the CPU, contiguous) reads the values directly: every extra libtorch call costs
-        // about as much as a small layer's forward pass, and this runs for every parameter at every observed step.
+        // The common case (float32 on the CPU, contiguous) copies the storage as one block: every extra libtorch call
+        // costs about as much as a small layer's forward pass, and the element-by-element accessor cost milliseconds per
+        // epoch (the vowels overhead fell from about 1.21x to 1.12-1.15x); this runs for every parameter at every observed step.
         if (tensor.dtype == ScalarType.Float32 && tensor.device_type == DeviceType.CPU && tensor.is_contiguous())
-            return tensor.data<float>().ToArray();
+            return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.bytes).ToArray();
         using var scope = torch.NewDisposeScope();
         return tensor.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
     }
