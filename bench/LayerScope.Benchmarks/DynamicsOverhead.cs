@@ -16,7 +16,8 @@ namespace LayerScope.Benchmarks;
 /// recording every layer's histograms every epoch on the demo's probe batch. Banknote: both MLPs, 20 epochs, batch 32,
 /// Adam 0.01, probe the 412 test rows. Vowels: LSTM(100), 12 epochs, batch 27, Adam 0.01, gradient clipping 1, probe
 /// the 370 test sequences. CNN: <see cref="FashionCnn"/> on the first <see cref="CnnTrainImages"/> training images
-/// (of 60,000, to keep a repetition short; per-epoch cost scales with images for both runs alike) and
+/// (of 60,000, to keep a repetition short; the recorder's cost is per epoch, not per image, so this short epoch
+/// overstates the ratio of the demo's 60,000-image epochs) and
 /// <see cref="CnnTestImages"/> test images, 2 epochs, batch 64, Adam 1e-3, probe 256 test images. Every run evaluates
 /// train and test after every epoch, as the demos do. Runs alternate (plain, recorded, plain, ...) so that drift in the
 /// machine's load hits both; the median of each is compared. Budget: at most 10 % more. Data from LAYERSCOPE_DATA or

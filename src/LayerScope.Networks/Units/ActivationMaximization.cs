@@ -128,7 +128,25 @@ public sealed record ActivationMaximizationOptions
 /// <param name="Shape">The input shape of one example, as given.</param>
 /// <param name="ObjectiveBefore">The objective on the starting image (mid-range plus noise).</param>
 /// <param name="ObjectiveAfter">The objective on <see cref="Pixels"/>, unshifted.</param>
-public sealed record MaximizedInput(string Layer, long Channel, float[] Pixels, long[] Shape, double ObjectiveBefore, double ObjectiveAfter);
+public sealed record MaximizedInput(string Layer, long Channel, float[] Pixels, long[] Shape, double ObjectiveBefore, double ObjectiveAfter)
+{
+    /// <summary>The input as one grey plane to draw: an image [C, H, W] as the mean of its channels (itself when C is
+    /// 1), a 1-D input [C, L] as C rows of L.</summary>
+    public (float[] Grey, int Height, int Width) GreyPlane()
+    {
+        int h = Shape.Length == 3 ? (int)Shape[1] : (int)Shape[0], w = (int)Shape[^1];
+        int channels = Shape.Length == 3 ? (int)Shape[0] : 1;
+        if (channels == 1) return (Pixels[..(h * w)], h, w);
+        var grey = new float[h * w];
+        for (int p = 0; p < grey.Length; p++)
+        {
+            double sum = 0;
+            for (int c = 0; c < channels; c++) sum += Pixels[c * h * w + p];
+            grey[p] = (float)(sum / channels);
+        }
+        return (grey, h, w);
+    }
+}
 
 /// <summary>
 /// A stage: gradient ascent on the input to raise one channel's (or logit's) activation, written against

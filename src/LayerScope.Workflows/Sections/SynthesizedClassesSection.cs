@@ -30,9 +30,9 @@ public sealed record SynthesizedClassesSection(string Layer, IReadOnlyList<Synth
         var tiles = Classes.Select(c =>
         {
             var i = c.Image;
-            int h = (int)i.Shape[^2], w = (int)i.Shape[^1];
+            var (grey, h, w) = i.GreyPlane();
             string label = string.Create(CultureInfo.InvariantCulture, $"{c.ClassName} {i.ObjectiveBefore:0.0}→{i.ObjectiveAfter:0.0} p {c.Probability:0.00}");
-            return new ImageTile(ImageGridData.Matrix(i.Pixels.AsSpan(0, h * w), h, w), label);
+            return new ImageTile(ImageGridData.Matrix(grey, h, w), label);
         }).ToList();
         return new ImageGridData($"{Layer}: inputs synthesized to raise each class logit", tiles, Math.Min(5, Math.Max(1, Classes.Count)));
     }

@@ -51,14 +51,11 @@ public sealed record SynthesizedImagesSection(string Layer, IReadOnlyList<Maximi
     {
         var tiles = Images.Select(i =>
         {
-            // A 1-D input [C, L] is drawn as C rows; an image with several channels as their mean.
-            int h = i.Shape.Length == 3 ? (int)i.Shape[1] : (int)i.Shape[0], w = (int)i.Shape[^1];
-            int channels = i.Shape.Length == 3 ? (int)i.Shape[0] : 1;
-            var pixels = channels == 1 ? i.Pixels : Enumerable.Range(0, h * w).Select(p => Enumerable.Range(0, channels).Average(c => i.Pixels[c * h * w + p])).Select(v => (float)v).ToArray();
+            var (grey, h, w) = i.GreyPlane();
             double ratio = Ratio(i);
             string times = double.IsNaN(ratio) ? "" : string.Create(CultureInfo.InvariantCulture, $" {ratio:0.0}×");
             string label = string.Create(CultureInfo.InvariantCulture, $"c{i.Channel} {i.ObjectiveBefore:0.0}→{i.ObjectiveAfter:0.0}{times}");
-            return new ImageTile(ImageGridData.Matrix(pixels.AsSpan(0, h * w), h, w), label);
+            return new ImageTile(ImageGridData.Matrix(grey, h, w), label);
         }).ToList();
         return new ImageGridData($"{Layer}: inputs synthesized to excite each channel", tiles, Columns) { GreyRange = GreyRange };
     }
