@@ -15,8 +15,12 @@ namespace LayerScope.Reduction.Tsne;
 /// Σ_j w_ij = Σ_j w_ij² (1 + |y_i|² − 2 y_i·y_j + |y_j|²) follows openTSNE's <c>estimate_negative_gradient_fft_2d</c>.</remarks>
 internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRepulsion.InterpolationPoints, double intervalWidth = FftRepulsion.IntervalWidth) : ITsneRepulsion
 {
-    /// <summary>Interpolation nodes per box and dimension.</summary>
-    public const int InterpolationPoints = 3;
+    /// <summary>Interpolation nodes per box and dimension. FIt-SNE and openTSNE use 3; here 3 left the optimisation
+    /// short of Barnes–Hut's result (10,000 Fashion-MNIST points, 750 iterations: KL 1.654 with 3 nodes, 1.573 with 4,
+    /// 1.551 with 5 and with Barnes–Hut; FIt-SNE 1.558). The interpolated kernel is flattest at short range, so 3
+    /// nodes under-state the repulsion of near neighbours by a few per cent and the layout stays too compact; 4 nodes
+    /// cost about 1.3× the CPU time of 3 for the whole fit.</summary>
+    public const int InterpolationPoints = 4;
 
     /// <summary>The fewest boxes per dimension.</summary>
     public const int MinIntervals = 50;

@@ -41,6 +41,10 @@ internal sealed class TsneOptimizer
     /// convention (scikit-learn's 'auto' N / 48 with the factor included is the same step).</summary>
     public const double GradientConvention = 0.25;
 
+    /// <summary>The longest step a point may take in one iteration, in embedding units (FIt-SNE's and openTSNE's
+    /// <c>max_step_norm</c> default).</summary>
+    public const double MaxStepNorm = 5;
+
     /// <summary>Runs <paramref name="iterations"/> steps. Returns the iterations done (fewer when cancelled) and
     /// appends a report every <paramref name="reportEvery"/> iterations (and after the last).</summary>
     public int Run(int iterations, double exaggeration, double momentum, double learningRate, int firstIteration, int totalIterations,
@@ -63,16 +67,32 @@ internal sealed class TsneOptimizer
             var gradient = _gradient;
             var update = Update;
             var gains = Gains;
-            ReductionThreads.ForChunks(length, 8192, Threads, (_, start, end) =>
+            int dims = Dims;
+            double maxStep = MaxStepNorm;
+            ReductionThreads.ForChunks(n, 4096, Threads, (_, start, end) =>
             {
-                for (int c = start; c < end; c++)
+                for (int i = start; i < end; i++)
                 {
-                    double g = gradient[c];
-                    double gain = g * update[c] < 0 ? gains[c] + 0.2 : gains[c] * 0.8;
-                    if (gain < MinGain) gain = MinGain;
-                    gains[c] = gain;
-                    update[c] = momentum * update[c] - step * gain * g;
-                    y[c] += update[c];
+                    double norm2 = 0;
+                    for (int c = i * dims, stop = c + dims; c < stop; c++)
+                    {
+                        double g = gradient[c];
+                        // A coordinate that has not moved yet counts as moving with its gradient (sign 0 differs from
+                        // the gradient's sign in FIt-SNE's and openTSNE's test), so its gain grows on the first step.
+                        double gain = g * update[c] <= 0 ? gains[c] + 0.2 : gains[c] * 0.8;
+                        if (gain < MinGain) gain = MinGain;
+                        gains[c] = gain;
+                        update[c] = momentum * update[c] - step * gain * g;
+                        norm2 += update[c] * update[c];
+                    }
+                    // No point moves further than MaxStepNorm in one step: large steps early on (learning rate N / 12
+                    // with growing gains) overshoot and leave points stranded; both FIt-SNE and openTSNE clip at 5.
+                    double scale = norm2 > maxStep * maxStep ? maxStep / Math.Sqrt(norm2) : 1;
+                    for (int c = i * dims, stop = c + dims; c < stop; c++)
+                    {
+                        update[c] *= scale;
+                        y[c] += update[c];
+                    }
                 }
             });
             Recentre(y, n);
