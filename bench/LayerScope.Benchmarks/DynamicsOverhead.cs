@@ -58,7 +58,7 @@ public static class DynamicsOverhead
         int repetitions = positional.Count > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 9;
         var chosen = positional.Count > 1 ? positional[1..] : ["banknote", "vowels", "cnn"];
         torch.set_num_threads(threads);
-        Console.WriteLine($"libtorch threads: {torch.get_num_threads()}; repetitions: {repetitions} (after one warm-up each)");
+        Console.WriteLine($"libtorch threads: {torch.get_num_threads()}; repetitions: {repetitions} (after two warm-ups of each)");
         var folder = Environment.GetEnvironmentVariable("LAYERSCOPE_DATA") is { Length: > 0 } env ? env : Path.GetFullPath(Path.Combine("..", "shared", "data"));
         var data = DataDirectory.Choose(folder);
         int worst = 0;
