@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using LayerScope.Gradients;
 using LayerScope.Onnx;
 using LayerScope.Onnx.Torch;
@@ -71,20 +70,6 @@ public static class OnnxTorchSpeed
         return best;
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    /// <summary>CLOCK_PROCESS_CPUTIME_ID: CPU time of all the process's threads, in nanosecond resolution.</summary>
-    private static double ProcessCpuMilliseconds()
-    {
-        ClockGetTime(2, out var t);
-        return t.Seconds * 1e3 + t.Nanoseconds / 1e6;
-    }
+    /// <summary>CPU time of all the process's threads (<see cref="CpuClock.Process"/>), in milliseconds.</summary>
+    private static double ProcessCpuMilliseconds() => CpuClock.Process() * 1e3;
 }

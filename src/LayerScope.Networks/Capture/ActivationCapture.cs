@@ -193,7 +193,7 @@ public sealed class ActivationCapture : IDisposable
                 throw new LayerScopeException($"layer '{name}' produced [{string.Join(", ", exampleShape)}] per example in this batch "
                     + $"but [{string.Join(", ", known)}] before; capture sequences of different lengths in batches of equal length.");
             _exampleShapes[name] = exampleShape;
-            _batches[name].Add(values.data<float>().ToArray());
+            _batches[name].Add(TensorValues.ToFloats(values));
         }
         if (_stopEarly && _seenThisPass.Count == Layers.Count) throw new StopForwardSignal();
     }

@@ -57,7 +57,7 @@ public static class Trainer
             }
 
             var (trainLoss, trainAccuracy) = Evaluate(model, train, options.Objective);
-            var (testLoss, testAccuracy) = Evaluate(model, test, options.Objective);
+            var (testLoss, testAccuracy) = EvaluateThrough(model, test, options.Objective, EvaluationBatch, observer is null ? null : observer.TestPass);
             var report = new EpochReport(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy);
             if (options.RestoreBestEpoch && (best is null || testAccuracy > reports.Max(r => r.TestAccuracy)))
             {
@@ -98,15 +98,24 @@ public static class Trainer
     /// <param name="batchSize">Examples per forward pass: sets larger than this (a recurrent network's [N, T, units]
     /// activations for all of them would not fit in memory) are evaluated in batches and their losses averaged.</param>
     public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, LabeledTensors data, ClassificationObjective objective,
-        int batchSize = 2048)
+        int batchSize = EvaluationBatch) => EvaluateThrough(model, data, objective, batchSize, pass: null);
+
+    /// <summary>Examples per forward pass of <see cref="Evaluate(nn.Module{Tensor, Tensor}, LabeledTensors, ClassificationObjective, int)"/>.</summary>
+    public const int EvaluationBatch = 2048;
+
+    /// <summary><see cref="Evaluate(nn.Module{Tensor, Tensor}, LabeledTensors, ClassificationObjective, int)"/> with every
+    /// forward pass run through <paramref name="pass"/> (<see cref="ITrainingObserver.TestPass"/>).</summary>
+    private static (double Loss, double Accuracy) EvaluateThrough(nn.Module<Tensor, Tensor> model, LabeledTensors data, ClassificationObjective objective,
+        int batchSize, Func<Func<Tensor>, Tensor>? pass)
     {
+        pass ??= forward => forward();
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         model.eval();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         if (data.Count <= batchSize)
         {
-            var output = model.call(data.Features);
+            var output = pass(() => model.call(data.Features));
             double loss = Loss(output, data.Labels, objective).item<float>();
             double accuracy = Predict(output, objective).eq(data.Labels).to(ScalarType.Float64).mean().item<double>();
             return (loss, accuracy);
@@ -117,7 +126,7 @@ public static class Trainer
             using var batchScope = torch.NewDisposeScope();
             var length = Math.Min(batchSize, data.Count - start);
             var labels = data.Labels.narrow(0, start, length);
-            var output = model.call(data.Features.narrow(0, start, length));
+            var output = pass(() => model.call(data.Features.narrow(0, start, length)));
             lossSum += Loss(output, labels, objective).item<float>() * (double)length;
             correct += Predict(output, objective).eq(labels).sum().item<long>();
         }

@@ -9,10 +9,11 @@ namespace LayerScope.Tests.Dynamics;
 
 public class TrainingDynamicsRecorderTests
 {
-    private static (LabeledTensors Train, LabeledTensors Test) Blobs(int seed)
+    private static (LabeledTensors Train, LabeledTensors Test) Blobs(int seed) => (Blobs(seed, 200), Blobs(seed, 200));
+
+    private static LabeledTensors Blobs(int seed, int n)
     {
         var random = new Random(seed);
-        int n = 200;
         var x = new float[n * 4];
         var y = new int[n];
         for (int i = 0; i < n; i++)
@@ -20,8 +21,7 @@ public class TrainingDynamicsRecorderTests
             y[i] = i % 2;
             for (int j = 0; j < 4; j++) x[i * 4 + j] = (float)(random.NextDouble() - 0.5 + (y[i] == 1 ? 1.5 : -1.5) * (j == 0 ? 1 : 0));
         }
-        var all = LabeledTensors.FromArrays(x, [4], y);
-        return (all, all);
+        return LabeledTensors.FromArrays(x, [4], y);
     }
 
     [Fact]
@@ -61,6 +61,55 @@ public class TrainingDynamicsRecorderTests
     }
 
     [Fact]
+    public void Capturing_during_the_test_evaluation_records_what_a_separate_probe_pass_records()
+    {
+        var train = Blobs(3, 200);
+        // More test rows than Trainer.EvaluationBatch: the evaluation runs in three passes, which the recorder must join.
+        var test = Blobs(4, 2 * Trainer.EvaluationBatch + 100);
+        TrainingDynamics Record(TrainingDynamicsOptions options)
+        {
+            torch.manual_seed(3);
+            using var model = new BanknoteMlp([3, 2]);
+            var recorder = new TrainingDynamicsRecorder(model.GetName(), options);
+            Trainer.Fit(model, train, test, new TrainingOptions { Epochs = 2, BatchSize = 32 }, observer: recorder);
+            return recorder.Result();
+        }
+        var separate = Record(new TrainingDynamicsOptions { Probe = TrainingDynamicsOptions.ProbeInputs(test.Features) });
+        var shared = Record(new TrainingDynamicsOptions { ProbeTestSet = true });
+
+        foreach (var layer in separate.Layers)
+        {
+            var other = shared.Layers.Single(l => l.Name == layer.Name);
+            var expected = layer.Series(HistogramKind.Activations);
+            var actual = other.Series(HistogramKind.Activations);
+            Assert.NotNull(expected);
+            Assert.NotNull(actual);
+            for (int e = 0; e < 2; e++)
+            {
+                Assert.Equal(expected.Histograms[e].Count, actual.Histograms[e].Count);
+                Assert.Equal(expected.Histograms[e].FirstBin, actual.Histograms[e].FirstBin);
+                Assert.Equal(expected.Histograms[e].Counts, actual.Histograms[e].Counts);
+                Assert.Equal(expected.Histograms[e].Sum, actual.Histograms[e].Sum, 1e-3);
+            }
+            Assert.Equal(layer.UnitActivity.Count, other.UnitActivity.Count);
+            for (int e = 0; e < layer.UnitActivity.Count; e++) Assert.Equal(layer.UnitActivity[e], other.UnitActivity[e]);
+        }
+        Assert.Equal(2 * Trainer.EvaluationBatch + 100, shared.Layers.Single(l => l.Name == "sigmoid").Series(HistogramKind.Activations)!.Histograms[0].Count);
+    }
+
+    [Fact]
+    public void Two_probe_batches_at_once_are_refused_naming_both_settings()
+    {
+        using var probe = torch.zeros(2, 4);
+        var error = Assert.Throws<Errors.InvalidSettingsException>(() => new TrainingDynamicsRecorder("m", new TrainingDynamicsOptions
+        {
+            Probe = TrainingDynamicsOptions.ProbeInputs(probe), ProbeTestSet = true,
+        }));
+        Assert.Contains("TrainingDynamicsOptions.ProbeTestSet", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TrainingDynamicsOptions.Probe ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_unit_whose_bias_keeps_it_negative_is_never_active()
     {
         torch.manual_seed(2);
@@ -90,5 +139,8 @@ public class TrainingDynamicsRecorderTests
         Assert.Equal([0.5, 0.0], TrainingDynamicsRecorder.UnitActivity(maps, [2, 2, 1, 2]));
         // [2 examples, 3 units].
         Assert.Equal([1.0, 0.5, 0.0], TrainingDynamicsRecorder.UnitActivity([1, 1, 0, 2, 0, 0], [2, 3]));
+        // [2 examples, 2 time steps, 2 units]: unit 0 fires at the second step of example 1 only, unit 1 at the first
+        // step of both; NaN is not firing.
+        Assert.Equal([0.5, 1.0], TrainingDynamicsRecorder.UnitActivity([0, 3, float.NaN, 0, -1, 2, 4, 0], [2, 2, 2]));
     }
 }

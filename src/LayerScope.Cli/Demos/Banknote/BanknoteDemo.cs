@@ -100,10 +100,11 @@ public static class BanknoteDemo
             Layers = [.. Enumerable.Range(1, widths.Count).Select(i => $"relu{i}")],
             Network = name,
         });
-        // The test set is the fixed probe batch: the activations histogrammed are those the scatters show.
+        // The test set is the fixed probe batch: the activations histogrammed are those the scatters show, captured
+        // during the trainer's own test evaluation (no second forward pass).
         var dynamicsRecorder = new TrainingDynamicsRecorder(name, new TrainingDynamicsOptions
         {
-            Probe = TrainingDynamicsOptions.ProbeInputs(test.Features), LossName = "binary cross-entropy",
+            ProbeTestSet = true, LossName = "binary cross-entropy",
         });
         var epochs = Trainer.Fit(model, train, test, new TrainingOptions
         {

@@ -14,7 +14,8 @@ public readonly record struct TrainingStep(int Epoch, long Step, bool LastOfEpoc
 /// Watches a training run from inside the trainer: <see cref="Trainer"/>, <see cref="SequenceTrainer"/> and
 /// <see cref="CharRnnTrainer"/> all take one. The calls come in this order: <see cref="Started"/> once, then per
 /// step <see cref="BeforeUpdate"/> (gradients computed, before clipping and the optimiser step) and
-/// <see cref="AfterUpdate"/> (weights changed), and after every epoch <see cref="EpochCompleted"/> with the model in
+/// <see cref="AfterUpdate"/> (weights changed), after every epoch <see cref="TestPass"/> around each forward pass of
+/// the test evaluation (trainers that evaluate a test set) and then <see cref="EpochCompleted"/> with the model in
 /// evaluation mode. An observer must not change the model or its gradients.
 /// </summary>
 public interface ITrainingObserver
@@ -27,6 +28,12 @@ public interface ITrainingObserver
 
     /// <summary>The optimiser has applied <paramref name="step"/>.</summary>
     void AfterUpdate(TrainingStep step);
+
+    /// <summary>Runs <paramref name="pass"/>, one forward pass of the trainer's after-epoch evaluation of the test set
+    /// (evaluation mode, no gradients; one call per batch, in the order of the test set), and returns its output. A
+    /// recorder whose probe batch is the test set (<see cref="TrainingDynamicsOptions.ProbeTestSet"/>) captures layer
+    /// outputs here, so that it need not run the model on the same examples a second time.</summary>
+    Tensor TestPass(Func<Tensor> pass) => pass();
 
     /// <summary>An epoch ended and was evaluated.</summary>
     void EpochCompleted(DynamicsCheckpoint checkpoint);

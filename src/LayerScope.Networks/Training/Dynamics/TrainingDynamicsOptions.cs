@@ -11,6 +11,14 @@ public sealed record TrainingDynamicsOptions
     /// activations. <see cref="ProbeInputs"/> builds one for a model of one tensor in, one tensor out.</summary>
     public Action<nn.Module>? Probe { get; init; }
 
+    /// <summary>Take the probe batch to be the trainer's test set and capture the activations during the evaluation
+    /// of it the trainer runs after every epoch anyway (<see cref="ITrainingObserver.TestPass"/>), instead of running
+    /// the model on it a second time: the same examples, the same weights, evaluation mode, no gradients, at no
+    /// extra forward pass (which would cost as much as the test evaluation itself: a sixth of an LSTM's epoch). For
+    /// <see cref="Trainer"/> and <see cref="SequenceTrainer"/>; every test example is histogrammed, so prefer
+    /// <see cref="Probe"/> with a subset where the test set is large. Not together with <see cref="Probe"/>.</summary>
+    public bool ProbeTestSet { get; init; }
+
     /// <summary>Also record the loss, gradient norm and learning rate every this many steps; null for per epoch only.</summary>
     public int? StepInterval { get; init; }
 
@@ -32,6 +40,7 @@ public sealed record TrainingDynamicsOptions
     public void Validate()
     {
         var problems = new List<string>();
+        if (ProbeTestSet && Probe is not null) problems.Add("TrainingDynamicsOptions.ProbeTestSet and TrainingDynamicsOptions.Probe are both set; choose one probe batch: the trainer's test set or the one Probe runs.");
         if (StepInterval is < 1) problems.Add($"TrainingDynamicsOptions.StepInterval {StepInterval} is invalid; it must be at least 1, or null for per epoch only.");
         Errors.InvalidSettingsException.ThrowIfAny(problems);
         Binning.Validate();

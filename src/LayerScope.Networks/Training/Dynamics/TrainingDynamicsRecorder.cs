@@ -24,6 +24,7 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
     private readonly List<StepScalars> _steps = [];
     private readonly List<double> _gradientNorms = [];
     private double _pendingGlobalNorm = double.NaN;
+    private readonly List<IReadOnlyDictionary<string, Arrays.Float32Array>> _testPassOutputs = [];
 
     /// <param name="network">The network's name, stored with the result.</param>
     /// <param name="options">What to record.</param>
@@ -50,7 +51,7 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
                 .Select(p => new OwnedParameter(p.name[prefix.Length..].StartsWith("bias", StringComparison.Ordinal), p.parameter))
                 .ToList();
             bool leaf = !module.children().Any();
-            bool activations = _options.Probe is not null && leaf && module is nn.Module<Tensor, Tensor>;
+            bool activations = (_options.Probe is not null || _options.ProbeTestSet) && leaf && module is nn.Module<Tensor, Tensor>;
             if (own.Count == 0 && !activations) continue;
             _layers.Add(new LayerState(layerName, name, module.GetType().Name, own, activations, _options));
         }
@@ -99,6 +100,24 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
         }
     }
 
+    /// <inheritdoc />
+    public Tensor TestPass(Func<Tensor> pass)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        if (!_options.ProbeTestSet || _model is null) return pass();
+        var names = ActivationLayers();
+        if (names.Count == 0) return pass();
+        Tensor? output = null;
+        using (var capture = ActivationCapture.Attach(_model, names))
+        {
+            capture.Forward(() => output = pass());
+            _testPassOutputs.Add(capture.Collect());
+        }
+        return output!;
+    }
+
+    private List<string> ActivationLayers() => [.. _layers.Where(l => l.RecordsActivations).Select(l => l.ModuleName)];
+
     /// <summary>The learning rate the trainer last reported; the recorder reads it from each checkpoint.</summary>
     private double CurrentLearningRate => _checkpoints.Count == 0 ? double.NaN : _checkpoints[^1].LearningRate;
 
@@ -115,7 +134,7 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
         }
         _gradientNorms.Add(_pendingGlobalNorm);
         _pendingGlobalNorm = double.NaN;
-        var activations = RecordProbe();
+        var activations = RecordProbe(checkpoint.Epoch);
         foreach (var layer in _layers)
         {
             layer.GradientNorms.Add(layer.PendingGradientNorm);
@@ -167,10 +186,11 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
             layer.Binning(bias ? HistogramKind.BiasGradients : HistogramKind.WeightGradients).Add(epoch, [.. withGradients.Select(i => gradients[i])]);
     }
 
-    private IReadOnlyDictionary<string, Arrays.Float32Array>? RecordProbe()
+    private IReadOnlyDictionary<string, Arrays.Float32Array>? RecordProbe(int epoch)
     {
+        if (_options.ProbeTestSet) return TestPassActivations(epoch);
         if (_options.Probe is not { } probe) return null;
-        var names = _layers.Where(l => l.RecordsActivations).Select(l => l.ModuleName).ToList();
+        var names = ActivationLayers();
         if (names.Count == 0) return null;
         bool wasTraining = _model!.training;
         _model.eval();
@@ -188,6 +208,29 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
         }
     }
 
+    /// <summary>The layer outputs captured during this epoch's test evaluation, its batches joined in order.</summary>
+    private IReadOnlyDictionary<string, Arrays.Float32Array>? TestPassActivations(int epoch)
+    {
+        if (ActivationLayers().Count == 0) return null;
+        if (_testPassOutputs.Count == 0)
+            throw new Errors.LayerScopeException($"TrainingDynamicsOptions.ProbeTestSet is set, but the trainer evaluated no test set after epoch {epoch}; "
+                + "set TrainingDynamicsOptions.Probe to a probe batch instead.");
+        try
+        {
+            if (_testPassOutputs.Count == 1) return _testPassOutputs[0];
+            return _testPassOutputs[0].Keys.ToDictionary(name => name, name =>
+            {
+                var parts = _testPassOutputs.Select(batch => batch[name]).ToList();
+                long[] shape = [parts.Sum(p => p.Shape[0]), .. parts[0].Shape.Skip(1)];
+                return new Arrays.Float32Array(name, [.. parts.SelectMany(p => p.Values)], shape);
+            }, StringComparer.Ordinal);
+        }
+        finally
+        {
+            _testPassOutputs.Clear();
+        }
+    }
+
     /// <summary>Per unit, the fraction of examples on which it is positive anywhere: units are the last axis of
     /// [N, U] and [N, T, U] outputs and the channel axis (1) of [N, C, H, W] feature maps.</summary>
     internal static IReadOnlyList<double> UnitActivity(float[] values, long[] shape)
@@ -199,31 +242,31 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
         long inner = 1;
         for (int a = unitAxis + 1; a < shape.Length; a++) inner *= shape[a];
         long perExample = values.LongLength / examples;
+        long outer = perExample / (units * inner);
         var active = new long[units];
-        var seen = new bool[units];
         for (long n = 0; n < examples; n++)
         {
-            Array.Clear(seen);
-            long offset = n * perExample;
-            for (long i = 0; i < perExample; i++)
+            for (long u = 0; u < units; u++)
             {
-                if (values[offset + i] > 0) seen[i / inner % units] = true;
+                // Unit u's values of example n are `outer` runs of `inner` contiguous values (a feature map's pixels,
+                // or one value per time step); the search stops at the first positive one, which for a ReLU output
+                // is usually among the first few, instead of dividing every index to find its unit.
+                bool fired = false;
+                for (long o = 0; o < outer && !fired; o++)
+                {
+                    long start = n * perExample + (o * units + u) * inner;
+                    for (long i = start; i < start + inner; i++)
+                    {
+                        if (values[i] > 0) { fired = true; break; }
+                    }
+                }
+                if (fired) active[u]++;
             }
-            for (long u = 0; u < units; u++) if (seen[u]) active[u]++;
         }
         return [.. active.Select(a => (double)a / examples)];
     }
 
-    private static float[] Copy(Tensor tensor)
-    {
-        // The common case (float32 on the CPU, contiguous) copies the storage as one block: every extra libtorch call
-        // costs about as much as a small layer's forward pass, and the element-by-element accessor cost milliseconds per
-        // epoch (the vowels overhead fell from about 1.21x to 1.12-1.15x); this runs for every parameter at every observed step.
-        if (tensor.dtype == ScalarType.Float32 && tensor.device_type == DeviceType.CPU && tensor.is_contiguous())
-            return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.bytes).ToArray();
-        using var scope = torch.NewDisposeScope();
-        return tensor.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-    }
+    private static float[] Copy(Tensor tensor) => TensorValues.ToFloats(tensor);
 
     private static double SumOfSquares(float[] values)
     {
