@@ -325,6 +325,43 @@ for suffix, extra in (("", {}), ("_clip", dict(clip=1.5))):
                                        hidden=3, directions=2, layout=1, seed=7))
     batch_major[-1]["twin"] = f"lstm_time_major{suffix}.onnx"
 
+def gelu_opset20(name):
+    """Gelu, an ONNX operator only since opset 20, in both forms (approximate = 'none', then 'tanh'), with PyTorch's
+    F.gelu as the reference: output = Gelu_tanh(Gelu_none(input) @ W + b). onnx 1.12 cannot export Gelu and its checker
+    does not know opset 20, so the graph is made by hand and not checked (ONNX Runtime reads it)."""
+    rng = np.random.default_rng(20)
+    weight = rng.normal(0, 0.8, (6, 4)).astype(np.float32)
+    bias = rng.normal(0, 0.5, 4).astype(np.float32)
+    graph = helper.make_graph([
+        helper.make_node("Gelu", ["input"], ["exact"], name="/act1/Gelu"),
+        helper.make_node("MatMul", ["exact", "W"], ["product"], name="/fc/MatMul"),
+        helper.make_node("Add", ["product", "b"], ["shifted"], name="/fc/Add"),
+        helper.make_node("Gelu", ["shifted"], ["output"], name="/act2/Gelu", approximate="tanh"),
+    ], name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 6])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", 4])],
+        [numpy_helper.from_array(weight, "W"), numpy_helper.from_array(bias, "b")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
+    model.ir_version = 9  # the IR version that goes with opset 20
+    onnx.save(model, f"{name}.onnx")
+    # Spread over [-4, 4] so both tails and the curved middle of Gelu are exercised.
+    example = rng.uniform(-4, 4, (BATCH, 6)).astype(np.float32)
+    case = {"model": f"{name}.onnx", "input": f"{name}_input.npy", "output": f"{name}_output.npy", "grad": f"{name}_grad.npy",
+            "opset": 20}
+    np.save(case["input"], example)
+
+    def forward(x, w, b):
+        return F.gelu(F.gelu(x) @ w + b, approximate="tanh")
+
+    with torch.no_grad():
+        np.save(case["output"], forward(torch.from_numpy(example), torch.from_numpy(weight), torch.from_numpy(bias)).numpy())
+    x = torch.from_numpy(example).double().requires_grad_(True)
+    (grad,) = torch.autograd.grad(forward(x, torch.from_numpy(weight).double(), torch.from_numpy(bias).double())[:, 0].sum(), x)
+    np.save(case["grad"], grad.numpy())
+    return case
+
+
+cases.append(gelu_opset20("gelu_opset20"))
+
 with open("cases.json", "w") as f:
     json.dump(cases, f, indent=1)
 with open("batch_major.json", "w") as f:
