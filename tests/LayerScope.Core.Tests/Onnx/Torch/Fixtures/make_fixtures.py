@@ -395,3 +395,17 @@ for suffix, extra in (("", {}), ("_clip", dict(clip=1.0))):
         helper.make_node("Squeeze", ["h", "axes"], ["y"], name="/enc/Squeeze")],
         [numpy_helper.from_array(np.array([0], np.int64), "axes"), numpy_helper.from_array(np.ones((1, 8, 4), np.float32), "W"),
          numpy_helper.from_array(np.ones((1, 8, 2), np.float32), "R")])
+
+
+# Graphs whose rows meet, so a batch cut into chunks would change their numbers (OnnxBatchSplit must run them whole):
+# centring on the batch mean, a Softmax along the batch axis, and dividing by the batch size taken from Shape.
+bad_model("rows_meet_mean", [helper.make_node("ReduceMean", ["x"], ["mean"], name="/centre/ReduceMean", axes=[0], keepdims=1),
+                             helper.make_node("Sub", ["x", "mean"], ["y"], name="/centre/Sub")])
+bad_model("rows_meet_softmax", [helper.make_node("Relu", ["x"], ["h"], name="/act/Relu"),
+                                helper.make_node("Softmax", ["h"], ["y"], name="/over_batch/Softmax", axis=0)])
+bad_model("rows_meet_batch_size", [
+    helper.make_node("Shape", ["x"], ["shape"], name="/size/Shape"),
+    helper.make_node("Gather", ["shape", "zero"], ["rows"], name="/size/Gather", axis=0),
+    helper.make_node("Cast", ["rows"], ["count"], name="/size/Cast", to=TensorProto.FLOAT),
+    helper.make_node("Div", ["x", "count"], ["y"], name="/per_row/Div")],
+    [numpy_helper.from_array(np.array(0, np.int64), "zero")])
