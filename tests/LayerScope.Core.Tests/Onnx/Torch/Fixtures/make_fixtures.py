@@ -362,6 +362,36 @@ def gelu_opset20(name):
 
 cases.append(gelu_opset20("gelu_opset20"))
 
+class TwoInputs(nn.Module):
+    """Features and token ids side by side (two graph inputs): tanh(fc(features) + mean of the ids' embeddings)."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(20, 5)
+        self.fc = nn.Linear(4, 5)
+        self.out = nn.Linear(5, 3)
+
+    def forward(self, features, tokens):
+        return self.out(torch.tanh(self.fc(features) + self.emb(tokens).mean(dim=1)))
+
+
+def export_two_inputs(name):
+    """Not in cases.json (its tests feed one input): NAME_features.npy, NAME_tokens.npy and NAME_grad.npy, the
+    gradient of output[:, 0].sum() with respect to the features in float64."""
+    model = TwoInputs().eval()
+    features, tokens = torch.randn(BATCH, 4), torch.randint(0, 20, (BATCH, 6))
+    torch.onnx.export(model, (features, tokens), f"{name}.onnx", opset_version=13, input_names=["features", "tokens"],
+                      output_names=["output"], dynamic_axes={"features": {0: "batch"}, "tokens": {0: "batch"}, "output": {0: "batch"}})
+    onnx.checker.check_model(onnx.load(f"{name}.onnx"))
+    np.save(f"{name}_features.npy", features.numpy())
+    np.save(f"{name}_tokens.npy", tokens.numpy())
+    x = features.double().requires_grad_(True)
+    (grad,) = torch.autograd.grad(model.double()(x, tokens)[:, 0].sum(), x)
+    np.save(f"{name}_grad.npy", grad.numpy())
+
+
+export_two_inputs("two_inputs")
+
 with open("cases.json", "w") as f:
     json.dump(cases, f, indent=1)
 with open("batch_major.json", "w") as f:
