@@ -16,6 +16,7 @@ namespace LayerScope.Benchmarks;
 public static class OnnxTorchSpeed
 {
     private const int Batch = 256;
+    private const int SettleMilliseconds = 20;
 
     public static int Run(string[] args)
     {
@@ -50,8 +51,8 @@ public static class OnnxTorchSpeed
         return 0;
     }
 
-    /// <summary>The fastest of <paramref name="repetitions"/> runs of each action, taken in turn so a busy machine
-    /// slows them alike, as wall time and as CPU time of the process. On a shared machine the CPU time is the fairer
+    /// <summary>The fastest of <paramref name="repetitions"/> runs of each action, taken in turn (each after a pause
+    /// of <see cref="SettleMilliseconds"/>) so a busy machine slows them alike, as wall time and as CPU time of the process. On a shared machine the CPU time is the fairer
     /// figure: a run that is preempted loses wall time but no CPU time, and a longer run is preempted more often.</summary>
     private static (double Wall, double Cpu)[] Interleaved(int repetitions, Action[] runs)
     {
@@ -60,6 +61,9 @@ public static class OnnxTorchSpeed
         for (int i = 0; i < repetitions; i++)
             for (int r = 0; r < runs.Length; r++)
             {
+                // Let the previous run's threads go idle first: ONNX Runtime's workers spin for new work after a run,
+                // and on two cores a spinning worker takes a core from whatever is timed next.
+                Thread.Sleep(SettleMilliseconds);
                 double cpu = ProcessCpuMilliseconds();
                 long start = Stopwatch.GetTimestamp();
                 runs[r]();

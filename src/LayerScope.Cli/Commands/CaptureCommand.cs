@@ -29,14 +29,10 @@ internal static class CaptureCommand
         foreach (var option in new Option[] { model, layers, inputs, inputNames, batch, output }) command.Options.Add(option);
         command.SetAction(parseResult =>
         {
-            var files = parseResult.GetValue(inputs) ?? [];
-            var names = parseResult.GetValue(inputNames) ?? [];
-            if (names.Length > files.Length)
-                throw new InvalidSettingsException([$"--input-name given {names.Length} times but --input {files.Length} times; pair each name with a file."]);
             var options = new OnnxCaptureOptions
             {
                 Layers = parseResult.GetValue(layers) ?? [],
-                Inputs = files.Select((file, i) => OnnxInputSource.FromFile(file, i < names.Length ? names[i] : null)).ToList(),
+                Inputs = InputFiles.Sources(parseResult.GetValue(inputs), parseResult.GetValue(inputNames)),
                 BatchSize = parseResult.GetValue(batch),
                 OutputPath = parseResult.GetValue(output),
             };

@@ -6,7 +6,7 @@ using LayerScope.Onnx.Torch;
 
 namespace LayerScope.Cli.Commands;
 
-/// <summary><c>layerscope gradient --model M.onnx --input X.npy --of TENSOR [--unit K] [--wrt TENSOR] --out G.npy</c>:
+/// <summary><c>layerscope gradient --model M.onnx --input X.npy [--input-name NAME] ... --of TENSOR [--unit K] [--wrt TENSOR] --out G.npy</c>:
 /// for every input row, the gradient of a tensor's summed entries (or of one unit) with respect to the input, the
 /// embedding of token ids, or any tensor, computed by autograd on the TorchSharp executor.</summary>
 internal static class GradientCommand
@@ -14,7 +14,12 @@ internal static class GradientCommand
     public static Command Create(CliTerminal terminal)
     {
         var model = new Option<string>("--model") { Description = "The ONNX model file.", Required = true };
-        var input = new Option<string>("--input") { Description = "An .npy file of input rows (float for features and images, int64 token ids for text).", Required = true };
+        var inputs = new Option<string[]>("--input")
+        {
+            Description = "An .npy file of input rows (float for features and images, int64 token ids for text); one per model input.",
+            Required = true,
+        };
+        var inputNames = new Option<string[]>("--input-name") { Description = "The model input each --input feeds, in the same order (needed when the model has several inputs)." };
         var of = new Option<string>("--of")
         {
             Description = "The tensor differentiated: a tensor name (/fc/Gemm_output_0), node name (/fc/Gemm) or module scope (fc), as `layers` lists them.",
@@ -30,12 +35,12 @@ internal static class GradientCommand
         var output = new Option<string>("--out") { Description = "Output .npy: one gradient per input row, shaped like the row of the --wrt tensor.", Required = true };
 
         var command = new Command("gradient", "Differentiate a tensor of an ONNX model with respect to its input (or any tensor) at every input row.");
-        foreach (var option in new Option[] { model, input, of, unit, wrt, batch, float64, output }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, inputs, inputNames, of, unit, wrt, batch, float64, output }) command.Options.Add(option);
         command.SetAction(parseResult =>
         {
             var options = new OnnxGradientOptions
             {
-                Input = OnnxInputSource.FromFile(parseResult.GetValue(input)!),
+                Inputs = InputFiles.Sources(parseResult.GetValue(inputs), parseResult.GetValue(inputNames)),
                 Of = parseResult.GetValue(of)!,
                 Unit = parseResult.GetValue(unit),
                 Wrt = parseResult.GetValue(wrt),

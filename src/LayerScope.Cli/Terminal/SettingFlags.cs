@@ -24,7 +24,7 @@ public static class SettingFlags
         ("InspectOptions.BatchSize", "--batch"),
         ("InspectOptions.Method", "--method"),
         ("OnnxCaptureOptions.BatchSize", "--batch"),
-        ("OnnxGradientOptions.Input", "--input"),
+        ("OnnxGradientOptions.Inputs", "--input"),
         ("OnnxGradientOptions.OutputPath", "--out"),
         ("OnnxGradientOptions.BatchSize", "--batch"),
         ("OnnxGradientOptions.Unit", "--unit"),

@@ -32,6 +32,27 @@ public sealed class GradientCommandTests
         Assert.Equal(reference, written.ToFloat32(), (a, b) => Math.Abs(a - b) <= 1e-6f * Math.Max(1f, Math.Abs(a)));
     }
 
+    [Fact]
+    public void Each_input_of_a_two_input_model_is_given_by_name()
+    {
+        using var folder = new TemporaryFolder();
+        var output = folder.File("g.npy");
+        string Fixture(string file) => Path.Combine(TestData.RepositoryRoot, "tests", "LayerScope.Core.Tests", "Onnx", "Torch", "Fixtures", file);
+        var run = CliRun.Of("gradient", "--model", Fixture("two_inputs.onnx"), "--input", Fixture("two_inputs_tokens.npy"), "--input-name", "tokens",
+            "--input", Fixture("two_inputs_features.npy"), "--input-name", "features", "--of", "output", "--unit", "0", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("d(unit 0 of output) / d(input features)", run.Output, StringComparison.Ordinal);
+        var expected = NpyReader.Read(Fixture("two_inputs_grad.npy")).ToFloat64();
+        Assert.Equal(expected, NpyReader.Read(output).ToFloat64(), (a, b) => Math.Abs(a - b) <= 1e-5 * Math.Max(1, Math.Abs(b)));
+
+        // Without --input-name the files cannot be matched to the inputs: the message names the flag.
+        var unnamed = CliRun.Of("gradient", "--model", Fixture("two_inputs.onnx"), "--input", Fixture("two_inputs_features.npy"),
+            "--input", Fixture("two_inputs_tokens.npy"), "--of", "output", "--out", folder.File("h.npy"));
+        Assert.Equal(1, unnamed.ExitCode);
+        Assert.Contains("--input-name", unnamed.Error, StringComparison.Ordinal);
+    }
+
     [OnnxFact("mlp.onnx")]
     public void A_bad_unit_or_name_exits_1_naming_the_flag_and_writes_nothing()
     {

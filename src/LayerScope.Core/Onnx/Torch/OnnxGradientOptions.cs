@@ -8,8 +8,9 @@ public sealed record OnnxGradientOptions
     /// <summary>The default number of rows per forward and backward pass.</summary>
     public const int DefaultBatchSize = 64;
 
-    /// <summary>The rows to differentiate at (the model's single input).</summary>
-    public required OnnxInputSource Input { get; init; }
+    /// <summary>The rows to differentiate at: one source per model input, each naming the input it feeds
+    /// (<see cref="OnnxInputSource.InputName"/>) when the model has several; row i of every source is one example.</summary>
+    public required IReadOnlyList<OnnxInputSource> Inputs { get; init; }
 
     /// <summary>The tensor whose entries are summed (or whose <see cref="Unit"/> is taken): a tensor name, node name
     /// or module scope, as <see cref="OnnxLayerTable.Resolve"/> reads them.</summary>
@@ -19,8 +20,8 @@ public sealed record OnnxGradientOptions
     /// instead of the sum of all its entries.</summary>
     public long? Unit { get; init; }
 
-    /// <summary>The tensor to differentiate with respect to; null: the model's floating-point input, or for token-id
-    /// inputs the output of the embedding lookup that reads them (<see cref="OnnxEmbeddingLookup"/>).</summary>
+    /// <summary>The tensor to differentiate with respect to; null: the model's one floating-point input, or when it
+    /// has none, the output of the one embedding lookup that reads its token ids (<see cref="OnnxEmbeddingLookup"/>).</summary>
     public string? Wrt { get; init; }
 
     /// <summary>The .npy file written: one gradient per input row, row axis first.</summary>
@@ -34,7 +35,7 @@ public sealed record OnnxGradientOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (Input is null) problems.Add("OnnxGradientOptions.Input: none given; pass the .npy file of input rows.");
+        if (Inputs is not { Count: > 0 }) problems.Add("OnnxGradientOptions.Inputs: none given; pass the .npy file of input rows (one per model input).");
         if (string.IsNullOrWhiteSpace(Of)) problems.Add("OnnxGradientOptions.Of: empty; name the tensor, node or module scope to differentiate.");
         if (Wrt is not null && string.IsNullOrWhiteSpace(Wrt)) problems.Add("OnnxGradientOptions.Wrt: empty; name a tensor, node or module scope, or leave it unset for the input.");
         if (Unit is < 0) problems.Add(string.Create(CultureInfo.InvariantCulture, $"OnnxGradientOptions.Unit is {Unit}; expected 0 or more."));

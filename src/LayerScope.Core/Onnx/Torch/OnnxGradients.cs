@@ -18,7 +18,7 @@ namespace LayerScope.Onnx.Torch;
 /// </summary>
 public static class OnnxGradients
 {
-    /// <summary>Differentiates <see cref="OnnxGradientOptions.Of"/> at every row of <see cref="OnnxGradientOptions.Input"/>
+    /// <summary>Differentiates <see cref="OnnxGradientOptions.Of"/> at every row of <see cref="OnnxGradientOptions.Inputs"/>
     /// and writes the gradients to <see cref="OnnxGradientOptions.OutputPath"/> (complete or not at all).</summary>
     /// <exception cref="InvalidSettingsException">Invalid options, or a choice of tensors whose gradient cannot be written per row.</exception>
     /// <exception cref="UnknownOnnxLayerException">A tensor name matches nothing; the message lists near matches.</exception>
@@ -31,21 +31,16 @@ public static class OnnxGradients
         InvalidSettingsException.ThrowIfAny(options.Validate());
         var stopwatch = Stopwatch.StartNew();
         var file = model.Source.FileName;
-        if (model.Inputs.Count != 1)
-            throw new InvalidSettingsException([$"{file}: the model has {model.Inputs.Count} inputs ({string.Join(", ", model.Inputs.Select(i => $"{i.Name} {i.Describe()}"))}); "
-                + "gradients are computed for single-input models."]);
-        var input = model.Inputs[0];
         var of = model.Layers.Resolve(options.Of);
-        var (wrt, kind) = ChooseSource(model, input, options.Wrt);
+        var (wrt, kind) = ChooseSource(model, options.Wrt);
         if (!OnnxGraphReach.DependentsOf(model.Source.Graph, wrt.TensorName).Contains(of.TensorName))
             throw new InvalidSettingsException([$"{file}: OnnxGradientOptions.Of '{options.Of}' ({of.TensorName}) is not computed from "
                 + $"'{wrt.Requested}' ({wrt.TensorName}), so every gradient would be zero; name a tensor computed after it."]);
 
-        using var inputs = OnnxInputBinding.Bind(model.Source, [options.Input]);
-        var rows = inputs.Inputs[0];
-        if (inputs.Rows == 0) throw new InvalidSettingsException([$"{rows.Rows.SourceName}: no rows to differentiate at."]);
+        using var inputs = OnnxInputBinding.Bind(model.Source, options.Inputs);
+        if (inputs.Rows == 0) throw new InvalidSettingsException([$"{inputs.Inputs[0].Rows.SourceName}: no rows to differentiate at."]);
         var selector = options.Unit is { } unit ? GradientSelector.Unit(unit) : GradientSelector.Sum;
-        var layout = Probe(model, rows, inputs.FixedBatch, of, wrt, options.Unit);
+        var layout = Probe(model, inputs, of, wrt, options.Unit);
         int batch = inputs.FixedBatch ?? (int)Math.Min(options.BatchSize, inputs.Rows);
         bool float64 = model.FloatType == ScalarType.Float64;
 
@@ -58,7 +53,7 @@ public static class OnnxGradients
             int count = (int)Math.Min(batch, inputs.Rows - start);
             using (NewDisposeScope())
             {
-                var feed = new Dictionary<string, Tensor> { [input.Name] = Feed(rows, start, count, inputs.FixedBatch ?? count) };
+                var feed = Feed(inputs, start, count, inputs.FixedBatch ?? count);
                 var gradient = model.InputGradient(feed, of.TensorName, selector, wrt.TensorName);
                 var perRow = gradient.movedim([layout.WrtBatchAxis], [0]).narrow(0, 0, count).contiguous();
                 if (float64) writer.Append<double>(perRow.data<double>().ToArray());
@@ -74,24 +69,30 @@ public static class OnnxGradients
             Path.GetFullPath(options.OutputPath), stopwatch.Elapsed);
     }
 
-    /// <summary>The named tensor; else the floating-point input; else the one embedding lookup of the token ids.</summary>
-    private static (OnnxLayerReference, OnnxGradientSource) ChooseSource(OnnxTorchModel model, OnnxTensorInfo input, string? named)
+    /// <summary>The named tensor; else the one floating-point input; else, with no floating-point input, the one
+    /// embedding lookup of the token ids.</summary>
+    private static (OnnxLayerReference, OnnxGradientSource) ChooseSource(OnnxTorchModel model, string? named)
     {
         if (named is not null)
         {
             var reference = model.Layers.Resolve(named);
-            return (reference, reference.TensorName == input.Name ? OnnxGradientSource.Input : OnnxGradientSource.NamedTensor);
+            return (reference, model.Inputs.Any(i => i.Name == reference.TensorName) ? OnnxGradientSource.Input : OnnxGradientSource.NamedTensor);
         }
-        if (input.ElementType is TensorElementType.Float or TensorElementType.Double or TensorElementType.Float16 or TensorElementType.BFloat16)
-            return (new OnnxLayerReference(input.Name, input.Name, OnnxLayerKind.Tensor), OnnxGradientSource.Input);
         var file = model.Source.FileName;
-        var lookups = OnnxEmbeddingLookup.Candidates(model.Source.Graph, input.Name);
+        var floats = model.Inputs.Where(i => i.ElementType is TensorElementType.Float or TensorElementType.Double
+            or TensorElementType.Float16 or TensorElementType.BFloat16).ToList();
+        if (floats.Count == 1) return (new OnnxLayerReference(floats[0].Name, floats[0].Name, OnnxLayerKind.Tensor), OnnxGradientSource.Input);
+        if (floats.Count > 1)
+            throw new InvalidSettingsException([$"{file}: the model has {floats.Count} floating-point inputs ({string.Join(", ", floats.Select(i => i.Name))}); "
+                + "name the one to differentiate with respect to in OnnxGradientOptions.Wrt."]);
+        var ids = string.Join(", ", model.Inputs.Select(i => $"'{i.Name}' ({i.Describe()})"));
+        var lookups = model.Inputs.SelectMany(i => OnnxEmbeddingLookup.Candidates(model.Source.Graph, i.Name)).Distinct().ToList();
         return lookups.Count switch
         {
             1 => (new OnnxLayerReference(lookups[0], lookups[0], OnnxLayerKind.Tensor), OnnxGradientSource.EmbeddingLookup),
-            0 => throw new InvalidSettingsException([$"{file}: input '{input.Name}' holds {input.Describe()} values, which have no gradient, and no "
+            0 => throw new InvalidSettingsException([$"{file}: input {ids} holds values which have no gradient, and no "
                 + "embedding lookup (a Gather of a table by those ids) reads it; name the tensor to differentiate with respect to in OnnxGradientOptions.Wrt."]),
-            _ => throw new InvalidSettingsException([$"{file}: input '{input.Name}' ({input.Describe()}) is read by {lookups.Count} embedding lookups "
+            _ => throw new InvalidSettingsException([$"{file}: input {ids} is read by {lookups.Count} embedding lookups "
                 + $"({string.Join(", ", lookups)}); name the one to differentiate with respect to in OnnxGradientOptions.Wrt."]),
         };
     }
@@ -105,14 +106,15 @@ public static class OnnxGradients
     /// so the source must carry one entry per row on that axis; the target must depend on the rows at all (a
     /// reduction over the batch mixes them), and its last axis must not be the rows when a unit is taken from it.
     /// </summary>
-    private static Layout Probe(OnnxTorchModel model, BoundInput rows, int? fixedBatch, OnnxLayerReference of, OnnxLayerReference wrt, long? unit)
+    private static Layout Probe(OnnxTorchModel model, OnnxInputBinding inputs, OnnxLayerReference of, OnnxLayerReference wrt, long? unit)
     {
         var file = model.Source.FileName;
+        int? fixedBatch = inputs.FixedBatch;
         var request = new ForwardRequest([of.TensorName, wrt.TensorName], Gradients: false);
         (long[] Of, long[] Wrt, bool OfFloat, bool WrtFloat) RunOn(int capacity)
         {
             using var scope = NewDisposeScope();
-            using var forward = model.Forward(new Dictionary<string, Tensor> { [model.Inputs[0].Name] = Feed(rows, 0, 1, capacity) }, request);
+            using var forward = model.Forward(Feed(inputs, 0, 1, capacity), request);
             Tensor target = forward[of.TensorName], source = forward[wrt.TensorName];
             return (target.shape, source.shape, target.is_floating_point(), source.is_floating_point());
         }
@@ -163,6 +165,10 @@ public static class OnnxGradients
         bool othersEqual = oneRow.Where((_, a) => a != axis).SequenceEqual(twoRows.Where((_, a) => a != axis));
         return axis >= 0 && oneRow[axis] == 1 && twoRows[axis] == 2 && othersEqual ? axis : -1;
     }
+
+    /// <summary>Rows [start, start + count) of every input, each as a tensor of <paramref name="capacity"/> rows.</summary>
+    private static Dictionary<string, Tensor> Feed(OnnxInputBinding inputs, long start, int count, int capacity) =>
+        inputs.Inputs.ToDictionary(rows => rows.Input.Name, rows => Feed(rows, start, count, capacity), StringComparer.Ordinal);
 
     /// <summary>Rows [start, start + count) as a tensor of <paramref name="capacity"/> rows (the rest zero).</summary>
     private static Tensor Feed(BoundInput rows, long start, int count, int capacity)

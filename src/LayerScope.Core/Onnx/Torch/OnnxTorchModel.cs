@@ -17,11 +17,19 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     private readonly Dictionary<string, Tensor> _initializers;
     private readonly long _opset;
     private readonly HashSet<string> _graphOutputs;
+    private readonly OnnxTorchOptions _options;
+    private readonly OnnxBatchSplit _split;
+    // Set when chunks of a batch once failed or did not join (the graph's rows meet); the batch then always runs whole.
+    private volatile string? _splitRefusal;
+    // The fastest pass seen on one libtorch thread, per row (NaN until one has run): decides whether a batch is worth
+    // more than one thread.
+    private double _secondsPerRow = double.NaN;
     private OnnxNodeCache[] _caches = [];
 
     private OnnxTorchModel(OnnxModel model, OnnxTorchOptions options)
     {
         Source = model;
+        _options = options;
         FloatType = options.DoublePrecision ? ScalarType.Float64 : ScalarType.Float32;
         _opset = model.Proto.OpsetImport.LastOrDefault(o => OnnxOperatorSet.IsDefaultDomain(o.Domain))?.Version ?? 1;
         if (_opset < 7)
@@ -45,6 +53,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
             }
             _caches = _plan.Steps.Select(step => new OnnxNodeCache(
                 Operators.RecurrentOperators.Prepare(step, name => _initializers.GetValueOrDefault(name), FloatType))).ToArray();
+            _split = new OnnxBatchSplit(_plan.Steps, Inputs, _initializers.Keys, _opset, ConstantLongs);
         }
         catch
         {
@@ -82,6 +91,13 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         return new OnnxTorchModel(model, options ?? new OnnxTorchOptions());
     }
 
+    /// <summary>Why a batch is not cut into chunks that run on separate threads (see <see cref="OnnxTorchOptions.BatchThreads"/>),
+    /// or null while it may be.</summary>
+    internal string? BatchSplitRefusal => _split.Refusal ?? _splitRefusal;
+
+    /// <summary>How many chunks the last forward pass ran in (1: the whole batch at once).</summary>
+    internal int LastPassChunks { get; private set; } = 1;
+
     /// <summary>Convenience for the single-input case.</summary>
     public DifferentiableForward Forward(Tensor input, ForwardRequest request)
     {
@@ -101,6 +117,130 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(request);
+        LastPassChunks = 1;
+        int workers = _options.BatchThreads ?? torch.get_num_threads();
+        if (workers < 2 || Rows(inputs) is not { } rows) return RunPass(inputs, request, null);
+        // A short pass gains nothing from a second thread (waking it costs about what it would save): one thread,
+        // with autograd too (its backward pass runs later, on libtorch's threads).
+        if (_options.OneThreadBelowSeconds > 0 && (double.IsNaN(_secondsPerRow) || _secondsPerRow * rows < _options.OneThreadBelowSeconds))
+            return OnOneThread(() => Timed(rows, () => RunPass(inputs, request, null)));
+        if (request.Gradients || request.GradientSources is { Count: > 0 } || request.Overrides is { Count: > 0 })
+            return RunPass(inputs, request, null);
+        if (BatchSplitRefusal is null && OnnxBatchSplit.ChunkRows(rows, workers) is { } chunks
+            && !request.Capture.Any(name => _split.FollowsBatchSize(Layers.Resolve(name).TensorName)))
+        {
+            var joined = RunInChunks(inputs, request, chunks, workers, out string? refusal);
+            if (joined is not null) return joined;
+            var whole = RunPass(inputs, request, null);
+            // Only once the whole batch has run: a chunk that failed on bad input fails whole too, and refuses nothing.
+            _splitRefusal ??= refusal;
+            return whole;
+        }
+        return RunPass(inputs, request, null);
+    }
+
+    /// <summary>The number of rows every input shares (axis 0), or null when they differ or one is missing.</summary>
+    private long? Rows(IReadOnlyDictionary<string, Tensor> inputs)
+    {
+        if (inputs.Count != Inputs.Count) return null;
+        long? rows = null;
+        foreach (var input in Inputs)
+        {
+            if (!inputs.TryGetValue(input.Name, out var value) || value.dim() == 0 || (rows is { } r && value.shape[0] != r)) return null;
+            rows = value.shape[0];
+        }
+        return rows;
+    }
+
+    /// <summary>Runs <paramref name="pass"/> with libtorch on one thread (the calling thread's own setting, put back after).</summary>
+    private static T OnOneThread<T>(Func<T> pass)
+    {
+        int configured = torch.get_num_threads();
+        torch.set_num_threads(1);
+        try { return pass(); }
+        finally { torch.set_num_threads(configured); }
+    }
+
+    /// <summary>Runs a pass on one libtorch thread and keeps the fastest time per row.</summary>
+    private T Timed<T>(long rows, Func<T> pass)
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = pass();
+        double perRow = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds / Math.Max(rows, 1);
+        lock (_plan)
+            if (double.IsNaN(_secondsPerRow) || perRow < _secondsPerRow) _secondsPerRow = perRow;
+        return result;
+    }
+
+    /// <summary>Runs the chunks of rows at once, each on one libtorch thread, and joins what the caller captures along
+    /// each tensor's batch axis; null (with the reason) when the chunks cannot stand for the whole batch.</summary>
+    private DifferentiableForward? RunInChunks(IReadOnlyDictionary<string, Tensor> inputs, ForwardRequest request, long[] rows, int workers,
+        out string? refusal)
+    {
+        var captureTensors = request.Capture.Select(name => (name, tensor: Layers.Resolve(name).TensorName)).ToList();
+        var starts = new long[rows.Length];
+        for (int c = 1; c < rows.Length; c++) starts[c] = starts[c - 1] + rows[c - 1];
+        var results = new DifferentiableForward?[rows.Length];
+        var shapes = new Dictionary<string, long[]>[rows.Length];
+        int configured = torch.get_num_threads();
+        try
+        {
+            // libtorch's thread count is the calling thread's own (OpenMP's per-thread setting): each worker sets 1
+            // for its chunks and puts the caller's count back when it is done.
+            Parallel.For(0, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = workers },
+                () => { torch.set_num_threads(1); return 0; },
+                (c, _, local) =>
+                {
+                    var chunk = inputs.ToDictionary(i => i.Key, i => i.Value.narrow(0, starts[c], rows[c]), StringComparer.Ordinal);
+                    shapes[c] = new Dictionary<string, long[]>(StringComparer.Ordinal);
+                    try
+                    {
+                        var result = Timed(rows[c], () => RunPass(chunk, request, shapes[c]));
+                        foreach (var t in result.Captured.Values) t.DetachFromDisposeScope();
+                        results[c] = result;
+                    }
+                    finally
+                    {
+                        foreach (var t in chunk.Values) t.Dispose();
+                    }
+                    return local;
+                },
+                _ => torch.set_num_threads(configured));
+            refusal = _split.Check(shapes, rows, out var axes);
+            if (refusal is not null) return null;
+            var captured = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            foreach (var (requested, tensor) in captureTensors)
+                captured[requested] = axes.TryGetValue(tensor, out int axis)
+                    ? torch.cat(results.Select(r => r![requested]).ToList(), axis)
+                    : results[0]![requested].alias(); // the same in every chunk: it depends on no row
+            LastPassChunks = rows.Length;
+            return new DifferentiableForward(captured, new Dictionary<string, Tensor>(StringComparer.Ordinal), null);
+        }
+        catch (AggregateException error)
+        {
+            refusal = $"a chunk of rows failed ({error.InnerExceptions[0].Message.Split('\n')[0]})";
+            return null;
+        }
+        finally
+        {
+            foreach (var result in results) result?.Dispose();
+        }
+    }
+
+    /// <summary>The integer values of an initializer or of a Constant node's output (for axes that decide whether
+    /// rows stay apart), or null.</summary>
+    private long[]? ConstantLongs(string name)
+    {
+        if (_initializers.TryGetValue(name, out var tensor)) return OnnxNodeContext.Longs(tensor);
+        var constant = Source.Graph.Nodes.FirstOrDefault(n => n.OpType == "Constant" && n.Outputs.Count > 0 && n.Outputs[0] == name);
+        if (constant?.Attributes.FirstOrDefault(a => a.Name == "value")?.Tensor is not { } proto) return null;
+        using var decoded = OnnxTensorDecoder.Decode(proto, FloatType, null, Source.FileName);
+        return OnnxNodeContext.Longs(decoded);
+    }
+
+    /// <summary>One pass over the graph; with <paramref name="shapes"/>, records the shape of every tensor bound.</summary>
+    private DifferentiableForward RunPass(IReadOnlyDictionary<string, Tensor> inputs, ForwardRequest request, Dictionary<string, long[]>? shapes)
+    {
         var captureTensors = request.Capture.Select(name => (name, tensor: Layers.Resolve(name).TensorName)).ToList();
         var sourceNames = (request.GradientSources ?? []).Select(name => (name, tensor: Layers.Resolve(name).TensorName)).ToList();
         var overrides = (request.Overrides ?? new Dictionary<string, Tensor>()).ToDictionary(o => Layers.Resolve(o.Key).TensorName, o => o.Value, StringComparer.Ordinal);
@@ -116,10 +256,15 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         using (var scope = NewDisposeScope())
         using (request.Gradients ? null : no_grad())
         {
-            foreach (var (name, tensor) in _initializers) values[name] = tensor;
+            foreach (var (name, tensor) in _initializers)
+            {
+                values[name] = tensor;
+                shapes?.Add(name, tensor.shape);
+            }
             foreach (var (name, value) in BindInputs(inputs, request.Gradients && request.GradientSources is null))
             {
                 live.Bind(values, name, value);
+                shapes?.Add(name, value.shape);
                 if (!value.requires_grad) continue;
                 sources[name] = value;
                 wanted.Add(name);
@@ -153,6 +298,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                         foreach (var requested in leafAt[name]) sources[requested] = value;
                     }
                     live.Bind(values, name, value);
+                    shapes?.Add(name, value.shape);
                 }
                 foreach (var name in step.ReleaseAfter)
                     if (!wanted.Contains(name)) live.Release(values, name);

@@ -117,7 +117,7 @@ public sealed class OnnxGradientsTests
         {
             var error = Assert.Throws<DataFormatException>(() => OnnxGradients.Run(model, new OnnxGradientOptions
             {
-                Input = OnnxInputSource.FromFile(file),
+                Inputs = [OnnxInputSource.FromFile(file)],
                 Of = "output",
                 OutputPath = folder.File("g.npy"),
             }));
@@ -147,9 +147,43 @@ public sealed class OnnxGradientsTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
     }
 
+    [Fact]
+    public void A_model_with_two_inputs_is_fed_one_file_per_input_and_differentiated_by_its_float_input()
+    {
+        using var folder = new TemporaryFolder();
+        using var model = OnnxTorchModel.Load(TorchFixture.PathOf("two_inputs.onnx"));
+        var options = new OnnxGradientOptions
+        {
+            // Given in the other order than the model declares them: names decide, not positions.
+            Inputs = [OnnxInputSource.FromFile(TorchFixture.PathOf("two_inputs_tokens.npy"), "tokens"),
+                OnnxInputSource.FromFile(TorchFixture.PathOf("two_inputs_features.npy"), "features")],
+            Of = "output",
+            Unit = 0,
+            BatchSize = 3, // rows 0-2, 3-5, 6: batches that cut the file
+            OutputPath = folder.File("g.npy"),
+        };
+
+        var result = OnnxGradients.Run(model, options);
+
+        Assert.Equal(OnnxGradientSource.Input, result.WrtKind);
+        Assert.Equal("features", result.Wrt.TensorName);
+        var written = NpyReader.Read(options.OutputPath);
+        var expected = NpyReader.Read(TorchFixture.PathOf("two_inputs_grad.npy"));
+        Assert.Equal(expected.Shape, written.Shape);
+        double difference = OrtReference.RelativeDifference(written.ToFloat64(), expected.ToFloat64());
+        Assert.True(difference <= 1e-5, $"differs from PyTorch's gradient by {difference:E2} (relative)");
+
+        // Without names the files cannot be matched to the inputs.
+        var unnamed = Assert.Throws<InvalidSettingsException>(() => OnnxGradients.Run(model, options with
+        {
+            Inputs = [OnnxInputSource.FromFile(TorchFixture.PathOf("two_inputs_features.npy")), OnnxInputSource.FromFile(TorchFixture.PathOf("two_inputs_tokens.npy"))],
+        }));
+        Assert.Contains("OnnxInputSource.InputName", unnamed.Message, StringComparison.Ordinal);
+    }
+
     private static OnnxGradientOptions Options(TorchFixture fixture, TemporaryFolder folder, string of) => new()
     {
-        Input = OnnxInputSource.FromFile(TorchFixture.PathOf(fixture.Input)),
+        Inputs = [OnnxInputSource.FromFile(TorchFixture.PathOf(fixture.Input))],
         Of = of,
         OutputPath = folder.File("g.npy"),
     };

@@ -325,6 +325,73 @@ for suffix, extra in (("", {}), ("_clip", dict(clip=1.5))):
                                        hidden=3, directions=2, layout=1, seed=7))
     batch_major[-1]["twin"] = f"lstm_time_major{suffix}.onnx"
 
+def gelu_opset20(name):
+    """Gelu, an ONNX operator only since opset 20, in both forms (approximate = 'none', then 'tanh'), with PyTorch's
+    F.gelu as the reference: output = Gelu_tanh(Gelu_none(input) @ W + b). onnx 1.12 cannot export Gelu and its checker
+    does not know opset 20, so the graph is made by hand and not checked (ONNX Runtime reads it)."""
+    rng = np.random.default_rng(20)
+    weight = rng.normal(0, 0.8, (6, 4)).astype(np.float32)
+    bias = rng.normal(0, 0.5, 4).astype(np.float32)
+    graph = helper.make_graph([
+        helper.make_node("Gelu", ["input"], ["exact"], name="/act1/Gelu"),
+        helper.make_node("MatMul", ["exact", "W"], ["product"], name="/fc/MatMul"),
+        helper.make_node("Add", ["product", "b"], ["shifted"], name="/fc/Add"),
+        helper.make_node("Gelu", ["shifted"], ["output"], name="/act2/Gelu", approximate="tanh"),
+    ], name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 6])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", 4])],
+        [numpy_helper.from_array(weight, "W"), numpy_helper.from_array(bias, "b")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
+    model.ir_version = 9  # the IR version that goes with opset 20
+    onnx.save(model, f"{name}.onnx")
+    # Spread over [-4, 4] so both tails and the curved middle of Gelu are exercised.
+    example = rng.uniform(-4, 4, (BATCH, 6)).astype(np.float32)
+    case = {"model": f"{name}.onnx", "input": f"{name}_input.npy", "output": f"{name}_output.npy", "grad": f"{name}_grad.npy",
+            "opset": 20}
+    np.save(case["input"], example)
+
+    def forward(x, w, b):
+        return F.gelu(F.gelu(x) @ w + b, approximate="tanh")
+
+    with torch.no_grad():
+        np.save(case["output"], forward(torch.from_numpy(example), torch.from_numpy(weight), torch.from_numpy(bias)).numpy())
+    x = torch.from_numpy(example).double().requires_grad_(True)
+    (grad,) = torch.autograd.grad(forward(x, torch.from_numpy(weight).double(), torch.from_numpy(bias).double())[:, 0].sum(), x)
+    np.save(case["grad"], grad.numpy())
+    return case
+
+
+cases.append(gelu_opset20("gelu_opset20"))
+
+class TwoInputs(nn.Module):
+    """Features and token ids side by side (two graph inputs): tanh(fc(features) + mean of the ids' embeddings)."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(20, 5)
+        self.fc = nn.Linear(4, 5)
+        self.out = nn.Linear(5, 3)
+
+    def forward(self, features, tokens):
+        return self.out(torch.tanh(self.fc(features) + self.emb(tokens).mean(dim=1)))
+
+
+def export_two_inputs(name):
+    """Not in cases.json (its tests feed one input): NAME_features.npy, NAME_tokens.npy and NAME_grad.npy, the
+    gradient of output[:, 0].sum() with respect to the features in float64."""
+    model = TwoInputs().eval()
+    features, tokens = torch.randn(BATCH, 4), torch.randint(0, 20, (BATCH, 6))
+    torch.onnx.export(model, (features, tokens), f"{name}.onnx", opset_version=13, input_names=["features", "tokens"],
+                      output_names=["output"], dynamic_axes={"features": {0: "batch"}, "tokens": {0: "batch"}, "output": {0: "batch"}})
+    onnx.checker.check_model(onnx.load(f"{name}.onnx"))
+    np.save(f"{name}_features.npy", features.numpy())
+    np.save(f"{name}_tokens.npy", tokens.numpy())
+    x = features.double().requires_grad_(True)
+    (grad,) = torch.autograd.grad(model.double()(x, tokens)[:, 0].sum(), x)
+    np.save(f"{name}_grad.npy", grad.numpy())
+
+
+export_two_inputs("two_inputs")
+
 with open("cases.json", "w") as f:
     json.dump(cases, f, indent=1)
 with open("batch_major.json", "w") as f:
@@ -358,3 +425,17 @@ for suffix, extra in (("", {}), ("_clip", dict(clip=1.0))):
         helper.make_node("Squeeze", ["h", "axes"], ["y"], name="/enc/Squeeze")],
         [numpy_helper.from_array(np.array([0], np.int64), "axes"), numpy_helper.from_array(np.ones((1, 8, 4), np.float32), "W"),
          numpy_helper.from_array(np.ones((1, 8, 2), np.float32), "R")])
+
+
+# Graphs whose rows meet, so a batch cut into chunks would change their numbers (OnnxBatchSplit must run them whole):
+# centring on the batch mean, a Softmax along the batch axis, and dividing by the batch size taken from Shape.
+bad_model("rows_meet_mean", [helper.make_node("ReduceMean", ["x"], ["mean"], name="/centre/ReduceMean", axes=[0], keepdims=1),
+                             helper.make_node("Sub", ["x", "mean"], ["y"], name="/centre/Sub")])
+bad_model("rows_meet_softmax", [helper.make_node("Relu", ["x"], ["h"], name="/act/Relu"),
+                                helper.make_node("Softmax", ["h"], ["y"], name="/over_batch/Softmax", axis=0)])
+bad_model("rows_meet_batch_size", [
+    helper.make_node("Shape", ["x"], ["shape"], name="/size/Shape"),
+    helper.make_node("Gather", ["shape", "zero"], ["rows"], name="/size/Gather", axis=0),
+    helper.make_node("Cast", ["rows"], ["count"], name="/size/Cast", to=TensorProto.FLOAT),
+    helper.make_node("Div", ["x", "count"], ["y"], name="/per_row/Div")],
+    [numpy_helper.from_array(np.array(0, np.int64), "zero")])
