@@ -7,7 +7,7 @@ namespace LayerScope.Benchmarks;
 
 /// <summary>
 /// Exact against approximate kNN graphs: <c>-- knn --sizes 25000,50000 --k 15,90 [--exact-max 100000] [--sample 2000]
-/// [--threads 2] [--data blobs|fashion|X.npy] [--save X.npy] [--descent-list 30] [--refine R] [--hop 30] [--leaf L] [--candidates C] [--trees T] [--rounds R] [--min-list L] [--delta δ]</c>. One JSON line per (method, N, k): wall and CPU seconds,
+/// [--threads 2] [--data blobs|fashion|X.npy] [--save X.npy] [--descent-list 30] [--refine R] [--hop H] [--leaf L] [--candidates C] [--trees T] [--rounds R] [--min-list L] [--delta δ]</c>. One JSON line per (method, N, k): wall and CPU seconds,
 /// distances evaluated (NN-descent), and recall against the exact neighbours of a fixed random sample of points (the
 /// exact search of the sample alone, so recall is known at sizes where the full exact graph is too slow).
 /// </summary>
@@ -26,7 +26,7 @@ public static class KnnScale
         double delta = double.Parse(Option(args, "--delta", "0.001"), CultureInfo.InvariantCulture);
         int descentList = int.Parse(Option(args, "--descent-list", "30"), CultureInfo.InvariantCulture);
         int? refinements = OptionalInt(args, "--refine");
-        int hop = int.Parse(Option(args, "--hop", "30"), CultureInfo.InvariantCulture);
+        int? hop = OptionalInt(args, "--hop");
         string data = Option(args, "--data", "blobs");
         var fashion = data == "fashion" ? FashionPca50(threads) : data.EndsWith(".npy", StringComparison.Ordinal) ? NpyMatrix(data) : null;
         if (Option(args, "--save", "") is { Length: > 0 } save && fashion is not null)
