@@ -7,7 +7,9 @@ namespace LayerScope.Reduction.Neighbors;
 /// the leaves of a random-projection forest. Each round samples, per point, at most <c>maxCandidates</c> "new"
 /// neighbours (entries that arrived since the last round) and as many "old" ones, forward and reverse, and joins
 /// new × new and new × old pairs only: pairs of old entries were joined in an earlier round, so the work per round
-/// falls as the graph converges. It stops when fewer than δ·N·k list entries changed in a round.
+/// falls as the graph converges. It stops when fewer than δ·N·k list entries changed in a round. Lists longer than
+/// 30 are grown from a 30-entry descent, and shorter ones polished, by a neighbours-of-neighbours pass scored by GEMM
+/// over blocks of nearby points (<see cref="Refine"/>).
 /// </summary>
 /// <remarks>
 /// <para>W. Dong, M. Charikar and K. Li, "Efficient k-nearest neighbor graph construction for generic similarity
