@@ -7,7 +7,7 @@ namespace LayerScope.Benchmarks;
 
 /// <summary>
 /// Exact against approximate kNN graphs: <c>-- knn --sizes 25000,50000 --k 15,90 [--exact-max 100000] [--sample 2000]
-/// [--threads 2] [--data blobs|fashion] [--leaf L] [--candidates C] [--trees T] [--rounds R] [--min-list L] [--delta δ]</c>. One JSON line per (method, N, k): wall and CPU seconds,
+/// [--threads 2] [--data blobs|fashion|X.npy] [--save X.npy] [--descent-list 30] [--refine R] [--hop H] [--leaf L] [--candidates C] [--trees T] [--rounds R] [--min-list L] [--delta δ]</c>. One JSON line per (method, N, k): wall and CPU seconds,
 /// distances evaluated (NN-descent), and recall against the exact neighbours of a fixed random sample of points (the
 /// exact search of the sample alone, so recall is known at sizes where the full exact graph is too slow).
 /// </summary>
@@ -24,8 +24,13 @@ public static class KnnScale
         int rounds = int.Parse(Option(args, "--rounds", "12"), CultureInfo.InvariantCulture);
         int minList = int.Parse(Option(args, "--min-list", "25"), CultureInfo.InvariantCulture);
         double delta = double.Parse(Option(args, "--delta", "0.001"), CultureInfo.InvariantCulture);
+        int descentList = int.Parse(Option(args, "--descent-list", "30"), CultureInfo.InvariantCulture);
+        int? refinements = OptionalInt(args, "--refine");
+        int? hop = OptionalInt(args, "--hop");
         string data = Option(args, "--data", "blobs");
-        var fashion = data == "fashion" ? FashionPca50(threads) : null;
+        var fashion = data == "fashion" ? FashionPca50(threads) : data.EndsWith(".npy", StringComparison.Ordinal) ? NpyMatrix(data) : null;
+        if (Option(args, "--save", "") is { Length: > 0 } save && fashion is not null)
+            LayerScope.Storage.Npy.NpyWriter.Write(save, LayerScope.Storage.Npy.NpyArray.Create(fashion.Values, fashion.Rows, fashion.Columns));
         foreach (int n in sizes)
         {
             var x = fashion is null ? ClusterData.Create(n).X : Rows(fashion, Enumerable.Range(0, Math.Min(n, fashion.Rows)).ToArray());
@@ -40,7 +45,8 @@ public static class KnnScale
                     var (exact, wall, cpu) = Timed(() => new ExactKnnIndex(x, threads: threads).QueryIndexed(k));
                     Emit("exact", n, k, wall, cpu, Recall(exact, sample, truth, k), null);
                 }
-                var index = new NNDescentIndex(x, seed: 1, threads: threads, trees: trees, leafSize: leaf, maxCandidates: candidates, maxIterations: rounds, minimumListLength: minList, delta: delta);
+                var index = new NNDescentIndex(x, seed: 1, threads: threads, trees: trees, leafSize: leaf, maxCandidates: candidates, maxIterations: rounds, minimumListLength: minList, delta: delta,
+                    descentListLength: descentList, refinements: refinements, hop: hop);
                 var (graph, w, c) = Timed(() => index.QueryIndexed(k));
                 Emit("nn-descent", n, k, w, c, Recall(graph, sample, truth, k), index.Statistics);
             }
@@ -50,13 +56,13 @@ public static class KnnScale
 
     private static void Emit(string method, int n, int k, double wall, double cpu, double recall, NNDescentStatistics? stats)
     {
-        string line = FormattableString.Invariant($"{{\"method\":\"{method}\",\"n\":{n},\"k\":{k},\"wall_s\":{wall:0.000},\"cpu_s\":{cpu:0.000},\"recall\":{recall:0.0000}");
+        string line = FormattableString.Invariant($"{{\"method\":\"{method}\",\"n\":{n},\"k\":{k},\"wall_s\":{wall:0.000},\"cpu_s\":{cpu:0.000},\"recall\":{recall:0.0000},\"load_avg\":{LoadAverage()}");
         if (stats is not null)
         {
-            long perPoint = (stats.LeafDistances + stats.JoinDistances) / n;
+            long perPoint = (stats.LeafDistances + stats.JoinDistances + stats.RefineDistances) / n;
             string changes = string.Join(",", stats.ChangesPerRound);
             string phases = string.Join(",", stats.PhaseSeconds.Select(p => p.ToString("0.000", CultureInfo.InvariantCulture)));
-            line += FormattableString.Invariant($",\"leaf_distances\":{stats.LeafDistances},\"join_distances\":{stats.JoinDistances},\"distances_per_point\":{perPoint},\"rounds\":{stats.Rounds},\"changes\":[{changes}],\"phases_s\":[{phases}]");
+            line += FormattableString.Invariant($",\"refine_distances\":{stats.RefineDistances},\"leaf_distances\":{stats.LeafDistances},\"join_distances\":{stats.JoinDistances},\"distances_per_point\":{perPoint},\"rounds\":{stats.Rounds},\"changes\":[{changes}],\"phases_s\":[{phases}]");
         }
         Console.WriteLine(line + "}");
     }
@@ -72,6 +78,16 @@ public static class KnnScale
         var pixels = train.Pixels.Concat(test.Pixels).ToArray();
         var x = new DenseMatrix(pixels, train.Count + test.Count, train.PixelsPerImage);
         return LayerScope.Reduction.Pca.PcaReducer.Fit(x, new LayerScope.Reduction.Pca.PcaOptions { Components = 50, Threads = threads }).Transform(x, threads);
+    }
+
+    /// <summary>An N × D matrix from a .npy file (e.g. ../shared/bench/make_blobs.py's, so pynndescent sees the
+    /// same points).</summary>
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "null";
+
+    private static DenseMatrix NpyMatrix(string path)
+    {
+        var array = LayerScope.Storage.Npy.NpyReader.Read(path);
+        return new DenseMatrix(array.ToFloat32(), (int)array.Shape[0], (int)array.Shape[1]);
     }
 
     private static double Recall(KnnGraph graph, int[] sample, KnnGraph truth, int k)

@@ -38,6 +38,7 @@ public class EmbedCommandTests
         var (code, output, error) = Run("embed", x, "--method", method, "--iterations", "300", "--labels", y, "--out", e, "--perplexity", "20");
         Assert.True(code == 0, error);
         Assert.Contains("10-NN label accuracy", output);
+        Assert.Contains("(all 600 points)", output);
         var embedding = NpyReader.Read(e);
         Assert.Equal(new long[] { 600, 2 }, embedding.Shape);
         var manifest = RunManifestReader.Read(folder.File("e.run"));

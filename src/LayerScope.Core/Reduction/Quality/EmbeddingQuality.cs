@@ -43,15 +43,24 @@ public static class EmbeddingQuality
 
     /// <summary>The share of points whose label is the most common label among their <paramref name="k"/> nearest
     /// neighbours in <paramref name="embedding"/> (the point itself excluded).</summary>
-    public static double KnnLabelAccuracy(DenseMatrix embedding, IReadOnlyList<int> labels, int k = 10, int sampleSize = 10_000, int seed = 0, int threads = 0)
+    /// <remarks>Scored on <paramref name="sampleSize"/> points drawn with <paramref name="seed"/> (each against all
+    /// points) when there are more; <see cref="ScoreKnnLabelAccuracy"/> also says how many were scored.</remarks>
+    public static double KnnLabelAccuracy(DenseMatrix embedding, IReadOnlyList<int> labels, int k = 10, int sampleSize = 10_000, int seed = 0, int threads = 0) =>
+        ScoreKnnLabelAccuracy(embedding, labels, k, sampleSize, seed, threads).Accuracy;
+
+    /// <summary><see cref="KnnLabelAccuracy"/> with the number of points it was scored on.</summary>
+    public static SampledLabelAccuracy ScoreKnnLabelAccuracy(DenseMatrix embedding, IReadOnlyList<int> labels, int k = 10, int sampleSize = 10_000, int seed = 0, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(embedding);
         ArgumentNullException.ThrowIfNull(labels);
-        if (labels.Count != embedding.Rows)
-            throw new InvalidSettingsException([$"there are {labels.Count} labels for {embedding.Rows} points; give one label per point."]);
+        var problems = new List<string>();
+        if (labels.Count != embedding.Rows) problems.Add($"there are {labels.Count} labels for {embedding.Rows} points; give one label per point.");
+        if (k < 1 || k >= embedding.Rows) problems.Add($"k {k} must be between 1 and N − 1 = {embedding.Rows - 1}.");
+        if (sampleSize < 1) problems.Add($"sample size {sampleSize} must be at least 1.");
+        InvalidSettingsException.ThrowIfAny(problems);
         var sample = Sample(embedding.Rows, sampleSize, seed);
         var (neighbors, _) = NeighborSearch.Search(embedding, sample, k, null, threads);
-        return LabelAccuracy(neighbors, sample, labels, k);
+        return new SampledLabelAccuracy(LabelAccuracy(neighbors, sample, labels, k), k, sample.Length, embedding.Rows);
     }
 
     private static int[] Sample(int n, int size, int seed)

@@ -21,3 +21,14 @@ public sealed record QualityReport(
     [property: JsonPropertyName("neighborRecall")] double NeighborRecall,
     [property: JsonPropertyName("klDivergence")] double? KlDivergence,
     [property: JsonPropertyName("labelAccuracy")] double? LabelAccuracy);
+
+/// <summary>k-NN label accuracy and the sample it was scored on (<see cref="EmbeddingQuality.ScoreKnnLabelAccuracy"/>).</summary>
+/// <param name="Accuracy">Share of the scored points whose label is the majority label of their k nearest neighbours.</param>
+/// <param name="K">Neighbours per point.</param>
+/// <param name="SampleSize">Points scored (each against all points).</param>
+/// <param name="Count">Points in the embedding.</param>
+public sealed record SampledLabelAccuracy(double Accuracy, int K, int SampleSize, int Count)
+{
+    /// <summary>True when <see cref="Accuracy"/> is an estimate from a sample rather than every point.</summary>
+    public bool Subsampled => SampleSize < Count;
+}

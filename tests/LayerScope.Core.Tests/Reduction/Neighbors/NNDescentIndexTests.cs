@@ -55,16 +55,36 @@ public class NNDescentIndexTests
     public void The_descent_lifts_recall_where_the_forest_alone_misses_neighbours(int k, int count)
     {
         // Leaves of at most 100 points from 2 trees over clusters of 250–400: the start finds only part of each
-        // neighbourhood, so the recall above 0.95 has to come from the local joins.
+        // neighbourhood, so the recall above 0.95 has to come from the local joins (no refinement pass here).
         var x = SyntheticClusters.Gaussian(count, 20, clusters: 10, separation: 2, seed: 5).X;
         var exact = new ExactKnnIndex(x).QueryIndexed(k);
-        var start = new NNDescentIndex(x, trees: 2, leafSize: 100, maxIterations: 0, seed: 2).QueryIndexed(k);
-        var index = new NNDescentIndex(x, trees: 2, leafSize: 100, seed: 2);
+        var start = new NNDescentIndex(x, trees: 2, leafSize: 100, maxIterations: 0, seed: 2, refinements: 0).QueryIndexed(k);
+        var index = new NNDescentIndex(x, trees: 2, leafSize: 100, seed: 2, refinements: 0);
         var descended = index.QueryIndexed(k);
         Assert.True(Recall(start, exact) < 0.9, $"the forest alone already reaches recall {Recall(start, exact):0.000}");
         Assert.True(Recall(descended, exact) >= 0.95, $"NN-descent recall {Recall(descended, exact):0.0000} (k = {k})");
         Assert.True(index.Statistics!.Rounds >= 2);
         Assert.True(index.Statistics.ChangesPerRound[^1] < index.Statistics.ChangesPerRound[0], "changes must fall round by round");
+    }
+
+    [Fact]
+    public void Lists_grown_from_a_short_descent_by_neighbours_of_neighbours_reach_095_whatever_the_thread_count()
+    {
+        // 60 neighbours from a descent of 30-entry lists: only the refinement pass can fill the other half of each
+        // list, so a pass that found nothing would leave recall at 0.5.
+        var x = SyntheticClusters.Gaussian(3000, 20, clusters: 10, separation: 2, seed: 7).X;
+        var exact = new ExactKnnIndex(x).QueryIndexed(60);
+        NNDescentIndex Index(int threads) => new(x, seed: 3, threads: threads);
+        var index = Index(1);
+        var one = index.QueryIndexed(60);
+        Assert.True(index.Statistics!.RefineDistances > 0);
+        Assert.True(Recall(one, exact) >= 0.95, $"recall {Recall(one, exact):0.0000} of the grown lists");
+        var two = Index(2).QueryIndexed(60);
+        var three = Index(3).QueryIndexed(60);
+        Assert.Equal(one.Indices, two.Indices);
+        Assert.Equal(one.Distances, two.Distances);
+        Assert.Equal(one.Indices, three.Indices);
+        for (int i = 0; i < 3000; i++) Assert.DoesNotContain(-1, one.NeighborsOf(i).ToArray());
     }
 
     [Fact]

@@ -58,6 +58,40 @@ public class EmbeddingQualityTests
     }
 
     [Fact]
+    public void Label_accuracy_on_a_sample_is_within_002_of_the_full_figure()
+    {
+        // Five overlapping 2-D clusters; the first half of the rows keep their cluster's label, the second half's
+        // labels are random in 60 % of cases, so a sample that is not drawn at random (the first rows) is off by far
+        // more than the tolerance, and the tolerance (about 3 standard errors of 2,000 draws) tells them apart.
+        int n = 12_000;
+        var random = new Random(11);
+        var values = new float[n * 2];
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int c = i % 5;
+            values[2 * i] = (float)(3 * Math.Cos(c * 2 * Math.PI / 5) + Normal(random));
+            values[2 * i + 1] = (float)(3 * Math.Sin(c * 2 * Math.PI / 5) + Normal(random));
+            labels[i] = i >= n / 2 && random.NextDouble() < 0.6 ? random.Next(5) : c;
+        }
+        var embedding = new DenseMatrix(values, n, 2);
+        var full = EmbeddingQuality.ScoreKnnLabelAccuracy(embedding, labels, sampleSize: n);
+        var sampled = EmbeddingQuality.ScoreKnnLabelAccuracy(embedding, labels, sampleSize: 2_000, seed: 5);
+        var firstRows = EmbeddingQuality.ScoreKnnLabelAccuracy(embedding.SelectRows(Enumerable.Range(0, 2_000).ToArray()), labels[..2_000], sampleSize: 2_000);
+
+        Assert.False(full.Subsampled);
+        Assert.Equal(n, full.SampleSize);
+        Assert.True(sampled.Subsampled);
+        Assert.Equal((2_000, 10, n), (sampled.SampleSize, sampled.K, sampled.Count));
+        Assert.True(Math.Abs(sampled.Accuracy - full.Accuracy) <= 0.02, $"sampled {sampled.Accuracy:0.0000} vs full {full.Accuracy:0.0000}");
+        Assert.True(Math.Abs(firstRows.Accuracy - full.Accuracy) > 0.1, $"first rows {firstRows.Accuracy:0.0000} vs full {full.Accuracy:0.0000}");
+        Assert.Equal(sampled, EmbeddingQuality.ScoreKnnLabelAccuracy(embedding, labels, sampleSize: 2_000, seed: 5, threads: 1));
+    }
+
+    private static double Normal(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    [Fact]
     public void Kl_divergence_of_a_tsne_embedding_matches_the_optimizer_report()
     {
         var x = SyntheticClusters.Gaussian(500, 10, clusters: 5, separation: 3, seed: 3).X;
