@@ -236,6 +236,41 @@ public sealed class ExplainCommandTests
         Assert.False(Directory.Exists(output));
     }
 
+    [Fact]
+    public void Lrp_through_the_bidirectional_GRU_model_conserves_the_explained_logit()
+    {
+        using var folder = new TemporaryFolder();
+        var random = new Random(4);
+        var tokens = folder.File("tokens.npy");
+        NpyWriter.Write(tokens, NpyArray.Create(Enumerable.Range(0, 2 * 12).Select(_ => (long)random.Next(1, 20_000)).ToArray(), 2, 12));
+        // Biases zeroed: with LRP-0 every bit of the logit then reaches the words (biases would absorb a share).
+        var weights = folder.File("model.dat");
+        TorchSharp.torch.manual_seed(5);
+        using (var model = new LayerScope.Models.Zoo.ImdbBiGru())
+        {
+            using (TorchSharp.torch.no_grad())
+                foreach (var (name, parameter) in model.named_parameters())
+                    if (name.Contains("bias", StringComparison.Ordinal)) parameter.zero_();
+            model.save(weights);
+        }
+        var output = folder.File("out");
+        var run = CliRun.Of("explain", "--zoo", "imdb-bigru", "--weights", weights, "--input", tokens, "--method", "lrp-0", "--target", "0",
+            "--quality-examples", "0", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var relevance = NpyReader.Read(Path.Combine(output, "relevance.npy"));
+        Assert.Equal(new long[] { 2, 12, 128 }, relevance.Shape);
+        var scores = NpyReader.Read(Path.Combine(output, "scores.npy")).ToFloat32();
+        var values = relevance.ToFloat32();
+        for (int n = 0; n < 2; n++)
+        {
+            double sum = values.Skip(n * 12 * 128).Take(12 * 128).Sum(v => (double)v);
+            Assert.True(Math.Abs(scores[n]) > 1e-4, $"logit {scores[n]} too small to test");
+            Assert.True(Math.Abs(sum - scores[n]) <= 1e-4 * Math.Abs(scores[n]), $"review {n}: relevances sum to {sum}, logit {scores[n]}");
+        }
+        Assert.True(File.ReadAllText(Path.Combine(output, "explain.html")).Contains("textview", StringComparison.Ordinal));
+    }
+
     private static string Images(TemporaryFolder folder, int n)
     {
         var random = new Random(3);
