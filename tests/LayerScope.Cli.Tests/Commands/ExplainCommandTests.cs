@@ -246,7 +246,7 @@ public sealed class ExplainCommandTests
         // Biases zeroed: with LRP-0 every bit of the logit then reaches the words (biases would absorb a share).
         var weights = folder.File("model.dat");
         TorchSharp.torch.manual_seed(5);
-        using (var model = new LayerScope.Models.Zoo.ImdbBiGru())
+        using (var model = LayerScope.Models.Zoo.ImdbBiGru.Create())
         {
             using (TorchSharp.torch.no_grad())
                 foreach (var (name, parameter) in model.named_parameters())

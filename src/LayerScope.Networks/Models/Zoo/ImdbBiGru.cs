@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace LayerScope.Models.Zoo;
@@ -10,43 +9,30 @@ namespace LayerScope.Models.Zoo;
 /// → Dropout(0.5) → Dense(1) → sigmoid, [N, 1]. The GRU rules of LRP (Arras et al. 2017, as for the LSTM) explain it
 /// word by word.
 /// </summary>
-/// <remarks>Layers are named embedding, bigru (with its nn.GRU as bigru.gru), dropout, dense and sigmoid, all invoked
-/// with call(). Weights start as Keras' defaults, like the LSTM model's.</remarks>
-public sealed class ImdbBiGru : nn.Module<Tensor, Tensor>
+/// <remarks>A <c>Sequential</c> of layers named embedding, bigru (with its nn.GRU as bigru.gru), dropout, dense and
+/// sigmoid, each invoked with call(). Weights start as Keras' defaults, like the LSTM model's.</remarks>
+public static class ImdbBiGru
 {
-    private readonly Embedding embedding;
-    private readonly BidirectionalGru bigru;
-    private readonly Dropout dropout;
-    private readonly Linear dense;
-    private readonly Sigmoid sigmoid;
-
     /// <summary>The layer whose output is the per-review feature vector ("bigru").</summary>
     public const string FeatureLayer = "bigru";
 
-    /// <summary>Builds a randomly initialised network (seed it with torch.manual_seed first); the parameters are
+    /// <summary>A randomly initialised network (seed it with torch.manual_seed first); the parameters are
     /// <see cref="ImdbBiLstm"/>'s.</summary>
-    public ImdbBiGru(int vocabulary = 20_000, int embeddingSize = 128, int units = 64, double dropoutRate = 0.5) : base("imdb-bigru")
+    public static nn.Module<Tensor, Tensor> Create(int vocabulary = 20_000, int embeddingSize = 128, int units = 64, double dropoutRate = 0.5)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabulary, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(embeddingSize, 1);
-        embedding = nn.Embedding(vocabulary, embeddingSize);
-        bigru = new BidirectionalGru(embeddingSize, units);
-        dropout = nn.Dropout(dropoutRate);
-        dense = nn.Linear(2 * units, 1);
-        sigmoid = nn.Sigmoid();
-        RegisterComponents();
-        using var noGrad = torch.no_grad();
-        // Keras' defaults (see ImdbBiLstm for why they matter): word vectors U(−0.05, 0.05), Glorot dense, zero bias.
-        nn.init.uniform_(embedding.weight, -0.05, 0.05);
-        nn.init.xavier_uniform_(dense.weight);
-        dense.bias!.zero_();
-        bigru.InitializeLikeKeras();
-    }
-
-    /// <summary>Probabilities [N, 1] of the positive class for word indices [N, T].</summary>
-    public override Tensor forward(Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return sigmoid.call(dense.call(dropout.call(bigru.call(embedding.call(input)))));
+        var embedding = nn.Embedding(vocabulary, embeddingSize);
+        var gru = new BidirectionalGru(embeddingSize, units);
+        var dense = nn.Linear(2 * units, 1);
+        using (no_grad())
+        {
+            // Keras' defaults (ImdbBiLstm says why they matter): word vectors U(−0.05, 0.05), Glorot dense, zero bias.
+            nn.init.uniform_(embedding.weight, -0.05, 0.05);
+            nn.init.xavier_uniform_(dense.weight);
+            dense.bias!.zero_();
+            gru.InitializeLikeKeras();
+        }
+        return nn.Sequential(("embedding", embedding), (FeatureLayer, gru), ("dropout", nn.Dropout(dropoutRate)), ("dense", dense), ("sigmoid", nn.Sigmoid()));
     }
 }
