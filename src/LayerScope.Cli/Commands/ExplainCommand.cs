@@ -6,7 +6,7 @@ using LayerScope.Workflows.Explanation;
 
 namespace LayerScope.Cli.Commands;
 
-/// <summary><c>layerscope explain --model M.onnx|--zoo NAME --input X.npy --method M [--target k] --out DIR</c>:
+/// <summary><c>layerscope explain --model M.onnx|--zoo NAME --weights W --input X.npy --method M [--target k] --out DIR</c>:
 /// which input elements drove the score of class k (relevance NPY, class scores, heatmaps for images).</summary>
 internal static class ExplainCommand
 {
@@ -14,6 +14,8 @@ internal static class ExplainCommand
     {
         var model = new Option<string?>("--model") { Description = "An ONNX model file (gradient methods and occlusion)." };
         var zoo = new Option<string?>("--zoo") { Description = $"A built-in model (every method, LRP included): {string.Join(", ", ModelZoo.All.Select(m => m.Name))}." };
+        var weights = new Option<string?>("--weights") { Description = "With --zoo: the trained weights (model.dat, written by the cnn, imdb and banknote demos). Required unless --random-weights." };
+        var randomWeights = new Option<bool>("--random-weights") { Description = "With --zoo: explain the untrained network (random weights) on purpose." };
         var input = new Option<string>("--input") { Description = "An .npy file of inputs [N, ...] (float for features and images, int64 token ids for text).", Required = true };
         var method = new Option<string>("--method") { Description = $"One of {string.Join(", ", ExplainOptions.Methods)}.", Required = true };
         var target = new Option<long?>("--target") { Description = "The class to explain (default: the class predicted for the first example)." };
@@ -28,13 +30,15 @@ internal static class ExplainCommand
         var output = new Option<string>("--out") { Description = "Output folder (written all at once).", Required = true };
         var command = new Command("explain", "Attribute a prediction to the input: LRP, integrated gradients, gradient × input, saliency, SmoothGrad, "
             + "guided backpropagation, deconvnet or occlusion, toward any class.");
-        foreach (var option in new Option[] { model, zoo, input, method, target, embedding, words, padding, steps, baseline, unitLayer, unitChannel, qualityExamples, output }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, zoo, weights, randomWeights, input, method, target, embedding, words, padding, steps, baseline, unitLayer, unitChannel, qualityExamples, output }) command.Options.Add(option);
         command.SetAction(parseResult =>
         {
             var options = new ExplainOptions
             {
                 ModelPath = parseResult.GetValue(model),
                 ZooName = parseResult.GetValue(zoo),
+                WeightsPath = parseResult.GetValue(weights),
+                RandomWeights = parseResult.GetValue(randomWeights),
                 InputPath = parseResult.GetValue(input)!,
                 Method = parseResult.GetValue(method)!,
                 Target = parseResult.GetValue(target),

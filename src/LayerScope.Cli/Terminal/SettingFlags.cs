@@ -32,6 +32,8 @@ public static class SettingFlags
         ("OnnxGradientOptions.Of", "--of"),
         ("ExplainOptions.ModelPath", "--model"),
         ("ExplainOptions.ZooName", "--zoo"),
+        ("ExplainOptions.WeightsPath", "--weights"),
+        ("ExplainOptions.RandomWeights", "--random-weights"),
         ("ExplainOptions.Method", "--method"),
         ("ExplainOptions.Steps", "--steps"),
         ("ExplainOptions.Target", "--target"),

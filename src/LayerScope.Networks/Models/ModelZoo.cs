@@ -23,6 +23,8 @@ public static class ModelZoo
         new("imdb-bilstm", "Keras' IMDB sentiment example: word indices (20,000) → Embedding(128) → bidirectional LSTM(64; "
             + "forward last state + backward first-step state = 128 features, layer 'bilstm') → Dropout(0.5) → Dense(1, sigmoid).",
             [100], () => new ImdbBiLstm(), ScalarType.Int64),
+        new("imdb-bigru", "imdb-bilstm with a bidirectional GRU (64 units each way, layer 'bigru') in place of the LSTM; LRP explains it by the GRU "
+            + "rules (Arras et al. 2017).", [100], () => ImdbBiGru.Create(), ScalarType.Int64),
         new("fashion-cnn", "Fashion-MNIST CNN: 28×28 grey image → conv 3×3 (32) → ReLU → max-pool → conv 3×3 (64) → ReLU → max-pool "
             + "→ dense 128 (ReLU) → dense 10 logits; the demo 'cnn' shows its channels' feature maps, top-9 images and synthesized inputs.",
             [1, 28, 28], () => new FashionCnn()),

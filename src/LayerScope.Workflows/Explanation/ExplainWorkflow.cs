@@ -19,8 +19,18 @@ public sealed record ExplainOptions
     /// <summary>An ONNX model file (gradient methods on the TorchSharp executor; occlusion on ONNX Runtime).</summary>
     public string? ModelPath { get; init; }
 
-    /// <summary>A built-in model (every method, LRP included); freshly initialised from <see cref="Seed"/>.</summary>
+    /// <summary>A built-in model (every method, LRP included), with the trained weights of <see cref="WeightsPath"/>.</summary>
     public string? ZooName { get; init; }
+
+    /// <summary>The built-in model's trained weights: the file TorchSharp's <c>Module.save</c> writes (the cnn, imdb and
+    /// banknote demos leave theirs, model.dat, in their output folder). Required for a built-in model unless
+    /// <see cref="RandomWeights"/>: a freshly built one has random weights, and explaining those says nothing about any
+    /// trained network while looking just as plausible.</summary>
+    public string? WeightsPath { get; init; }
+
+    /// <summary>Explain the built-in model with random weights from <see cref="Seed"/>, on purpose (to see what an
+    /// untrained network's maps look like, the reference of Adebayo et al. 2018's sanity check).</summary>
+    public bool RandomWeights { get; init; }
 
     public required string InputPath { get; init; }
     public required string Method { get; init; }
@@ -68,6 +78,12 @@ public sealed record ExplainOptions
     {
         var problems = new List<string>();
         if ((ModelPath is null) == (ZooName is null)) problems.Add("name exactly one model: ExplainOptions.ModelPath or ExplainOptions.ZooName.");
+        if (ZooName is not null && WeightsPath is null && !RandomWeights)
+            problems.Add($"ExplainOptions.WeightsPath is not set: built-in model '{ZooName}' would be explained with random, untrained weights, which says nothing "
+                + "about a trained network. Give its trained weights (TorchSharp's saved state: the cnn and imdb demos write model.dat, the banknote demo model-NAME.dat, into "
+                + "their output folder), or set ExplainOptions.RandomWeights to explain an untrained network on purpose.");
+        if (WeightsPath is not null && RandomWeights) problems.Add("ExplainOptions.WeightsPath and ExplainOptions.RandomWeights contradict each other; set one.");
+        if (WeightsPath is not null && ZooName is null) problems.Add("ExplainOptions.WeightsPath is set, but weights are loaded into a built-in model (ExplainOptions.ZooName); an ONNX model carries its own.");
         if (!Methods.Contains(Method)) problems.Add($"ExplainOptions.Method is '{Method}'; expected one of {string.Join(", ", Methods)}.{NameSuggestions.DidYouMean(Method, Methods)}");
         if (ModelPath is not null && AttributionMethods.WalksLayers(Method))
             problems.Add($"ExplainOptions.Method '{Method}' walks TorchSharp layers and runs on built-in models (ExplainOptions.ZooName); for an ONNX model use gradient-x-input, ig, saliency, smoothgrad or occlusion.");
@@ -132,6 +148,7 @@ public static class ExplainWorkflow
                 var zoo = ModelZoo.Get(options.ZooName!);
                 manual_seed(options.Seed);
                 module = zoo.Create();
+                if (options.WeightsPath is not null) LoadWeights(module, options.WeightsPath, zoo.Name);
                 string? embedding = options.Embedding ?? (zoo.InputType == ScalarType.Int64 ? "embedding" : null);
                 explained = new ExplainedModel(new ModuleDifferentiableModel(module), ModuleDifferentiableModel.OutputName, embedding);
                 // The sanity check's reference: the same architecture from another seed (Adebayo et al. 2018).
@@ -195,6 +212,22 @@ public static class ExplainWorkflow
     {
         var scores = new DifferentiableScorer(explained).Scores(inputs[..1]);
         return scores.argmax(1).item<long>();
+    }
+
+    /// <summary>Trained weights into a built-in model, every parameter and buffer by name and shape (strict): a file of
+    /// another architecture, or of the same one with other sizes, is refused rather than loaded in part.</summary>
+    private static void LoadWeights(nn.Module module, string path, string zooName)
+    {
+        string expected = $"the weights of built-in model '{zooName}' as TorchSharp's Module.save writes them";
+        if (!File.Exists(path)) throw new DataFormatException(path, "file", expected, "no such file");
+        try
+        {
+            module.load(path, strict: true);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException or InvalidOperationException or OverflowException)
+        {
+            throw new DataFormatException(path, "weights", expected, e.Message.TrimEnd('.'));
+        }
     }
 
     /// <summary>One word per line; line i is token id i.</summary>

@@ -76,8 +76,8 @@ public sealed class ExplainCommandTests
     {
         using var folder = new TemporaryFolder();
         var images = Images(folder, 2);
-        var zeros = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "ig", "--target", "1", "--out", folder.File("zeros"));
-        var blurred = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "ig", "--target", "1", "--baseline", "blurred", "--out", folder.File("blurred"));
+        var zeros = CliRun.Of("explain", "--zoo", "fashion-cnn", "--random-weights", "--input", images, "--method", "ig", "--target", "1", "--out", folder.File("zeros"));
+        var blurred = CliRun.Of("explain", "--zoo", "fashion-cnn", "--random-weights", "--input", images, "--method", "ig", "--target", "1", "--baseline", "blurred", "--out", folder.File("blurred"));
 
         Assert.True(zeros.ExitCode == 0, zeros.Error);
         Assert.True(blurred.ExitCode == 0, blurred.Error);
@@ -93,7 +93,7 @@ public sealed class ExplainCommandTests
         using var folder = new TemporaryFolder();
         var images = Images(folder, 2);
         var output = folder.File("unit");
-        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "guided-backprop",
+        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--random-weights", "--input", images, "--method", "guided-backprop",
             "--unit-layer", "conv2", "--unit-channel", "20", "--out", output);
 
         Assert.True(run.ExitCode == 0, run.Error);
@@ -104,7 +104,7 @@ public sealed class ExplainCommandTests
         Assert.Equal(new long[] { 2, 1, 28, 28 }, relevance.Shape);
         Assert.Contains(relevance.ToFloat32(), v => v != 0);
         // Channels 20 and 40 exist only in conv2 (the model has 10 classes), and different channels see different pixels.
-        var other = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "guided-backprop",
+        var other = CliRun.Of("explain", "--zoo", "fashion-cnn", "--random-weights", "--input", images, "--method", "guided-backprop",
             "--unit-layer", "conv2", "--unit-channel", "40", "--out", folder.File("other"));
         Assert.True(other.ExitCode == 0, other.Error);
         Assert.NotEqual(relevance.ToFloat32(), NpyReader.Read(Path.Combine(folder.File("other"), "relevance.npy")).ToFloat32());
@@ -118,7 +118,7 @@ public sealed class ExplainCommandTests
     {
         using var folder = new TemporaryFolder();
         var output = folder.File("out");
-        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", Images(folder, 1), "--method", "deconvnet", flag1, value1, flag2, value2, "--out", output);
+        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--random-weights", "--input", Images(folder, 1), "--method", "deconvnet", flag1, value1, flag2, value2, "--out", output);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains(expected, run.Error, StringComparison.Ordinal);
@@ -152,7 +152,7 @@ public sealed class ExplainCommandTests
     {
         using var folder = new TemporaryFolder();
         var output = folder.File("lrp");
-        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", Images(folder, 4), "--method", "lrp-epsilon", "--out", output);
+        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--random-weights", "--input", Images(folder, 4), "--method", "lrp-epsilon", "--out", output);
 
         Assert.True(run.ExitCode == 0, run.Error);
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "explain.json")));
@@ -169,14 +169,106 @@ public sealed class ExplainCommandTests
     {
         using var folder = new TemporaryFolder();
         var images = Images(folder, 2);
-        var skipped = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "saliency", "--quality-examples", "0", "--out", folder.File("skip"));
+        var skipped = CliRun.Of("explain", "--zoo", "fashion-cnn", "--random-weights", "--input", images, "--method", "saliency", "--quality-examples", "0", "--out", folder.File("skip"));
         Assert.True(skipped.ExitCode == 0, skipped.Error);
         Assert.DoesNotContain("Deletion-curve area", skipped.Output, StringComparison.Ordinal);
 
-        var refused = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", images, "--method", "saliency", "--quality-examples", "-1", "--out", folder.File("bad"));
+        var refused = CliRun.Of("explain", "--zoo", "fashion-cnn", "--random-weights", "--input", images, "--method", "saliency", "--quality-examples", "-1", "--out", folder.File("bad"));
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("--quality-examples is -1", refused.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder.File("bad")));
+    }
+
+    [Fact]
+    public void A_built_in_model_without_weights_is_refused_by_its_flags_and_nothing_is_written()
+    {
+        using var folder = new TemporaryFolder();
+        var output = folder.File("out");
+        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--input", Images(folder, 1), "--method", "lrp-epsilon", "--out", output);
+
+        Assert.Equal(1, run.ExitCode);
+        // Random weights would give a plausible-looking map of no network at all: refused, and the way out named.
+        Assert.Contains("--weights is not set", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--random-weights", run.Error, StringComparison.Ordinal);
+        Assert.Contains("model.dat", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ExplainOptions", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void The_weights_given_are_the_network_explained()
+    {
+        using var folder = new TemporaryFolder();
+        var images = Images(folder, 3);
+        var weights = folder.File("model.dat");
+        float[] expected;
+        TorchSharp.torch.manual_seed(42);
+        using (var model = new LayerScope.Models.Zoo.FashionCnn())
+        {
+            model.save(weights);
+            model.eval();
+            using var noGrad = TorchSharp.torch.no_grad();
+            using var x = TorchSharp.torch.tensor(NpyReader.Read(images).ToFloat32()).view(3, 1, 28, 28);
+            expected = model.call(x).data<float>().ToArray();
+        }
+        var output = folder.File("out");
+        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--weights", weights, "--input", images, "--method", "lrp-epsilon", "--quality-examples", "0", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        // The class scores explained are the saved network's, not those of the architecture's seed-1 initialisation.
+        var scores = NpyReader.Read(Path.Combine(output, "scores.npy")).ToFloat32();
+        Assert.Equal(expected.Length, scores.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - scores[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"score {i}: {scores[i]} vs {expected[i]}");
+    }
+
+    [Fact]
+    public void Weights_of_another_architecture_are_refused_naming_the_file_and_nothing_is_written()
+    {
+        using var folder = new TemporaryFolder();
+        var weights = folder.File("banknote.dat");
+        using (var other = new LayerScope.Models.Zoo.BanknoteMlp([2])) other.save(weights);
+        var output = folder.File("out");
+        var run = CliRun.Of("explain", "--zoo", "fashion-cnn", "--weights", weights, "--input", Images(folder, 1), "--method", "lrp-epsilon", "--out", output);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(weights, run.Error, StringComparison.Ordinal);
+        Assert.Contains("built-in model 'fashion-cnn'", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void Lrp_through_the_bidirectional_GRU_model_conserves_the_explained_logit()
+    {
+        using var folder = new TemporaryFolder();
+        var random = new Random(4);
+        var tokens = folder.File("tokens.npy");
+        NpyWriter.Write(tokens, NpyArray.Create(Enumerable.Range(0, 2 * 12).Select(_ => (long)random.Next(1, 20_000)).ToArray(), 2, 12));
+        // Biases zeroed: with LRP-0 every bit of the logit then reaches the words (biases would absorb a share).
+        var weights = folder.File("model.dat");
+        TorchSharp.torch.manual_seed(5);
+        using (var model = LayerScope.Models.Zoo.ImdbBiGru.Create())
+        {
+            using (TorchSharp.torch.no_grad())
+                foreach (var (name, parameter) in model.named_parameters())
+                    if (name.Contains("bias", StringComparison.Ordinal)) parameter.zero_();
+            model.save(weights);
+        }
+        var output = folder.File("out");
+        var run = CliRun.Of("explain", "--zoo", "imdb-bigru", "--weights", weights, "--input", tokens, "--method", "lrp-0", "--target", "0",
+            "--quality-examples", "0", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var relevance = NpyReader.Read(Path.Combine(output, "relevance.npy"));
+        Assert.Equal(new long[] { 2, 12, 128 }, relevance.Shape);
+        var scores = NpyReader.Read(Path.Combine(output, "scores.npy")).ToFloat32();
+        var values = relevance.ToFloat32();
+        for (int n = 0; n < 2; n++)
+        {
+            double sum = values.Skip(n * 12 * 128).Take(12 * 128).Sum(v => (double)v);
+            Assert.True(Math.Abs(scores[n]) > 1e-4, $"logit {scores[n]} too small to test");
+            Assert.True(Math.Abs(sum - scores[n]) <= 1e-4 * Math.Abs(scores[n]), $"review {n}: relevances sum to {sum}, logit {scores[n]}");
+        }
+        Assert.True(File.ReadAllText(Path.Combine(output, "explain.html")).Contains("textview", StringComparison.Ordinal));
     }
 
     private static string Images(TemporaryFolder folder, int n)

@@ -13,7 +13,7 @@ public sealed class LrpAxiomTests
     {
         { "dense", "lrp-0" }, { "dense", "lrp-epsilon" }, { "dense", "alpha1beta0" }, { "dense", "gamma" },
         { "conv", "lrp-0" }, { "conv", "lrp-epsilon" }, { "conv", "gamma" }, { "conv", "alpha1beta0" },
-        { "strided", "lrp-0" }, { "strided", "zbox" },
+        { "conv", "zbox" }, { "strided", "lrp-0" }, { "strided", "zbox" },
         { "lstm", "lrp-0" }, { "lstm", "lrp-epsilon" },
         { "gru", "lrp-0" }, { "gru", "lrp-epsilon" },
     };
@@ -85,6 +85,36 @@ public sealed class LrpAxiomTests
         // backward one; a missing direction shows as rows of zeros.
         var perStep = result.Relevance.Values.Chunk(5).Select(v => v.Sum(x => Math.Abs(x))).ToArray();
         Assert.All(perStep, s => Assert.True(s > 0));
+    }
+
+    public static TheoryData<string, string> FusableRules() => new()
+    {
+        { "conv", "lrp-0" }, { "conv", "lrp-epsilon" }, { "conv", "gamma" }, { "conv", "zbox" }, { "conv", "alpha2beta1" },
+        { "overlapping", "lrp-epsilon" }, { "overlapping", "gamma" }, { "overlapping", "zbox" },
+    };
+
+    // convolution → ReLU → max pooling runs as one step that divides on the pooled tensor; it must give the numbers of
+    // the three steps apart, biases included (γ modifies them) and with overlapping windows (one position winning two).
+    [Theory]
+    [MemberData(nameof(FusableRules))]
+    public void The_fused_convolution_relu_and_pooling_step_equals_the_steps_apart(string model, string rule)
+    {
+        using var scope = NewDisposeScope();
+        var (module, inputs) = model == "conv" ? (TinyModels.Conv(bias: true), TinyModels.Inputs([4, 1, 8, 8])) : (TinyModels.OverlappingPools(), TinyModels.Inputs([4, 1, 9, 9]));
+        var composite = rule switch
+        {
+            "lrp-0" => LrpComposite.Uniform(LrpRule.Zero),
+            "lrp-epsilon" => LrpComposite.Uniform(LrpRule.EpsilonRule(0.25)),
+            "gamma" => LrpComposite.Uniform(LrpRule.GammaRule(0.25)),
+            "alpha2beta1" => LrpComposite.Uniform(LrpRule.AlphaBetaRule(2, 1)),
+            _ => LrpComposite.Montavon2019(0, 1),
+        };
+        var fused = new LayerwiseRelevance(module, composite).Attribute(inputs, 1).Relevance.Values;
+        var apart = new LayerwiseRelevance(module, composite) { Fused = false }.Attribute(inputs, 1).Relevance.Values;
+        double scale = apart.Max(v => Math.Abs(v));
+        Assert.True(scale > 0);
+        for (int i = 0; i < apart.Length; i++)
+            Assert.True(Math.Abs(fused[i] - apart[i]) <= 1e-6 * scale, $"{model}/{rule} element {i}: fused {fused[i]}, apart {apart[i]}");
     }
 
     [Fact]

@@ -22,7 +22,16 @@ internal static class TinyModels
             ("conv2", nn.Conv2d(4, 4, 3, bias: bias)), ("relu2", nn.ReLU()), ("flatten", nn.Flatten()), ("fc", nn.Linear(16, 3, hasBias: bias))).to(ScalarType.Float64);
     }
 
-    /// <summary>The IMDB architecture in miniature (vocabulary 20, embedding 5, 4 units each way), biases zeroed.</summary>
+    /// <summary>[N, 1, 9, 9] → conv (3 channels) → ReLU → max pool 3×3 stride 2 (overlapping windows: one pixel can win
+    /// two) → conv (2) → ReLU → max pool 2 → flatten → dense (3 classes), with biases.</summary>
+    public static nn.Module<Tensor, Tensor> OverlappingPools(long seed = 6)
+    {
+        manual_seed(seed);
+        return nn.Sequential(("conv1", nn.Conv2d(1, 3, 3, padding: 1)), ("relu1", nn.ReLU()), ("pool1", nn.MaxPool2d(3, stride: 2)),
+            ("conv2", nn.Conv2d(3, 2, 3, padding: 1)), ("relu2", nn.ReLU()), ("pool2", nn.MaxPool2d(2)), ("flatten", nn.Flatten()),
+            ("fc", nn.Linear(8, 3))).to(ScalarType.Float64);
+    }
+
     /// <summary>Strided convolutions whose transposes need an output padding (10 → 5 → 3 pixels), for the direct
     /// transposed-convolution path of LRP.</summary>
     public static nn.Module<Tensor, Tensor> StridedConv(bool bias = false, long seed = 4)
@@ -33,6 +42,7 @@ internal static class TinyModels
             ("fc", nn.Linear(36, 3, hasBias: bias))).to(ScalarType.Float64);
     }
 
+    /// <summary>The IMDB architecture in miniature (vocabulary 20, embedding 5, 4 units each way), biases zeroed.</summary>
     public static ImdbBiLstm Lstm(long seed = 3)
     {
         manual_seed(seed);

@@ -20,7 +20,7 @@ public sealed class ExplainOutputsTests
 
         var result = ExplainWorkflow.Run(new ExplainOptions
         {
-            ZooName = "fashion-cnn", InputPath = folder.File("images.npy"), Method = "lrp-epsilon", Target = 2, OutputDirectory = folder.File("out"),
+            ZooName = "fashion-cnn", RandomWeights = true, InputPath = folder.File("images.npy"), Method = "lrp-epsilon", Target = 2, OutputDirectory = folder.File("out"),
         });
 
         var output = folder.File("out");
@@ -59,7 +59,7 @@ public sealed class ExplainOutputsTests
 
         ExplainWorkflow.Run(new ExplainOptions
         {
-            ZooName = "imdb-bilstm", InputPath = folder.File("tokens.npy"), Method = "gradient-x-input", Target = 0,
+            ZooName = "imdb-bilstm", RandomWeights = true, InputPath = folder.File("tokens.npy"), Method = "gradient-x-input", Target = 0,
             WordsPath = folder.File("words.txt"), OutputDirectory = folder.File("out"),
         });
 

@@ -111,6 +111,8 @@ public static class BanknoteDemo
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = options.Seed,
         }, afterEpoch: epoch => recorder.Record(epoch.Epoch, cancellationToken: cancellationToken), progress, cancellationToken, dynamicsRecorder);
         var dynamics = dynamicsRecorder.Result();
+        // The trained weights, for `layerscope explain --zoo banknote-mlp --weights model-mlp-4-2-1.dat` (one file per network).
+        model.save(output.File($"model-{name}.dat"));
         run.AddDynamics(dynamics, $"{name}/{TrainingDynamicsFile.FileName}");
 
         // One frame for all epochs, so the animation shows the points moving rather than the axes.

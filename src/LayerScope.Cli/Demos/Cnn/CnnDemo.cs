@@ -63,6 +63,8 @@ public static class CnnDemo
         var dynamics = dynamicsRecorder.Result();
 
         using var output = StagedDirectory.Create(options.OutputDirectory, "metrics.json");
+        // The trained weights, so that `layerscope explain --zoo fashion-cnn --weights model.dat` explains this network.
+        model.save(output.File("model.dat"));
         var report = new ReportBuilder("Inside a CNN: feature maps, top images and synthesized inputs per channel (Fashion-MNIST)");
         report.AddParagraph($"Data: Fashion-MNIST (Xiao, Rasul, Vollgraf 2017), {train.Count:N0} training and {test.Count:N0} test images of 28×28 grey pixels "
             + $"in 10 classes. Network: {nameof(FashionCnn)} trained with Adam (learning rate {options.LearningRate}, batch {options.BatchSize}) for "

@@ -80,6 +80,10 @@ public static class ImdbDemo
             Objective = ClassificationObjective.Binary,
         }, afterEpoch: epoch => { recording.Start(); recorder.Record(epoch.Epoch, progress, cancellationToken); recording.Stop(); }, progress, cancellationToken, dynamicsRecorder);
         var dynamics = dynamicsRecorder.Result();
+        // The trained weights and the vocabulary (line i: the word of id i), for `layerscope explain --zoo imdb-bilstm
+        // --weights model.dat --words words.txt` on this network.
+        model.save(output.File("model.dat"));
+        AtomicFile.WriteAllText(output.File("words.txt"), string.Join("\n", Enumerable.Range(0, vocabulary.Size).Select(i => vocabulary.WordAt(i))) + "\n");
         // Training throughput counts the optimisation steps and the per-epoch evaluation, not the recorder's captures.
         double trainingPerSecond = train.Count * (double)options.Epochs / (trainingWatch.Elapsed - recording.Elapsed).TotalSeconds;
         double capturePerSecond = testReviews.Count / recorder.Epochs[^1].CaptureTime.TotalSeconds;

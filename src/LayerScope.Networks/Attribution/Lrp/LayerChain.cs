@@ -99,12 +99,23 @@ internal sealed class LayerChain
     /// <summary>The chain's input for <paramref name="inputs"/>: the embedding's output for token ids.</summary>
     public Tensor Start(Tensor inputs) => Embedding is null ? inputs : Embedding.call(inputs);
 
-    /// <summary>Every layer's input and, last, the logits.</summary>
-    public List<Tensor> Activations(Tensor inputs)
+    /// <summary>Every layer's input and, last, the logits. <paramref name="winners"/>, when given (one entry per step),
+    /// receives each max pooling's winners, which libtorch finds in the same pass as the maxima, so that relevance can
+    /// be routed without replaying the pooling.</summary>
+    public List<Tensor> Activations(Tensor inputs, Tensor?[]? winners = null)
     {
         Model.eval();
         var values = new List<Tensor> { Start(inputs) };
-        foreach (var step in Steps) values.Add(step.Forward(values[^1]));
+        for (int i = 0; i < Steps.Count; i++)
+        {
+            if (winners is not null && Steps[i] is PoolingStep pool)
+            {
+                var (output, at) = pool.ForwardWithWinners(values[^1]);
+                values.Add(output);
+                winners[i] = at;
+            }
+            else values.Add(Steps[i].Forward(values[^1]));
+        }
         if (!_checked) Check(inputs, values[^1]);
         return values;
     }

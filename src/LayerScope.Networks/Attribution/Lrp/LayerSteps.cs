@@ -84,14 +84,32 @@ internal sealed class AffineStep : LayerStep
         Linear linear => new(name, linear.weight!.detach(), linear.bias?.detach(), (x, w, b) => nn.functional.linear(x, w, b), (s, w, _) => s.matmul(w), false),
         Conv2d conv => new(name, conv.weight!.detach(), conv.bias?.detach(),
             (x, w, b) => nn.functional.conv2d(x, w, b, conv.stride, conv.padding, conv.dilation, conv.groups),
-            (s, w, shape) => nn.functional.conv_transpose2d(s, w, null, conv.stride, conv.padding,
-                OutputPadding(shape, s.shape, w.shape, conv.stride, conv.padding!, conv.dilation), conv.dilation, conv.groups), true),
+            (s, w, shape) => conv.groups == 1 && w.shape[1] <= FoldTransposeChannels
+                ? FoldTranspose(s, w, shape, conv.stride, conv.padding!, conv.dilation)
+                : nn.functional.conv_transpose2d(s, w, null, conv.stride, conv.padding,
+                    OutputPadding(shape, s.shape, w.shape, conv.stride, conv.padding!, conv.dilation), conv.dilation, conv.groups), true),
         Conv1d conv => new(name, conv.weight!.detach(), conv.bias?.detach(),
             (x, w, b) => nn.functional.conv1d(x, w, b, conv.stride[0], conv.padding![0], conv.dilation[0], conv.groups),
             (s, w, shape) => nn.functional.conv_transpose1d(s, w, null, conv.stride[0], conv.padding![0],
                 OutputPadding(shape, s.shape, w.shape, conv.stride, conv.padding!, conv.dilation)[0], conv.dilation[0], conv.groups), true),
         _ => throw new ArgumentException(module.GetType().Name),
     };
+
+    /// <summary>Up to this many input channels per kernel column (a convolution reading grey or RGB pixels), the
+    /// transpose runs as <see cref="FoldTranspose"/>: libtorch's transposed convolution into 1 channel cost about 4×
+    /// the GEMM and col2im on the CPU (256 × 32 × 28 × 28 signal: 49 vs 12 ms), while for 32 channels it is the
+    /// faster one (48 vs 88 ms), the col2im buffer growing with the channels.</summary>
+    private const long FoldTransposeChannels = 4;
+
+    /// <summary>sᵀ ∂conv2d(x, w)/∂x as a GEMM and a col2im: the columns Wᵀ·s (weight [C_out, C_in·kh·kw], the
+    /// channel-major order of unfold), folded back onto the input's size, which also settles the output padding of a
+    /// strided convolution.</summary>
+    private static Tensor FoldTranspose(Tensor s, Tensor w, long[] input, long[] stride, long[] padding, long[] dilation)
+    {
+        using var columns = w.reshape(w.shape[0], -1).t().matmul(s.flatten(2));
+        return nn.functional.fold(columns, (input[2], input[3]), (w.shape[2], w.shape[3]), Pair(dilation), Pair(padding), Pair(stride));
+        static (long, long) Pair(long[] v) => (v[0], v[Math.Min(1, v.Length - 1)]);
+    }
 
     /// <summary>The transposed convolution's output padding that gives back the input's size: a strided convolution
     /// maps several input sizes to one output size, and the transpose needs to be told which.</summary>
@@ -122,6 +140,96 @@ internal sealed class AffineStep : LayerStep
     public override Tensor Forward(Tensor input) => _apply(input, Weight, Bias);
 
     public override Tensor Backward(Tensor input, Tensor signal, ReluBackward relu) => Vjp(Weight, input, signal);
+
+    /// <summary>z^B's bound terms l·(W⁺ ∗ 1) + h·(W⁻ ∗ 1) for inputs shaped like <paramref name="a"/>, one example
+    /// [1, ...]: they depend on the weights and the input's shape only, so they are computed once per shape and kept
+    /// (a batch-of-one convolution costs libtorch about as much as a batch of 256 here, in set-up).</summary>
+    private Tensor BoundTerms(Tensor a, LrpRule rule)
+    {
+        var key = (rule.Low, rule.High, a.dtype, string.Join(",", a.shape[1..]));
+        lock (_bounds)
+        {
+            if (!_bounds.TryGetValue(key, out var terms))
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                var one = ones([1, .. a.shape[1..]], dtype: a.dtype);
+                terms = _apply(one * rule.Low, Weight.clamp_min(0), null).add_(_apply(one * rule.High, Weight.clamp_max(0), null));
+                terms.DetachFromDisposeScope();
+                _bounds[key] = terms;
+            }
+            return terms;
+        }
+    }
+
+    private readonly Dictionary<(double Low, double High, ScalarType Type, string Shape), Tensor> _bounds = [];
+
+    /// <summary>z^B's input relevance a ⊙ (Wᵀs) − l·(W⁺ᵀs) − h·(W⁻ᵀs) for the signal s = R / z^B. The three
+    /// transposes read the same s, so (for an ungrouped layer) they run as one, with the weights stacked along the
+    /// transpose's output channels: one pass over s, which on a first convolution's output is the costly part.</summary>
+    private Tensor ZBoxInputRelevance(Tensor a, Tensor s, LrpRule rule)
+    {
+        var parts = new List<(Tensor Weight, double Factor)> { (Weight, 1) };
+        if (rule.Low != 0) parts.Add((Weight.clamp_min(0), -rule.Low));
+        if (rule.High != 0) parts.Add((Weight.clamp_max(0), -rule.High));
+        // The input's features: channels of a convolution (dim 1), the last dim of a dense layer. A grouped
+        // convolution's weight has fewer input channels than its input, and its stacked transpose would interleave groups.
+        int features = Convolution ? 1 : -1;
+        Tensor[] transposed = a.shape[Convolution ? 1 : ^1] == Weight.shape[1]
+            ? Vjp(cat(parts.Select(p => p.Weight).ToArray(), 1), a, s).chunk(parts.Count, features)
+            : parts.Select(p => Vjp(p.Weight, a, s)).ToArray();
+        var result = a * transposed[0];
+        for (int k = 1; k < parts.Count; k++) result.add_(transposed[k], alpha: parts[k].Factor);
+        return result;
+    }
+
+    /// <summary>
+    /// Relevance through this convolution, the ReLU after it and a max pooling after that, in one step: the pooling
+    /// routes R to its winners, the ReLU passes it, and at a winner the rule's z is known from the pooled tensor
+    /// (LRP-0/ε: z is the pooled value itself; z^B: that minus the bound terms at the winner; γ: the modified layer's
+    /// output gathered at the winner). So s = R / z is computed on the pooled tensor — a quarter of the elements for
+    /// 2×2 pooling — and scattered to the winners, where the step-by-step path divides on the whole convolution output
+    /// and replays the pooling. Same numbers as the three steps apart (a pooled output of 0 passes no relevance, as in
+    /// <see cref="PoolingStep"/>); null for the rules it does not cover (αβ, flat, w²), which go step by step.
+    /// </summary>
+    /// <param name="a">This layer's input.</param>
+    /// <param name="convolved">This layer's output (the ReLU's input), for its shape.</param>
+    /// <param name="pooled">The pooling's output.</param>
+    /// <param name="winners">The pooling's winners: indices into each channel's flattened map, the pooled shape.</param>
+    /// <param name="r">Relevance of the pooled output.</param>
+    /// <param name="rule">This layer's rule.</param>
+    public Tensor? RelevanceThroughReluAndMaxPool(Tensor a, Tensor convolved, Tensor pooled, Tensor winners, Tensor r, LrpRule rule)
+    {
+        if (!Convolution || rule.Kind is not (LrpRuleKind.Zero or LrpRuleKind.Epsilon or LrpRuleKind.Gamma or LrpRuleKind.ZBox)) return null;
+        using var scope = NewDisposeScope();
+        var at = winners.flatten(2);
+        var flatPooled = pooled.flatten(2);
+        Tensor z;
+        Tensor w = Weight;
+        switch (rule.Kind)
+        {
+            case LrpRuleKind.Gamma:
+                w = Weight + rule.Gamma * Weight.clamp_min(0);
+                var b = Bias is null ? null : Bias + rule.Gamma * Bias.clamp_min(0);
+                z = _apply(a, w, b).flatten(2).gather(2, at);
+                break;
+            case LrpRuleKind.ZBox:
+            {
+                // The bound terms are the same for every example: gathered at each example's winners.
+                z = flatPooled - BoundTerms(a, rule).flatten(2).expand(at.shape[0], -1, -1).gather(2, at);
+                break;
+            }
+            default:
+                z = flatPooled;
+                break;
+        }
+        var s = StabilizedDivide(r.reshape(flatPooled.shape), z, rule.Kind == LrpRuleKind.Epsilon ? rule.Epsilon : 0);
+        s.masked_fill_(flatPooled == 0, 0);
+        // scatter_add, not an unpooling copy: with overlapping windows one position can win several of them.
+        var full = zeros(convolved.shape[0], convolved.shape[1], convolved[0, 0].numel(), dtype: s.dtype).scatter_add_(2, at, s).view(convolved.shape);
+        var result = rule.Kind == LrpRuleKind.ZBox ? ZBoxInputRelevance(a, full, rule) : a * Vjp(w, a, full);
+        return result.MoveToOuterDisposeScope();
+    }
 
     // The layer without its bias is linear in x, so sᵀ ∂z/∂x does not depend on where it is taken: the transpose alone.
     private Tensor Vjp(Tensor weight, Tensor at, Tensor s) => _transpose(s, weight, at.shape);
@@ -167,13 +275,8 @@ internal sealed class AffineStep : LayerStep
             }
             case LrpRuleKind.ZBox:
             {
-                // The bounds are the same for every example: their terms are computed on one and broadcast.
-                var one = ones([1, .. a.shape[1..]], dtype: a.dtype);
-                var wp = Weight.clamp_min(0);
-                var wn = Weight.clamp_max(0);
-                var z = output - (rule.Low == 0 ? zeros_like(output[..1]) : _apply(one * rule.Low, wp, null)) - _apply(one * rule.High, wn, null);
-                var s = StabilizedDivide(r, z, 0);
-                result = a * Vjp(Weight, a, s) - (rule.Low == 0 ? zeros_like(a) : rule.Low * Vjp(wp, a, s)) - rule.High * Vjp(wn, a, s);
+                // The bound terms are the same for every example: broadcast.
+                result = ZBoxInputRelevance(a, StabilizedDivide(r, output - BoundTerms(a, rule), 0), rule);
                 break;
             }
             case LrpRuleKind.Flat:
@@ -198,14 +301,30 @@ internal sealed class PoolingStep(string name, nn.Module<Tensor, Tensor> module)
 {
     public override Tensor Forward(Tensor input) => module.call(input);
 
-    public override Tensor Relevance(Tensor a, Tensor output, Tensor r, LrpRule rule, double recurrentEpsilon)
+    /// <summary>A max pooling's output and its winners (indices into each channel's flattened input map); null
+    /// winners for average pooling.</summary>
+    public (Tensor Output, Tensor? Winners) ForwardWithWinners(Tensor input) => module switch
+    {
+        MaxPool2d pool => pool.forward_with_indices(input),
+        MaxPool1d pool => pool.forward_with_indices(input),
+        _ => (Forward(input), null),
+    };
+
+    public override Tensor Relevance(Tensor a, Tensor output, Tensor r, LrpRule rule, double recurrentEpsilon) =>
+        Relevance(a, output, r, module is MaxPool1d or MaxPool2d ? ForwardWithWinners(a).Winners : null);
+
+    /// <summary>Relevance of the input <paramref name="a"/> given the output's; <paramref name="winners"/>: for max
+    /// pooling, <see cref="ForwardWithWinners"/>'s winners for <paramref name="a"/>.</summary>
+    public Tensor Relevance(Tensor a, Tensor output, Tensor r, Tensor? winners)
     {
         using var scope = NewDisposeScope();
-        if (module is MaxPool1d or MaxPool2d)
+        if (winners is not null)
         {
             // a ⊙ ∂(s at the winner) with s = R / z and a = z at the winner is R itself: route R to the winners.
             using var zero = output == 0;
-            return VectorJacobian(Forward, a, r.masked_fill(zero, 0)).MoveToOuterDisposeScope();
+            var at = winners.flatten(2);
+            var routed = r.masked_fill(zero, 0).reshape(at.shape);
+            return zeros(a.shape[0], a.shape[1], a[0, 0].numel(), dtype: r.dtype).scatter_add_(2, at, routed).view(a.shape).MoveToOuterDisposeScope();
         }
         var s = StabilizedDivide(r, output, 0);
         return (a * VectorJacobian(Forward, a, s)).MoveToOuterDisposeScope();
@@ -215,6 +334,8 @@ internal sealed class PoolingStep(string name, nn.Module<Tensor, Tensor> module)
 /// <summary>Element-wise ReLU, dropout (inference: identity) and reshapes: relevance passes unchanged (reshaped back).</summary>
 internal sealed class PassThroughStep(string name, nn.Module<Tensor, Tensor> module, bool relu) : LayerStep(name)
 {
+    public bool IsRelu => relu;
+
     public override Tensor Forward(Tensor input) => module.call(input);
 
     public override Tensor Relevance(Tensor a, Tensor output, Tensor r, LrpRule rule, double recurrentEpsilon) => r.reshape(a.shape);

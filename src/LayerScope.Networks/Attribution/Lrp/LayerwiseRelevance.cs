@@ -30,22 +30,46 @@ public sealed class LayerwiseRelevance
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var activations = _chain.Activations(inputs);
+        var winners = new Tensor?[_chain.Steps.Count];
+        var activations = _chain.Activations(inputs, winners);
         var logits = ClassGradients.AsMatrix(activations[^1], "the model's output");
         ClassGradients.CheckTarget(target, logits, "the model's output");
         var relevance = zeros_like(logits);
         relevance[.., target] = logits[.., target];
         relevance = relevance.view(activations[^1].shape);
-        int weighted = _chain.Steps.Count(s => s.HasWeights), index = weighted;
+        var rules = Rules();
         for (int i = _chain.Steps.Count - 1; i >= 0; i--)
         {
             var step = _chain.Steps[i];
-            var rule = step.HasWeights ? _composite.RuleFor(new LrpLayerPosition(--index, weighted, step.Convolution)) : LrpRule.Zero;
-            var problems = rule.Validate();
-            if (problems.Count > 0) throw new InvalidSettingsException(problems);
-            relevance = step.Relevance(activations[i], activations[i + 1], relevance, rule, _composite.RecurrentEpsilon);
+            if (step is PoolingStep pool && winners[i] is { } at)
+            {
+                // convolution → ReLU → max pooling: one fused step where the rule allows (AffineStep explains why).
+                if (Fused && i >= 2 && _chain.Steps[i - 1] is PassThroughStep { IsRelu: true } && _chain.Steps[i - 2] is AffineStep affine
+                    && affine.RelevanceThroughReluAndMaxPool(activations[i - 2], activations[i - 1], activations[i + 1], at, relevance, rules[i - 2]) is { } fused)
+                {
+                    relevance = fused;
+                    i -= 2;
+                }
+                else relevance = pool.Relevance(activations[i], activations[i + 1], relevance, at);
+                continue;
+            }
+            relevance = step.Relevance(activations[i], activations[i + 1], relevance, rules[i], _composite.RecurrentEpsilon);
         }
         return new AttributionResult(_name, target, ClassGradients.ToArray("relevance", relevance), ClassGradients.ToArray("scores", logits),
             ClassGradients.Delta(relevance, logits.select(1, target)));
+    }
+
+    /// <summary>Whether convolution → ReLU → max pooling runs as one step (the default); tests turn it off to compare
+    /// the fused step with the three steps apart.</summary>
+    internal bool Fused { get; init; } = true;
+
+    /// <summary>Each step's rule: the composite's for layers with weights (by position), LRP-0 for the rest.</summary>
+    private LrpRule[] Rules()
+    {
+        int weighted = _chain.Steps.Count(s => s.HasWeights), index = 0;
+        var rules = _chain.Steps.Select(step => step.HasWeights ? _composite.RuleFor(new LrpLayerPosition(index++, weighted, step.Convolution)) : LrpRule.Zero).ToArray();
+        var problems = rules.SelectMany(r => r.Validate()).Distinct().ToList();
+        if (problems.Count > 0) throw new InvalidSettingsException(problems);
+        return rules;
     }
 }

@@ -20,6 +20,19 @@ public sealed class BidirectionalGru : BidirectionalRecurrentLayer
         RegisterComponents();
     }
 
+    /// <summary>Sets both directions' weights as Keras' GRU initialises them by default: glorot_uniform for W_ih,
+    /// orthogonal for W_hh (all three gates as one matrix), zero biases.</summary>
+    public void InitializeLikeKeras()
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (name, parameter) in gru.named_parameters())
+        {
+            if (name.StartsWith("weight_ih", StringComparison.Ordinal)) nn.init.xavier_uniform_(parameter);
+            else if (name.StartsWith("weight_hh", StringComparison.Ordinal)) nn.init.orthogonal_(parameter);
+            else parameter.zero_();
+        }
+    }
+
     /// <summary>The wrapped layer, e.g. to read its weights.</summary>
     public GRU Gru => gru;
 
