@@ -70,7 +70,10 @@ public readonly record struct UnitPosition(int Row, int Column)
 /// with Olah's 1/f decay and 10 % / 5 % clipping every 4 steps the channels reached about 2× their test mean, with
 /// 2 % clipping, 1/f^0.5, a final unregularized quarter and one-pixel shifts about 3.8×, and with no regularizer at
 /// all about 5× — so the regularizers cost objective, and the 10× target is mostly out of reach of a
-/// mean-over-positions objective on inputs in [0, 1], whatever the regularization.</remarks>
+/// mean-over-positions objective on inputs in [0, 1], whatever the regularization. Hence the default objective is one
+/// unit (<see cref="SynthesisObjective.Unit"/>), as the Deep Visualization Toolbox and Lucid's "neuron" show it: only
+/// its receptive field has to fire, and it is compared with that unit's own mean over the data (bench/RESULTS.md,
+/// session 5, has both objectives' figures).</remarks>
 public sealed record ActivationMaximizationOptions
 {
     /// <summary>One example's input shape, channels first: [C, H, W] or [C, L].</summary>
