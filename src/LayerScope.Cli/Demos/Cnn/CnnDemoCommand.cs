@@ -39,7 +39,7 @@ internal sealed class CnnDemoCommand : DemoDefinition<CnnDemoOptions>
         terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"test accuracy {result.TestAccuracy:0.0000} after {result.Epochs.Count} epochs ({result.TrainingTime.TotalSeconds:0} s); unit scan {result.ScanImagesPerSecond:0} images/s"));
         foreach (var (layer, fraction) in result.SynthesisReached)
-            terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{layer}: synthesis ({options.SynthesisObjective}) reaches 10× the mean activation in {fraction:P0} of channels"));
+            terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{layer}: synthesis reaches 10× the mean activation in {fraction:P0} of channels (objective {options.SynthesisObjective})"));
         terminal.Out.WriteLine($"report: {result.ReportPath}");
         PrintTensorBoard(terminal, result.TensorBoard);
     }
