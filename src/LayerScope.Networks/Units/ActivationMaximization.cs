@@ -18,6 +18,48 @@ public sealed record ChannelMean(long Channel) : GradientSelector
     }
 }
 
+/// <summary>The scalar an <see cref="ActivationMaximization"/> raises under <see cref="SynthesisObjective.Unit"/>:
+/// one neuron of a channel, at <see cref="Position"/> of a [1, C, H, W] map (row 0 of a [1, C, L] map); on a [1, K]
+/// layer, which has no positions, entry <see cref="Channel"/>.</summary>
+public sealed record ChannelUnit(long Channel, UnitPosition Position) : GradientSelector
+{
+    public override Tensor Reduce(Tensor target)
+    {
+        if (target.dim() < 2 || Channel < 0 || Channel >= target.shape[1])
+            throw new LayerScopeException($"channel {Channel} is outside a layer of shape [{string.Join(", ", target.shape)}] (channels on axis 1).");
+        var map = target.select(1, Channel);
+        if (map.dim() == 1) return map.sum();
+        long rows = map.dim() == 3 ? map.shape[1] : 1, columns = map.shape[^1];
+        if (map.dim() > 3 || Position.Row < 0 || Position.Row >= rows || Position.Column < 0 || Position.Column >= columns)
+            throw new LayerScopeException($"{nameof(ActivationMaximizationOptions)}.{nameof(ActivationMaximizationOptions.Position)} ({Position.Row}, {Position.Column}) "
+                + $"is outside the {rows}×{columns} maps of a layer of shape [{string.Join(", ", target.shape)}].");
+        return (map.dim() == 3 ? map.select(1, Position.Row).select(1, Position.Column) : map.select(1, Position.Column)).sum();
+    }
+}
+
+/// <summary>What a synthesis raises in a channel of a convolutional layer.</summary>
+public enum SynthesisObjective
+{
+    /// <summary>One neuron of the channel: by default the one at the centre of the map (the Deep Visualization
+    /// Toolbox's and Lucid's "neuron" objective, Yosinski et al. 2015, Olah et al. 2017). The image then shows what
+    /// one receptive field wants, drawn at the centre, and is compared with that neuron's own mean over the data.</summary>
+    Unit,
+
+    /// <summary>The channel's mean over all positions (Lucid's "channel" objective): the pattern tiled over the
+    /// whole input. On small inputs in a bounded range this mean is capped well below a single neuron's peak, since
+    /// every position must fire at once.</summary>
+    ChannelMean,
+}
+
+/// <summary>A position in a channel's map (row 0 for 1-D maps).</summary>
+public readonly record struct UnitPosition(int Row, int Column)
+{
+    /// <summary>The centre of a rows × columns map, (rows / 2, columns / 2) rounded down.</summary>
+    public static UnitPosition CentreOf(long rows, long columns) => new((int)(rows / 2), (int)(columns / 2));
+
+    public override string ToString() => $"({Row}, {Column})";
+}
+
 /// <summary>Settings of <see cref="ActivationMaximization.Run"/>. The regularizers are those of Yosinski, Clune, Nguyen,
 /// Fuchs, Lipson 2015 ("Understanding Neural Networks Through Deep Visualization", section 3: L2 decay, Gaussian blur
 /// every few steps, clipping of the pixels of small norm and of small contribution) with the transformation robustness
@@ -28,7 +70,10 @@ public sealed record ChannelMean(long Channel) : GradientSelector
 /// with Olah's 1/f decay and 10 % / 5 % clipping every 4 steps the channels reached about 2× their test mean, with
 /// 2 % clipping, 1/f^0.5, a final unregularized quarter and one-pixel shifts about 3.8×, and with no regularizer at
 /// all about 5× — so the regularizers cost objective, and the 10× target is mostly out of reach of a
-/// mean-over-positions objective on inputs in [0, 1], whatever the regularization.</remarks>
+/// mean-over-positions objective on inputs in [0, 1], whatever the regularization. Hence the default objective is one
+/// unit (<see cref="SynthesisObjective.Unit"/>), as the Deep Visualization Toolbox and Lucid's "neuron" show it: only
+/// its receptive field has to fire, and it is compared with that unit's own mean over the data (bench/RESULTS.md,
+/// session 5, has both objectives' figures).</remarks>
 public sealed record ActivationMaximizationOptions
 {
     /// <summary>One example's input shape, channels first: [C, H, W] or [C, L].</summary>
@@ -36,6 +81,13 @@ public sealed record ActivationMaximizationOptions
 
     /// <summary>The model input the image goes to; null for the model's only input.</summary>
     public string? InputName { get; init; }
+
+    /// <summary>What is raised in the channel: one neuron (the default, as the Deep Visualization Toolbox shows) or
+    /// the channel's mean over positions. On a [1, K] layer (logits) both are entry K.</summary>
+    public SynthesisObjective Objective { get; init; } = SynthesisObjective.Unit;
+
+    /// <summary>The neuron <see cref="SynthesisObjective.Unit"/> raises; null for the centre of the layer's map.</summary>
+    public UnitPosition? Position { get; init; }
 
     /// <summary>Gradient-ascent steps.</summary>
     public int Steps { get; init; } = 128;
@@ -83,6 +135,10 @@ public sealed record ActivationMaximizationOptions
     /// range). Not the background: a ReLU network whose units are all off at a blank input has no gradient there.</summary>
     public double StartNoise { get; init; } = 0.1;
 
+    /// <summary>Starts drawn, each with twice the noise of the one before (up to half the range), until the objective
+    /// has a gradient at the start: a unit that is off (ReLU) at the first start would never move.</summary>
+    public int StartAttempts { get; init; } = 6;
+
     /// <summary>The neutral value that decay and clipping pull towards (a blank input).</summary>
     public double Background { get; init; }
 
@@ -101,6 +157,10 @@ public sealed record ActivationMaximizationOptions
         var problems = new List<string>();
         if (InputShape is not { Length: 2 or 3 } || InputShape.Any(d => d < 1))
             problems.Add($"{name}.{nameof(InputShape)} must be [C, H, W] or [C, L] with positive sizes.");
+        if (!Enum.IsDefined(Objective)) problems.Add($"{name}.{nameof(Objective)} is {(int)Objective}; it must be {nameof(SynthesisObjective.Unit)} or {nameof(SynthesisObjective.ChannelMean)}.");
+        if (Position is { } p && (p.Row < 0 || p.Column < 0)) problems.Add($"{name}.{nameof(Position)} is {p}; row and column must be 0 or more.");
+        if (Position is not null && Objective != SynthesisObjective.Unit)
+            problems.Add($"{name}.{nameof(Position)} is set but {nameof(Objective)} is {Objective}; a position belongs to the {nameof(SynthesisObjective.Unit)} objective.");
         if (Steps < 1) problems.Add($"{name}.{nameof(Steps)} is {Steps}; it must be at least 1.");
         if (!(LearningRate > 0)) problems.Add($"{name}.{nameof(LearningRate)} is {LearningRate}; it must be positive.");
         if (!(L2Decay is >= 0 and < 1)) problems.Add($"{name}.{nameof(L2Decay)} is {L2Decay}; it must be in [0, 1).");
@@ -115,6 +175,7 @@ public sealed record ActivationMaximizationOptions
         if (Color is not null && InputShape is { Length: 2 or 3 } && Color.Channels != InputShape[0])
             problems.Add($"{name}.{nameof(Color)} is for {Color.Channels} channels; {nameof(InputShape)} has {InputShape[0]}.");
         if (!(StartNoise >= 0)) problems.Add($"{name}.{nameof(StartNoise)} is {StartNoise}; it must be 0 or more.");
+        if (StartAttempts < 1) problems.Add($"{name}.{nameof(StartAttempts)} is {StartAttempts}; it must be at least 1.");
         if (!(Minimum < Maximum)) problems.Add($"{name}.{nameof(Minimum)} ({Minimum}) must be below {nameof(Maximum)} ({Maximum}).");
         else if (!(Background >= Minimum && Background <= Maximum)) problems.Add($"{name}.{nameof(Background)} ({Background}) must lie in [{Minimum}, {Maximum}].");
         return problems;
@@ -126,10 +187,22 @@ public sealed record ActivationMaximizationOptions
 /// <param name="Channel">The channel (or logit) raised.</param>
 /// <param name="Pixels">The image, [C, H, W] (or [C, L]) row-major, within the options' range.</param>
 /// <param name="Shape">The input shape of one example, as given.</param>
-/// <param name="ObjectiveBefore">The objective on the starting image (mid-range plus noise).</param>
+/// <param name="ObjectiveBefore">The objective on the starting image (mid-range plus noise; see
+/// <see cref="ActivationMaximizationOptions.StartAttempts"/>).</param>
 /// <param name="ObjectiveAfter">The objective on <see cref="Pixels"/>, unshifted.</param>
 public sealed record MaximizedInput(string Layer, long Channel, float[] Pixels, long[] Shape, double ObjectiveBefore, double ObjectiveAfter)
 {
+    /// <summary>What was raised (<see cref="ActivationMaximizationOptions.Objective"/>).</summary>
+    public SynthesisObjective Objective { get; init; } = SynthesisObjective.ChannelMean;
+
+    /// <summary>The neuron raised under <see cref="SynthesisObjective.Unit"/> on a layer with maps (the centre when no
+    /// position was asked for); null for the channel mean and for a [1, K] layer's entry.</summary>
+    public UnitPosition? Position { get; init; }
+
+    /// <summary>The objective in words, for a label beside the image: "unit (7, 7)", "channel mean" or, on a layer
+    /// without maps, "unit".</summary>
+    public string ObjectiveName => Position is { } p ? $"unit {p}" : Objective == SynthesisObjective.ChannelMean ? "channel mean" : "unit";
+
     /// <summary>The input as one grey plane to draw: an image [C, H, W] as the mean of its channels (itself when C is
     /// 1), a 1-D input [C, L] as C rows of L.</summary>
     public (float[] Grey, int Height, int Width) GreyPlane()
@@ -165,7 +238,7 @@ public static class ActivationMaximization
         InvalidSettingsException.ThrowIfAny(options.Validate());
         var inputName = options.InputName ?? (model.InputNames.Count == 1 ? model.InputNames[0]
             : throw new InvalidSettingsException([$"{nameof(ActivationMaximizationOptions)}.{nameof(ActivationMaximizationOptions.InputName)} is not set and the model has {model.InputNames.Count} inputs."]));
-        var selector = new ChannelMean(channel);
+        var (selector, position) = Selector(model, inputName, layer, channel, options);
         // [C, H, W] throughout; 1-D inputs [C, L] are handled as H = 1.
         long[] shape = options.InputShape.Length == 3 ? options.InputShape : [options.InputShape[0], 1, options.InputShape[1]];
         long c = shape[0], h = shape[1], w = shape[2];
@@ -173,13 +246,13 @@ public static class ActivationMaximization
 
         using var scope = torch.NewDisposeScope();
         using var parameterization = new ImageParameterization(shape, options.Background, options.Decorrelated, options.FrequencyDecay, options.Color);
-        var start = new float[c * h * w];
-        double middle = (options.Minimum + options.Maximum) / 2, range = options.Maximum - options.Minimum;
-        for (int i = 0; i < start.Length; i++) start[i] = (float)(middle + options.StartNoise * range * Normal(random));
-        var startImage = torch.tensor(start, shape).clamp(options.Minimum, options.Maximum);
+        var startImage = Start(model, inputName, layer, selector, shape, options, random);
         var parameter = new TorchSharp.Modules.Parameter(parameterization.Encode(startImage));
         double before = Objective(model, inputName, layer, selector, startImage, options.InputShape);
         using var optimizer = optim.Adam([parameter], options.LearningRate);
+        // The start itself counts: the result is never worse than where the ascent began.
+        var best = startImage.clone();
+        double bestValue = before;
         int regularizedSteps = options.Steps - (int)Math.Round(options.FinalUnregularizedFraction * options.Steps);
 
         for (int step = 1; step <= options.Steps; step++)
@@ -192,6 +265,16 @@ public static class ActivationMaximization
             Tensor gradient;
             using (var forward = model.Forward(new Dictionary<string, Tensor> { [inputName] = transformed.detach().reshape([1, .. options.InputShape]) }, ForwardRequest.Of(layer)))
                 gradient = forward.Gradient(layer, selector).detach().reshape(shape).clone();
+            // Projected ascent: a pixel already at a bound of the range, whose gradient points out of it, must not pull
+            // the step. In the Fourier parameterization its push would otherwise spread to its neighbours (a 1/f blob)
+            // and, once the clamp takes it back, leave only that spread: a saturated centre of a dot detector lifted
+            // its dark surround until the whole patch was white (measured on a hand-made 3×3 filter).
+            using (torch.no_grad())
+            {
+                var outward = (transformed >= options.Maximum - BoundTolerance).logical_and(gradient > 0)
+                    .logical_or((transformed <= options.Minimum + BoundTolerance).logical_and(gradient < 0));
+                gradient = torch.where(outward, torch.zeros_like(gradient), gradient);
+            }
             // The model gives ∂objective/∂(transformed image); this surrogate's gradient with respect to the parameters
             // is exactly minus that, chained back through the transformation and the parameterization.
             var surrogate = -(transformed * gradient).sum();
@@ -210,14 +293,68 @@ public static class ActivationMaximization
                     projected = ClipPixels(projected, InputGradient(model, inputName, layer, selector, projected, options.InputShape), options);
                 }
                 parameter.copy_(parameterization.Encode(projected));
+                // The best image after any step is the result: blur, clipping or a shift can turn a single ReLU unit
+                // off, and from there it has no gradient to come back (measured on a small random CNN: 0.03 → 0).
+                var current = parameterization.Decode(parameter).clamp(options.Minimum, options.Maximum);
+                double value = Objective(model, inputName, layer, selector, current, options.InputShape);
+                if (value > bestValue)
+                {
+                    bestValue = value;
+                    best.Dispose();
+                    best = current.contiguous().clone().MoveToOuterDisposeScope();
+                }
             }
         }
 
-        using var final = torch.no_grad();
-        var result = parameterization.Decode(parameter).clamp(options.Minimum, options.Maximum).contiguous();
-        double after = Objective(model, inputName, layer, selector, result, options.InputShape);
-        return new MaximizedInput(layer, channel, result.data<float>().ToArray(), options.InputShape, before, after);
+        var result = best;
+        double after = bestValue;
+        return new MaximizedInput(layer, channel, result.data<float>().ToArray(), options.InputShape, before, after)
+        {
+            Objective = options.Objective, Position = position,
+        };
     }
+
+    /// <summary>The objective's selector, with the neuron's position resolved against the layer's shape (one forward
+    /// pass on a blank input: the centre depends on the map size).</summary>
+    private static (GradientSelector Selector, UnitPosition? Position) Selector(IDifferentiableModel model, string inputName, string layer, long channel,
+        ActivationMaximizationOptions options)
+    {
+        if (options.Objective == SynthesisObjective.ChannelMean) return (new ChannelMean(channel), null);
+        using var scope = torch.NewDisposeScope();
+        using var forward = model.Forward(new Dictionary<string, Tensor> { [inputName] = torch.full([1, .. options.InputShape], options.Background) },
+            new ForwardRequest([layer], Gradients: false));
+        var shape = forward[layer].shape;
+        if (shape.Length <= 2) return (new ChannelUnit(channel, default), null);
+        long rows = shape.Length == 4 ? shape[2] : 1, columns = shape[^1];
+        var position = options.Position ?? UnitPosition.CentreOf(rows, columns);
+        var selector = new ChannelUnit(channel, position);
+        selector.Reduce(forward[layer]); // refuses a position outside the map before any step is taken
+        return (selector, position);
+    }
+
+    /// <summary>The starting image: mid-range plus noise, drawn again with twice the noise (up to half the range) while
+    /// the objective has no gradient there, at most <see cref="ActivationMaximizationOptions.StartAttempts"/> times.
+    /// A single ReLU unit is often off at mid-grey, and an ascent from a point with zero gradient never moves.</summary>
+    private static Tensor Start(IDifferentiableModel model, string inputName, string layer, GradientSelector selector, long[] shape,
+        ActivationMaximizationOptions options, Random random)
+    {
+        double middle = (options.Minimum + options.Maximum) / 2, range = options.Maximum - options.Minimum;
+        var values = new float[shape[0] * shape[1] * shape[2]];
+        Tensor image = null!;
+        for (int attempt = 0; attempt < options.StartAttempts; attempt++)
+        {
+            double noise = Math.Min(options.StartNoise * Math.Pow(2, attempt), 0.5) * range;
+            for (int i = 0; i < values.Length; i++) values[i] = (float)(middle + noise * Normal(random));
+            image = torch.tensor(values, shape).clamp(options.Minimum, options.Maximum);
+            if (attempt + 1 == options.StartAttempts || noise == 0) break;
+            using var gradient = InputGradient(model, inputName, layer, selector, image, options.InputShape);
+            if (gradient.abs().max().item<float>() > 0) break;
+        }
+        return image;
+    }
+
+    /// <summary>How close to a bound of the range a pixel counts as at it (the parameterization's round trip is not exact).</summary>
+    private const double BoundTolerance = 1e-5;
 
     private static Tensor InputGradient(IDifferentiableModel model, string inputName, string layer, GradientSelector selector, Tensor image, long[] inputShape)
     {

@@ -12,8 +12,8 @@ public readonly record struct UnitHit(int Example, float Activation, int Row, in
 
 /// <summary>
 /// Streams a layer's activations [batch, C, H, W] (or [batch, C, L]) and keeps, per channel, the top-k examples by
-/// their maximum activation in that channel, plus each channel's mean activation over all examples. Memory is
-/// O(C·k) whatever the data size: each channel has a bounded min-heap whose root is the weakest kept hit, so a batch
+/// their maximum activation in that channel, plus each channel's mean activation over all examples and each neuron's
+/// (channel and position) mean over all examples. Memory is O(C·(k + H·W)) whatever the data size: each channel has a bounded min-heap whose root is the weakest kept hit, so a batch
 /// is folded in and dropped, and no N×C×H×W array ever exists.
 /// </summary>
 public sealed class ChannelTopActivations
@@ -25,6 +25,10 @@ public sealed class ChannelTopActivations
 
     private readonly PriorityQueue<UnitHit, (float, int)>[] _heaps;
     private readonly double[] _meanSums;
+    // Per channel and position, the sum and count of finite values: a neuron's own mean, the reference of a synthesis
+    // that raises one neuron. Allocated with the first batch, when the map size is known.
+    private double[]? _positionSums;
+    private long[]? _positionCounts;
     private long[]? _exampleShape;
 
     /// <param name="layer">The layer's name, for messages.</param>
@@ -72,6 +76,8 @@ public sealed class ChannelTopActivations
         _exampleShape = exampleShape;
         int columns = (int)shape[^1];
         int mapSize = checked((int)Shapes.Product(shape[2..]));
+        _positionSums ??= new double[Channels * mapSize];
+        _positionCounts ??= new long[Channels * mapSize];
         var values = batch.Values.AsSpan();
         for (int b = 0; b < shape[0]; b++)
         {
@@ -79,6 +85,8 @@ public sealed class ChannelTopActivations
             for (int c = 0; c < Channels; c++)
             {
                 var map = values.Slice((b * Channels + c) * mapSize, mapSize);
+                var positionSums = _positionSums.AsSpan(c * mapSize, mapSize);
+                var positionCounts = _positionCounts.AsSpan(c * mapSize, mapSize);
                 float best = float.NegativeInfinity;
                 int at = -1;
                 double sum = 0;
@@ -89,6 +97,8 @@ public sealed class ChannelTopActivations
                     if (!float.IsFinite(v)) { NonFiniteValues++; continue; }
                     sum += v;
                     finite++;
+                    positionSums[p] += v;
+                    positionCounts[p]++;
                     if (at < 0 || v > best) (best, at) = (v, p);
                 }
                 if (finite > 0) _meanSums[c] += sum / finite;
@@ -104,6 +114,30 @@ public sealed class ChannelTopActivations
 
     /// <summary>Each channel's activation averaged over positions, then over the examples folded in.</summary>
     public double[] MeanActivation() => _meanSums.Select(s => Examples == 0 ? double.NaN : s / Examples).ToArray();
+
+    /// <summary>The mean over the examples of one neuron: <paramref name="channel"/> at <paramref name="position"/>
+    /// (row 0 for 1-D maps); the channel's mean over positions (<see cref="MeanActivation"/>) when the position is
+    /// null. NaN before the first batch or when the neuron never had a finite value.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The channel or position is outside the maps.</exception>
+    public double Mean(int channel, UnitPosition? position = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(channel);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(channel, Channels);
+        if (position is not { } p) return MeanActivation()[channel];
+        if (MapSize is not var (rows, columns) || _positionSums is null || _positionCounts is null) return double.NaN;
+        if (p.Row < 0 || p.Row >= rows || p.Column < 0 || p.Column >= columns)
+            throw new ArgumentOutOfRangeException(nameof(position), $"{p} is outside the {rows}×{columns} maps of layer '{Layer}'.");
+        int at = (channel * rows + p.Row) * columns + p.Column;
+        return _positionCounts[at] == 0 ? double.NaN : _positionSums[at] / _positionCounts[at];
+    }
+
+    /// <summary>The mean over the examples of what <paramref name="image"/>'s synthesis raised (its channel's neuron
+    /// at its position, or its channel's mean): the quantity its objective is compared with.</summary>
+    public double Mean(MaximizedInput image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return Mean(checked((int)image.Channel), image.Position);
+    }
 
     private void Offer(int channel, UnitHit hit)
     {

@@ -126,7 +126,7 @@ public static class UnitsWorkflow
         }
         if (synthesisProblem is null)
         {
-            var section = new SynthesizedImagesSection(options.Layer, synthesized, mean) { FileStem = stem, GreyRange = display.Range };
+            var section = new SynthesizedImagesSection(options.Layer, synthesized, [.. synthesized.Select(top.Mean)]) { FileStem = stem, GreyRange = display.Range };
             section.AddTo(report, output);
             reached = section.FractionReached;
         }
@@ -141,7 +141,11 @@ public static class UnitsWorkflow
             {
                 channel = c, meanActivation = mean[c],
                 top = top.Top(c).Select(h => new { example = h.Example, activation = h.Activation, row = h.Row, column = h.Column }),
-                synthesis = synthesized.Count > c ? new { before = synthesized[c].ObjectiveBefore, after = synthesized[c].ObjectiveAfter } : null,
+                synthesis = synthesized.Count > c ? new
+                {
+                    objective = synthesized[c].ObjectiveName, before = synthesized[c].ObjectiveBefore, after = synthesized[c].ObjectiveAfter,
+                    meanOverInputs = double.IsFinite(top.Mean(synthesized[c])) ? top.Mean(synthesized[c]) : (double?)null,
+                } : null,
             }),
         });
         if (spatial == 2 && rows is not null && columns is not null) WriteRun(output, model.FileName, options.Layer, display, top, rows, columns, maps, examples, synthesized);

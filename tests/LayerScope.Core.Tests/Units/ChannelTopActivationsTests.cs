@@ -34,8 +34,17 @@ public class ChannelTopActivationsTests
             Assert.Equal(brute, top.Top(channel));
             var mean = Enumerable.Range(0, n).Average(e => values.AsSpan((e * c + channel) * h * w, h * w).ToArray().Average(v => (double)v));
             Assert.Equal(mean, top.MeanActivation()[channel], 1e-9);
+            Assert.Equal(mean, top.Mean(channel), 1e-9);
+            // Each neuron's own mean: the same position averaged over the examples (a synthesis's reference).
+            for (int row = 0; row < h; row++)
+                for (int column = 0; column < w; column++)
+                {
+                    double own = Enumerable.Range(0, n).Average(e => (double)values[((e * c + channel) * h + row) * w + column]);
+                    Assert.Equal(own, top.Mean(channel, new UnitPosition(row, column)), 1e-9);
+                }
         }
         Assert.Equal(n, top.Examples);
+        Assert.Throws<ArgumentOutOfRangeException>(() => top.Mean(0, new UnitPosition(h, 0)));
     }
 
     [Fact]

@@ -101,7 +101,36 @@ public sealed class UnitSectionsTests
         var png = section.AddTo(report, output);
         Assert.True(File.Exists(output.File("synthesized", "conv.png")));
         Assert.Contains("50 % of the 4 channels reach 10×", report.Build());
+        Assert.Contains("mean activation over all positions", report.Build());
         var size = ImageGridFigure.SizeFor(section.Grid(), 64);
         Assert.True(png.Length > 0 && size.Width > 0);
+    }
+
+    [Fact]
+    public void Unit_synthesis_is_named_by_its_unit_and_measured_against_that_unit_s_own_mean()
+    {
+        // Channel means of 1 but centre means of 0.5: only the unit's own mean makes channel 1 reach 10×.
+        var position = new UnitPosition(1, 1);
+        MaximizedInput Unit(long channel, double after) => Synthesized(channel, 0.1, after) with { Objective = SynthesisObjective.Unit, Position = position };
+        var top = new ChannelTopActivations("conv", channels: 2);
+        var maps = new float[2 * 4];
+        for (int c = 0; c < 2; c++)
+            for (int p = 0; p < 4; p++) maps[c * 4 + p] = p == 3 ? 0.5f : 7f / 6;
+        top.Add(new Float32Array("conv", maps, [1, 2, 2, 2]), 0);
+        var images = new[] { Unit(0, 4), Unit(1, 6) };
+
+        var section = new SynthesizedImagesSection("conv", images, [.. images.Select(top.Mean)]);
+
+        Assert.Equal(0.5, section.MeanActivation[1], 1e-6);
+        Assert.Equal(0.5, section.FractionReached);
+        Assert.Equal("unit (1, 1)", section.ObjectiveName);
+        Assert.Equal("conv: inputs synthesized to raise each channel's unit (1, 1)", section.Grid().Title);
+        Assert.Equal("c1 0.1→6.0 12.0×", section.Grid().Tiles[1].Label);
+        using var folder = new TemporaryFolder();
+        using var output = StagedDirectory.Create(Path.Combine(folder.Path, "out"), "marker");
+        var report = new ReportBuilder("t");
+        section.AddTo(report, output);
+        Assert.Contains("the unit (1, 1) (as the Deep Visualization Toolbox does)", report.Build());
+        Assert.Contains("mean over the test images (the same position, averaged over the images)", report.Build());
     }
 }

@@ -98,7 +98,7 @@ public static class CnnDemo
                 progress?.Report(new StepProgress($"synthesize {layer}", c + 1, top.Channels, $"channel {c}"));
                 return ActivationMaximization.Run(differentiable, layer, c, synthesis, cancellationToken);
             }).ToList();
-            var section = new SynthesizedImagesSection(layer, images, top.MeanActivation());
+            var section = new SynthesizedImagesSection(layer, images, [.. images.Select(top.Mean)]);
             section.AddTo(report, output);
             reached[layer] = section.FractionReached;
             runUnits.Add((layer, UnitTopTable.From(top, field), UnitTopTable.Images(images, test.Height, test.Width)));
@@ -140,7 +140,7 @@ public static class CnnDemo
         {
             dataset = "fashion-mnist", trainImages = train.Count, testImages = test.Count, seed = options.Seed, epochs = options.Epochs,
             batchSize = options.BatchSize, learningRate = options.LearningRate, testAccuracy = epochs[^1].TestAccuracy,
-            trainingSeconds = trainingTime.TotalSeconds, scanImagesPerSecond = scan.ExamplesPerSecond, synthesisReached10xMean = reached,
+            trainingSeconds = trainingTime.TotalSeconds, scanImagesPerSecond = scan.ExamplesPerSecond, synthesisObjective = options.SynthesisObjective.ToString(), synthesisReached10xMean = reached,
             classSynthesis = classes.Select(c => new { className = c.ClassName, logitBefore = c.Image.ObjectiveBefore, logitAfter = c.Image.ObjectiveAfter, probability = c.Probability, testMeanLogit = c.TestMeanLogit }),
             history = epochs,
         });
@@ -151,7 +151,7 @@ public static class CnnDemo
     }
 
     private static ActivationMaximizationOptions Synthesis(LabeledImages test, CnnDemoOptions options) =>
-        new() { InputShape = [1, test.Height, test.Width], Steps = options.SynthesisSteps, Seed = options.Seed };
+        new() { InputShape = [1, test.Height, test.Width], Steps = options.SynthesisSteps, Seed = options.Seed, Objective = options.SynthesisObjective };
 
     /// <summary>An input per class logit, with the probability the model gives the class for it and, for scale, the
     /// class's mean logit on its own test images.</summary>

@@ -1,3 +1,4 @@
+using LayerScope.Units;
 namespace LayerScope.Cli.Demos;
 
 /// <summary>Settings of <c>layerscope demo cnn</c>; the command-line defaults are these defaults.</summary>
@@ -43,6 +44,10 @@ public sealed record CnnDemoOptions : IDemoSettings<CnnDemoOptions>
     /// <summary>Gradient-ascent steps per synthesized image.</summary>
     public int SynthesisSteps { get; init; } = 128;
 
+    /// <summary>What each channel's synthesized image raises: its centre unit (the default, as the Deep Visualization
+    /// Toolbox shows) or its mean over positions (--synthesis-objective).</summary>
+    public SynthesisObjective SynthesisObjective { get; init; } = SynthesisObjective.Unit;
+
     /// <summary>Every problem with these settings, each naming the setting.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -55,6 +60,7 @@ public sealed record CnnDemoOptions : IDemoSettings<CnnDemoOptions>
         if (TestLimit is < 10) problems.Add($"{name}.{nameof(TestLimit)} is {TestLimit}; t-SNE needs at least 10 test images.");
         if (ProbeImages < 1) problems.Add($"{name}.{nameof(ProbeImages)} is {ProbeImages}; it must be at least 1.");
         if (SynthesisSteps < 1) problems.Add($"{name}.{nameof(SynthesisSteps)} is {SynthesisSteps}; it must be at least 1.");
+        if (!Enum.IsDefined(SynthesisObjective)) problems.Add($"{name}.{nameof(SynthesisObjective)} is {(int)SynthesisObjective}; it must be {nameof(SynthesisObjective.Unit)} or {nameof(SynthesisObjective.ChannelMean)}.");
         if (Layers.Count == 0) problems.Add($"{name}.{nameof(Layers)} is empty.");
         if (FeatureMapImages.Any(i => i < 0 || (TestLimit is { } limit && i >= limit)))
             problems.Add($"{name}.{nameof(FeatureMapImages)} holds an index outside the test images.");
