@@ -48,7 +48,7 @@ public static class CharRnnDemo
         var vocabulary = CharVocabulary.FromText(text, options.MaxVocabulary);
         var train = text[..heldOutStart];
         var heldOut = text[heldOutStart..];
-        var passage = ChoosePassage(heldOut, options.PassageLength);
+        var passage = ChoosePassage(text, heldOutStart, options.PassageLength);
 
         torch.set_num_threads(Environment.ProcessorCount);
         torch.manual_seed(options.Seed);
@@ -215,25 +215,32 @@ public static class CharRnnDemo
     /// multiplied (each plus one) rather than added, so a window full of string literals but without a single brace
     /// (a table of messages, say) cannot win over one where every feature varies; a feature that is constant in the
     /// passage cannot be correlated with any cell.</summary>
-    private static string ChoosePassage(string heldOut, int length)
+    private static string ChoosePassage(string text, int heldOutStart, int length)
     {
+        var heldOut = text[heldOutStart..];
         if (heldOut.Length <= length) return heldOut;
-        var features = CharacterContextFeatures.Compute(heldOut);
+        // Lexed from the start of the whole text: the held-out part may begin inside a multi-line string (a raw string
+        // literal of HTML, say), where lexing from its own first character would read the closing quotes as opening
+        // ones and every brace after them as part of a string.
+        var features = CharacterContextFeatures.Compute(text);
         var contextChanges = new int[heldOut.Length + 1];
         var braceChanges = new int[heldOut.Length + 1];
         for (int i = 0; i < heldOut.Length; i++)
         {
-            contextChanges[i + 1] = contextChanges[i] + (i > 0 && features.Context[i] != features.Context[i - 1] ? 1 : 0);
-            braceChanges[i + 1] = braceChanges[i] + (i > 0 && features.BraceDepth[i] != features.BraceDepth[i - 1] ? 1 : 0);
+            int t = heldOutStart + i;
+            contextChanges[i + 1] = contextChanges[i] + (i > 0 && features.Context[t] != features.Context[t - 1] ? 1 : 0);
+            braceChanges[i + 1] = braceChanges[i] + (i > 0 && features.BraceDepth[t] != features.BraceDepth[t - 1] ? 1 : 0);
         }
-        int best = 0;
+        int best = -1;
         long bestScore = -1;
         for (int start = 0; start + length <= heldOut.Length; start = heldOut.IndexOf('\n', start) is int n and >= 0 ? n + 1 : heldOut.Length)
         {
+            // The passage's own features are computed from its first character on, so it must start in plain code.
+            if (features.Context[heldOutStart + start] != CharacterContext.Code) continue;
             long score = (contextChanges[start + length] - contextChanges[start] + 1L) * (braceChanges[start + length] - braceChanges[start] + 1L);
             if (score > bestScore) (best, bestScore) = (start, score);
         }
-        return heldOut.Substring(best, length);
+        return heldOut.Substring(Math.Max(best, 0), length);
     }
 
     /// <summary>Characters shown on each side of a character when the viewer hovers it.</summary>
