@@ -210,11 +210,16 @@ public static class DynamicsOverhead
 
         // The test evaluation's own forward pass runs inside this call but is the trainer's work, done without a
         // recorder too: only what the recorder adds around it (hooks, copies) counts.
-        public torch.Tensor TestPass(Func<torch.Tensor> pass)
+        public torch.Tensor TestPass(Func<torch.Tensor> pass) => TimedTestPass(pass, (recorder, timedPass) => recorder.TestPass(timedPass));
+
+        // SequenceTrainer's test pass: the recorder also steps the LSTM that the model runs on the packed batch.
+        public torch.Tensor SequenceTestPass(SequenceBatch batch, Func<torch.Tensor> pass) => TimedTestPass(pass, (recorder, timedPass) => recorder.SequenceTestPass(batch, timedPass));
+
+        private torch.Tensor TimedTestPass(Func<torch.Tensor> pass, Func<TrainingDynamicsRecorder, Func<torch.Tensor>, torch.Tensor> call)
         {
             torch.Tensor? output = null;
             double forward = 0;
-            double all = Timed(() => output = _recorder!.TestPass(() =>
+            double all = Timed(() => output = call(_recorder!, () =>
             {
                 torch.Tensor? result = null;
                 forward += Timed(() => result = pass());

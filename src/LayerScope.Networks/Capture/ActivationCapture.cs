@@ -157,6 +157,12 @@ public sealed class ActivationCapture : IDisposable
         _removeHooks.Clear();
     }
 
+    /// <summary>Whether <see cref="Attach"/> can capture <paramref name="module"/>'s output: a module of one tensor in
+    /// and one out, or a recurrent layer (LSTM, GRU, RNN) called on a tensor, whose output sequence (h_t at every time
+    /// step) is captured.</summary>
+    public static bool CanCapture(nn.Module module) =>
+        module is nn.Module<Tensor, Tensor> or LSTM or nn.Module<Tensor, Tensor?, (Tensor, Tensor)>;
+
     private long ExampleSize(string layer) =>
         _exampleShapes.TryGetValue(layer, out var shape) ? Shapes.Product(shape) : 1;
 

@@ -79,7 +79,7 @@ public static class SequenceTrainer
                     observer?.AfterUpdate(observed);
                 }
                 var (trainLoss, trainAccuracy) = Evaluate(model, trainAll);
-                var (testLoss, testAccuracy) = EvaluateThrough(model, testAll, observer is null ? null : observer.TestPass);
+                var (testLoss, testAccuracy) = EvaluateThrough(model, testAll, observer is null ? null : pass => observer.SequenceTestPass(testAll, pass));
                 reports.Add(new EpochReport(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy));
                 observer?.EpochCompleted(new DynamicsCheckpoint(epoch, steps, trainLoss, trainAccuracy, testLoss, testAccuracy, options.LearningRate));
                 progress?.Report(new StepProgress(step, epoch, options.Epochs, $"loss {trainLoss:0.000}, test accuracy {testAccuracy:0.000}"));

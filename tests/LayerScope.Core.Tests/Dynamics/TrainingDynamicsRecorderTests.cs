@@ -1,3 +1,5 @@
+using LayerScope.Capture;
+using LayerScope.Data;
 using LayerScope.Dynamics;
 using LayerScope.Models.Zoo;
 using LayerScope.Training;
@@ -95,6 +97,92 @@ public class TrainingDynamicsRecorderTests
             for (int e = 0; e < layer.UnitActivity.Count; e++) Assert.Equal(layer.UnitActivity[e], other.UnitActivity[e]);
         }
         Assert.Equal(2 * Trainer.EvaluationBatch + 100, shared.Layers.Single(l => l.Name == "sigmoid").Series(HistogramKind.Activations)!.Histograms[0].Count);
+    }
+
+    /// <summary>Sequences of 3 to 9 frames of 3 features, two classes by the mean of the first feature.</summary>
+    private static LabeledSequences Sequences(int count, int seed)
+    {
+        var random = new Random(seed);
+        var sequences = new List<float[]>();
+        var labels = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            labels[i] = i % 2;
+            var frames = new float[random.Next(3, 10) * 3];
+            for (int k = 0; k < frames.Length; k++) frames[k] = (float)(random.NextDouble() - 0.5) + (k % 3 == 0 && labels[i] == 1 ? 1f : 0f);
+            sequences.Add(frames);
+        }
+        return new LabeledSequences(sequences, 3, labels, ["a", "b", "c"], ["0", "1"], "synthetic");
+    }
+
+    [Fact]
+    public void An_lstm_run_on_packed_test_batches_gets_histograms_of_its_hidden_and_cell_states_over_the_valid_steps()
+    {
+        var train = Sequences(60, 5);
+        var test = Sequences(25, 6);
+        torch.manual_seed(5);
+        using var model = new VowelsLstm(inputs: 3, hiddenUnits: 6, classes: 2);
+        var recorder = new TrainingDynamicsRecorder(model.GetName(), new TrainingDynamicsOptions { ProbeTestSet = true });
+        SequenceTrainer.Fit(model, train, test, new TrainingOptions { Epochs = 2, BatchSize = 16 }, observer: recorder);
+        var dynamics = recorder.Result();
+
+        // What the vowels demo captures: the trained LSTM stepped through the test sequences.
+        LstmStates states;
+        using (var batch = SequenceBatch.PadAll(test))
+        {
+            states = LstmStepper.Run(model.Lstm, batch.Inputs, Enumerable.Range(0, test.Count).Select(test.Length).ToArray());
+        }
+        long validSteps = Enumerable.Range(0, test.Count).Sum(test.Length);
+        Assert.True(validSteps < test.Count * test.MaxLength); // padding exists and must be left out
+        var hidden = states.Hidden.Where(float.IsFinite).ToArray();
+        var cell = states.Cell.Where(float.IsFinite).ToArray();
+        foreach (var (name, values) in new[] { ("lstm", hidden), (TrainingDynamicsRecorder.CellStateName("lstm"), cell) })
+        {
+            var layer = dynamics.Layers.Single(l => l.Name == name);
+            Assert.Equal("LSTM", layer.ModuleType);
+            var series = layer.Series(HistogramKind.Activations);
+            Assert.NotNull(series);
+            Assert.Equal([1, 2], series.Epochs);
+            Assert.All(series.Histograms, h => Assert.Equal(validSteps * 6, h.Count));
+            Assert.All(series.Histograms, h => Assert.Equal(0, h.NonFinite));
+            // The last epoch's histogram is of the states the trained model computes.
+            var last = series.Histograms[^1];
+            Assert.Equal(values.Min(), last.Min, 5);
+            Assert.Equal(values.Max(), last.Max, 5);
+            Assert.Equal(values.Sum(v => (double)v), last.Sum, 2);
+            // tanh-bounded states: no dead-unit flags, which mean something for ReLU units only.
+            Assert.Empty(layer.UnitActivity);
+        }
+        // The LSTM's own weights are still recorded on the layer itself, and the cell-state entry follows it.
+        var names = dynamics.Layers.Select(l => l.Name).ToList();
+        Assert.Equal(names.IndexOf("lstm") + 1, names.IndexOf(TrainingDynamicsRecorder.CellStateName("lstm")));
+        Assert.NotNull(dynamics.Layers.Single(l => l.Name == "lstm").Series(HistogramKind.Weights));
+        Assert.NotNull(dynamics.Layers.Single(l => l.Name == "fc").Series(HistogramKind.Activations));
+    }
+
+    [Fact]
+    public void Lstm_layers_of_the_char_rnn_get_histograms_of_h_t_at_every_probe_step()
+    {
+        const int vocabulary = 5, hidden = 4, steps = 17;
+        var random = new Random(7);
+        var text = Enumerable.Range(0, 400).Select(_ => random.Next(vocabulary)).ToArray();
+        torch.manual_seed(7);
+        using var model = new CharRnn(vocabulary, hidden, layers: 2);
+        using var probe = torch.nn.functional.one_hot(torch.tensor(text.Take(steps).Select(i => (long)i).ToArray()), vocabulary).to(ScalarType.Float32).unsqueeze(0);
+        var recorder = new TrainingDynamicsRecorder(model.GetName(), new TrainingDynamicsOptions { Probe = TrainingDynamicsOptions.ProbeInputs(probe) });
+        CharRnnTrainer.Fit(model, text, new CharRnnTrainingOptions { Steps = 6, BatchSize = 4, SequenceLength = 10 }, observer: recorder);
+        var dynamics = recorder.Result();
+
+        // The char-RNN demo's capture: the layers' states stepped through the probe sequence.
+        var stepped = model.CellStates(probe[0]);
+        for (int i = 0; i < 2; i++)
+        {
+            var series = dynamics.Layers.Single(l => l.Name == CharRnn.LayerName(i)).Series(HistogramKind.Activations);
+            Assert.NotNull(series);
+            Assert.All(series.Histograms, h => Assert.Equal(steps * hidden, h.Count));
+            Assert.Equal(stepped[i].Hidden.Min(), series.Histograms[^1].Min, 5);
+            Assert.Equal(stepped[i].Hidden.Max(), series.Histograms[^1].Max, 5);
+        }
     }
 
     [Fact]

@@ -59,4 +59,18 @@ public sealed class VowelsLstm : nn.Module<Tensor, Tensor>, ISequenceClassifier
         output.Dispose();
         return fc.call(hidden[0]);
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> PackedRecurrentLayers => [LstmLayer];
+
+    /// <inheritdoc />
+    /// <remarks>Steps the LSTM's weights with <see cref="Capture.LstmStepper"/>, as the vowels demo captures h_t and c_t.</remarks>
+    public IReadOnlyDictionary<string, Capture.LstmStates> PackedRecurrentStates(Tensor padded, Tensor lengths)
+    {
+        ArgumentNullException.ThrowIfNull(padded);
+        ArgumentNullException.ThrowIfNull(lengths);
+        int[] steps = [.. lengths.to(ScalarType.Int64).cpu().data<long>().ToArray().Select(length => (int)length)];
+        // The stepper computes in the LSTM's own dtype (float32), as Classify does.
+        return new Dictionary<string, Capture.LstmStates>(StringComparer.Ordinal) { [LstmLayer] = Capture.LstmStepper.Run(lstm, padded, steps) };
+    }
 }

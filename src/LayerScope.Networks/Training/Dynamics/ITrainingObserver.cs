@@ -35,6 +35,12 @@ public interface ITrainingObserver
     /// outputs here, so that it need not run the model on the same examples a second time.</summary>
     Tensor TestPass(Func<Tensor> pass) => pass();
 
+    /// <summary><see cref="TestPass"/> as <see cref="SequenceTrainer"/> calls it: <paramref name="pass"/>
+    /// classifies <paramref name="batch"/> (<see cref="Models.ISequenceClassifier.Classify"/>). Given the batch, a
+    /// recorder can take the states of recurrent layers that run on the packed batch, which forward hooks do not see
+    /// (<see cref="Models.ISequenceClassifier.PackedRecurrentStates"/>).</summary>
+    Tensor SequenceTestPass(SequenceBatch batch, Func<Tensor> pass) => TestPass(pass);
+
     /// <summary>An epoch ended and was evaluated.</summary>
     void EpochCompleted(DynamicsCheckpoint checkpoint);
 }

@@ -1,5 +1,7 @@
+using LayerScope.Arrays;
 using LayerScope.Capture;
 using LayerScope.Dynamics;
+using LayerScope.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,8 +14,19 @@ namespace LayerScope.Training.Dynamics;
 /// learning rate; optionally the loss and gradient norm every N steps. Values are copied out of libtorch and counted
 /// into bins comparable across epochs (<see cref="HistogramBinning"/>); no tensor is kept.
 /// </summary>
-/// <remarks>Work happens only at observed steps (an epoch's last, every <see cref="TrainingDynamicsOptions.StepInterval"/>-th)
-/// and after each epoch, so the other steps cost one comparison.</remarks>
+/// <remarks>
+/// <para>Work happens only at observed steps (an epoch's last, every <see cref="TrainingDynamicsOptions.StepInterval"/>-th)
+/// and after each epoch, so the other steps cost one comparison.</para>
+/// <para>Activations are those of every leaf module <see cref="ActivationCapture"/> can hook: modules of one tensor in
+/// and out, and recurrent layers (LSTM, GRU, RNN) called on a tensor, whose histogram counts h_t at every time step of
+/// the probe batch (padding included where the model reads it, as a pre-padded IMDB review). Recurrent layers that an
+/// <see cref="ISequenceClassifier"/> runs on a packed batch fire no hook; with
+/// <see cref="TrainingDynamicsOptions.ProbeTestSet"/> their states come from
+/// <see cref="ISequenceClassifier.PackedRecurrentStates"/> on each test batch, h_t as the layer's activations and c_t
+/// as a second entry (<see cref="CellStateName"/>), both over the valid (unpadded) steps only. Unit activity (dead
+/// units) is recorded for ReLU-family layers only: "never positive" means dead only for a ReLU; a tanh or sigmoid
+/// output is almost never exactly zero, and an LSTM unit near zero everywhere is small, not dead.</para>
+/// </remarks>
 public sealed class TrainingDynamicsRecorder : ITrainingObserver
 {
     private readonly TrainingDynamicsOptions _options;
@@ -24,7 +37,13 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
     private readonly List<StepScalars> _steps = [];
     private readonly List<double> _gradientNorms = [];
     private double _pendingGlobalNorm = double.NaN;
-    private readonly List<IReadOnlyDictionary<string, Arrays.Float32Array>> _testPassOutputs = [];
+    private readonly List<IReadOnlyDictionary<string, Float32Array>> _testPassOutputs = [];
+    private int _testPasses;
+    private readonly List<string> _packedLayers = [];
+
+    /// <summary>The name of the entry holding the cell states c_t of the packed recurrent layer <paramref name="layer"/>
+    /// (its h_t are the layer's own activations): "lstm (cell state)".</summary>
+    public static string CellStateName(string layer) => $"{layer} (cell state)";
 
     /// <param name="network">The network's name, stored with the result.</param>
     /// <param name="options">What to record.</param>
@@ -42,6 +61,8 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
         if (_model is not null) throw new InvalidOperationException("A TrainingDynamicsRecorder watches one training run; make a new one for the next.");
         _model = model;
         var parameters = model.named_parameters().ToList();
+        var packed = model is ISequenceClassifier sequences ? sequences.PackedRecurrentLayers.ToHashSet(StringComparer.Ordinal) : [];
+        bool probing = _options.Probe is not null || _options.ProbeTestSet;
         foreach (var (name, module) in model.named_modules())
         {
             string layerName = name.Length == 0 ? model.GetName() : name;
@@ -51,9 +72,17 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
                 .Select(p => new OwnedParameter(p.name[prefix.Length..].StartsWith("bias", StringComparison.Ordinal), p.parameter))
                 .ToList();
             bool leaf = !module.children().Any();
-            bool activations = (_options.Probe is not null || _options.ProbeTestSet) && leaf && module is nn.Module<Tensor, Tensor>;
-            if (own.Count == 0 && !activations) continue;
-            _layers.Add(new LayerState(layerName, name, module.GetType().Name, own, activations, _options));
+            // A packed layer's states are known only from the test batches (ProbeTestSet); a probe is an opaque call.
+            bool packedStates = _options.ProbeTestSet && packed.Contains(name);
+            var source = packedStates ? ActivationSource.PackedStates
+                : probing && leaf && !packed.Contains(name) && ActivationCapture.CanCapture(module) ? ActivationSource.Hook
+                : ActivationSource.None;
+            if (own.Count == 0 && source == ActivationSource.None) continue;
+            string type = module.GetType().Name;
+            _layers.Add(new LayerState(layerName, name, type, own, source, _options));
+            if (!packedStates) continue;
+            _packedLayers.Add(name);
+            _layers.Add(new LayerState(CellStateName(layerName), CellStateName(name), type, [], ActivationSource.PackedStates, _options));
         }
     }
 
@@ -101,22 +130,71 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
     }
 
     /// <inheritdoc />
-    public Tensor TestPass(Func<Tensor> pass)
+    public Tensor TestPass(Func<Tensor> pass) => CaptureTestPass(pass, batch: null);
+
+    /// <inheritdoc />
+    public Tensor SequenceTestPass(SequenceBatch batch, Func<Tensor> pass)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return CaptureTestPass(pass, batch);
+    }
+
+    private Tensor CaptureTestPass(Func<Tensor> pass, SequenceBatch? batch)
     {
         ArgumentNullException.ThrowIfNull(pass);
         if (!_options.ProbeTestSet || _model is null) return pass();
-        var names = ActivationLayers();
-        if (names.Count == 0) return pass();
+        _testPasses++;
+        var hooked = HookedLayers();
+        bool stepped = batch is not null && _packedLayers.Count > 0;
+        if (hooked.Count == 0 && !stepped) return pass();
         Tensor? output = null;
-        using (var capture = ActivationCapture.Attach(_model, names))
+        var captured = new Dictionary<string, Float32Array>(StringComparer.Ordinal);
+        if (hooked.Count > 0)
         {
+            using var capture = ActivationCapture.Attach(_model, hooked);
             capture.Forward(() => output = pass());
-            _testPassOutputs.Add(capture.Collect());
+            foreach (var (name, values) in capture.Collect()) captured[name] = values;
         }
+        else
+        {
+            output = pass();
+        }
+        if (stepped) AddPackedStates(captured, batch!);
+        _testPassOutputs.Add(captured);
         return output!;
     }
 
-    private List<string> ActivationLayers() => [.. _layers.Where(l => l.RecordsActivations).Select(l => l.ModuleName)];
+    /// <summary>h_t and c_t of every packed recurrent layer on <paramref name="batch"/>, valid steps only: [steps, units].</summary>
+    private void AddPackedStates(Dictionary<string, Float32Array> captured, SequenceBatch batch)
+    {
+        var states = ((ISequenceClassifier)_model!).PackedRecurrentStates(batch.Inputs, batch.Lengths);
+        foreach (var layer in _packedLayers)
+        {
+            if (!states.TryGetValue(layer, out var layerStates))
+                throw new InvalidOperationException($"{_model!.GetType().Name} lists '{layer}' among its PackedRecurrentLayers but its PackedRecurrentStates gave no states for it.");
+            captured[layer] = ValidSteps(layer, layerStates.Hidden, layerStates);
+            captured[CellStateName(layer)] = ValidSteps(CellStateName(layer), layerStates.Cell, layerStates);
+        }
+    }
+
+    /// <summary>The steps of <paramref name="values"/> ([Count, Steps, Units], NaN beyond each length) that lie within
+    /// their sequence, in order: [valid steps, Units]. Padding is no state of the network, and its NaN would count as
+    /// non-finite values.</summary>
+    private static Float32Array ValidSteps(string name, float[] values, LstmStates states)
+    {
+        long valid = states.Lengths.Sum(length => (long)length);
+        var result = new float[valid * states.Units];
+        long offset = 0;
+        for (int n = 0; n < states.Count; n++)
+        {
+            int count = states.Lengths[n] * states.Units;
+            Array.Copy(values, (long)n * states.Steps * states.Units, result, offset, count);
+            offset += count;
+        }
+        return new Float32Array(name, result, [valid, states.Units]);
+    }
+
+    private List<string> HookedLayers() => [.. _layers.Where(l => l.Source == ActivationSource.Hook).Select(l => l.ModuleName)];
 
     /// <summary>The learning rate the trainer last reported; the recorder reads it from each checkpoint.</summary>
     private double CurrentLearningRate => _checkpoints.Count == 0 ? double.NaN : _checkpoints[^1].LearningRate;
@@ -186,11 +264,11 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
             layer.Binning(bias ? HistogramKind.BiasGradients : HistogramKind.WeightGradients).Add(epoch, [.. withGradients.Select(i => gradients[i])]);
     }
 
-    private IReadOnlyDictionary<string, Arrays.Float32Array>? RecordProbe(int epoch)
+    private IReadOnlyDictionary<string, Float32Array>? RecordProbe(int epoch)
     {
         if (_options.ProbeTestSet) return TestPassActivations(epoch);
         if (_options.Probe is not { } probe) return null;
-        var names = ActivationLayers();
+        var names = HookedLayers();
         if (names.Count == 0) return null;
         bool wasTraining = _model!.training;
         _model.eval();
@@ -209,25 +287,27 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
     }
 
     /// <summary>The layer outputs captured during this epoch's test evaluation, its batches joined in order.</summary>
-    private IReadOnlyDictionary<string, Arrays.Float32Array>? TestPassActivations(int epoch)
+    private IReadOnlyDictionary<string, Float32Array>? TestPassActivations(int epoch)
     {
-        if (ActivationLayers().Count == 0) return null;
-        if (_testPassOutputs.Count == 0)
+        if (_layers.All(l => l.Source == ActivationSource.None)) return null;
+        if (_testPasses == 0)
             throw new Errors.LayerScopeException($"TrainingDynamicsOptions.ProbeTestSet is set, but the trainer evaluated no test set after epoch {epoch}; "
                 + "set TrainingDynamicsOptions.Probe to a probe batch instead.");
         try
         {
+            if (_testPassOutputs.Count == 0) return null;
             if (_testPassOutputs.Count == 1) return _testPassOutputs[0];
             return _testPassOutputs[0].Keys.ToDictionary(name => name, name =>
             {
                 var parts = _testPassOutputs.Select(batch => batch[name]).ToList();
                 long[] shape = [parts.Sum(p => p.Shape[0]), .. parts[0].Shape.Skip(1)];
-                return new Arrays.Float32Array(name, [.. parts.SelectMany(p => p.Values)], shape);
+                return new Float32Array(name, [.. parts.SelectMany(p => p.Values)], shape);
             }, StringComparer.Ordinal);
         }
         finally
         {
             _testPassOutputs.Clear();
+            _testPasses = 0;
         }
     }
 
@@ -277,14 +357,25 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
 
     private sealed record OwnedParameter(bool IsBias, Tensor Parameter);
 
+    /// <summary>Where a layer's activations come from.</summary>
+    private enum ActivationSource
+    {
+        /// <summary>None are recorded (a layer with parameters but no capturable output, or no probe).</summary>
+        None,
+        /// <summary>A forward hook (<see cref="ActivationCapture"/>) during the probe or test pass.</summary>
+        Hook,
+        /// <summary><see cref="ISequenceClassifier.PackedRecurrentStates"/> on each test batch.</summary>
+        PackedStates,
+    }
+
     private sealed class LayerState(string name, string moduleName, string moduleType, IReadOnlyList<OwnedParameter> parameters,
-        bool recordsActivations, TrainingDynamicsOptions options)
+        ActivationSource source, TrainingDynamicsOptions options)
     {
         public string Name { get; } = name;
         public string ModuleName { get; } = moduleName;
         public string ModuleType { get; } = moduleType;
         public IReadOnlyList<OwnedParameter> Parameters { get; } = parameters;
-        public bool RecordsActivations { get; } = recordsActivations;
+        public ActivationSource Source { get; } = source;
         public SortedDictionary<HistogramKind, HistogramBinning> Series { get; } = [];
         public List<double> GradientNorms { get; } = [];
         public List<double> UpdateRatios { get; } = [];
