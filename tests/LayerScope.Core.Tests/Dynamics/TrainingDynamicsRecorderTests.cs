@@ -116,7 +116,7 @@ public class TrainingDynamicsRecorderTests
     }
 
     [Fact]
-    public void An_lstm_run_on_packed_test_batches_gets_histograms_of_its_hidden_and_cell_states_over_the_valid_steps()
+    public void An_lstm_run_on_packed_test_batches_gets_histograms_of_its_hidden_states_over_the_valid_steps()
     {
         var train = Sequences(60, 5);
         var test = Sequences(25, 6);
@@ -135,28 +135,22 @@ public class TrainingDynamicsRecorderTests
         long validSteps = Enumerable.Range(0, test.Count).Sum(test.Length);
         Assert.True(validSteps < test.Count * test.MaxLength); // padding exists and must be left out
         var hidden = states.Hidden.Where(float.IsFinite).ToArray();
-        var cell = states.Cell.Where(float.IsFinite).ToArray();
-        foreach (var (name, values) in new[] { ("lstm", hidden), (TrainingDynamicsRecorder.CellStateName("lstm"), cell) })
-        {
-            var layer = dynamics.Layers.Single(l => l.Name == name);
-            Assert.Equal("LSTM", layer.ModuleType);
-            var series = layer.Series(HistogramKind.Activations);
-            Assert.NotNull(series);
-            Assert.Equal([1, 2], series.Epochs);
-            Assert.All(series.Histograms, h => Assert.Equal(validSteps * 6, h.Count));
-            Assert.All(series.Histograms, h => Assert.Equal(0, h.NonFinite));
-            // The last epoch's histogram is of the states the trained model computes.
-            var last = series.Histograms[^1];
-            Assert.Equal(values.Min(), last.Min, 5);
-            Assert.Equal(values.Max(), last.Max, 5);
-            Assert.Equal(values.Sum(v => (double)v), last.Sum, 2);
-            // tanh-bounded states: no dead-unit flags, which mean something for ReLU units only.
-            Assert.Empty(layer.UnitActivity);
-        }
-        // The LSTM's own weights are still recorded on the layer itself, and the cell-state entry follows it.
-        var names = dynamics.Layers.Select(l => l.Name).ToList();
-        Assert.Equal(names.IndexOf("lstm") + 1, names.IndexOf(TrainingDynamicsRecorder.CellStateName("lstm")));
-        Assert.NotNull(dynamics.Layers.Single(l => l.Name == "lstm").Series(HistogramKind.Weights));
+        var lstm = dynamics.Layers.Single(l => l.Name == "lstm");
+        Assert.Equal("LSTM", lstm.ModuleType);
+        var series = lstm.Series(HistogramKind.Activations);
+        Assert.NotNull(series);
+        Assert.Equal([1, 2], series.Epochs);
+        Assert.All(series.Histograms, h => Assert.Equal(validSteps * 6, h.Count));
+        Assert.All(series.Histograms, h => Assert.Equal(0, h.NonFinite));
+        // The last epoch's histogram is of the states the trained model computes.
+        var last = series.Histograms[^1];
+        Assert.Equal(hidden.Min(), last.Min, 5);
+        Assert.Equal(hidden.Max(), last.Max, 5);
+        Assert.Equal(hidden.Sum(v => (double)v), last.Sum, 2);
+        // tanh-bounded states: no dead-unit flags, which mean something for ReLU units only.
+        Assert.Empty(lstm.UnitActivity);
+        // The LSTM's own weights are still recorded, and the layer after it too.
+        Assert.NotNull(lstm.Series(HistogramKind.Weights));
         Assert.NotNull(dynamics.Layers.Single(l => l.Name == "fc").Series(HistogramKind.Activations));
     }
 

@@ -21,9 +21,11 @@ namespace LayerScope.Training.Dynamics;
 /// and out, and recurrent layers (LSTM, GRU, RNN) called on a tensor, whose histogram counts h_t at every time step of
 /// the probe batch (padding included where the model reads it, as a pre-padded IMDB review). Recurrent layers that an
 /// <see cref="ISequenceClassifier"/> runs on a packed batch fire no hook; with
-/// <see cref="TrainingDynamicsOptions.ProbeTestSet"/> their states come from
-/// <see cref="ISequenceClassifier.PackedRecurrentStates"/> on each test batch, h_t as the layer's activations and c_t
-/// as a second entry (<see cref="CellStateName"/>), both over the valid (unpadded) steps only. Unit activity (dead
+/// <see cref="TrainingDynamicsOptions.ProbeTestSet"/> the model shows the recorder their packed output during the test
+/// pass (<see cref="ISequenceClassifier.Classify(Tensor, Tensor, Action{string, Tensor})"/>): h_t over the valid
+/// (unpadded) steps only, at the cost of a copy. Their cell states c_t are not recorded: libtorch returns only the
+/// last, and stepping the LSTM for every c_t (<see cref="LstmStepper"/>) cost 60 ms per vowels epoch, 1.7 times the
+/// epoch's training. Unit activity (dead
 /// units) is recorded for ReLU-family layers only: "never positive" means dead only for a ReLU; a tanh or sigmoid
 /// output is almost never exactly zero, and an LSTM unit near zero everywhere is small, not dead.</para>
 /// </remarks>
@@ -40,10 +42,6 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
     private readonly List<IReadOnlyDictionary<string, Float32Array>> _testPassOutputs = [];
     private int _testPasses;
     private readonly List<string> _packedLayers = [];
-
-    /// <summary>The name of the entry holding the cell states c_t of the packed recurrent layer <paramref name="layer"/>
-    /// (its h_t are the layer's own activations): "lstm (cell state)".</summary>
-    public static string CellStateName(string layer) => $"{layer} (cell state)";
 
     /// <param name="network">The network's name, stored with the result.</param>
     /// <param name="options">What to record.</param>
@@ -80,9 +78,7 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
             if (own.Count == 0 && source == ActivationSource.None) continue;
             string type = module.GetType().Name;
             _layers.Add(new LayerState(layerName, name, type, own, source, _options));
-            if (!packedStates) continue;
-            _packedLayers.Add(name);
-            _layers.Add(new LayerState(CellStateName(layerName), CellStateName(name), type, [], ActivationSource.PackedStates, _options));
+            if (packedStates) _packedLayers.Add(name);
         }
     }
 
@@ -130,68 +126,53 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
     }
 
     /// <inheritdoc />
-    public Tensor TestPass(Func<Tensor> pass) => CaptureTestPass(pass, batch: null);
-
-    /// <inheritdoc />
-    public Tensor SequenceTestPass(SequenceBatch batch, Func<Tensor> pass)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return CaptureTestPass(pass, batch);
-    }
-
-    private Tensor CaptureTestPass(Func<Tensor> pass, SequenceBatch? batch)
+    public Tensor TestPass(Func<Tensor> pass)
     {
         ArgumentNullException.ThrowIfNull(pass);
-        if (!_options.ProbeTestSet || _model is null) return pass();
+        return CaptureTestPass(_ => pass(), packed: false);
+    }
+
+    /// <inheritdoc />
+    public Tensor SequenceTestPass(Func<Action<string, Tensor>?, Tensor> pass)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        return CaptureTestPass(pass, packed: true);
+    }
+
+    /// <summary>Runs one test pass, capturing the hooked layers' outputs and, where <paramref name="packed"/>, those the
+    /// model shows of the layers it runs on the packed batch.</summary>
+    private Tensor CaptureTestPass(Func<Action<string, Tensor>?, Tensor> pass, bool packed)
+    {
+        if (!_options.ProbeTestSet || _model is null) return pass(null);
         _testPasses++;
         var hooked = HookedLayers();
-        bool stepped = batch is not null && _packedLayers.Count > 0;
-        if (hooked.Count == 0 && !stepped) return pass();
+        bool showsPacked = packed && _packedLayers.Count > 0;
+        if (hooked.Count == 0 && !showsPacked) return pass(null);
         Tensor? output = null;
         var captured = new Dictionary<string, Float32Array>(StringComparer.Ordinal);
+        Action<string, Tensor>? packedOutput = showsPacked ? (name, states) =>
+        {
+            if (!_packedLayers.Contains(name) || captured.ContainsKey(name)) return;
+            using var scope = torch.NewDisposeScope();
+            var values = states.detach().to(ScalarType.Float32).cpu().contiguous();
+            captured[name] = new Float32Array(name, TensorValues.ToFloats(values), values.shape);
+        } : null;
         if (hooked.Count > 0)
         {
             using var capture = ActivationCapture.Attach(_model, hooked);
-            capture.Forward(() => output = pass());
+            capture.Forward(() => output = pass(packedOutput));
             foreach (var (name, values) in capture.Collect()) captured[name] = values;
         }
         else
         {
-            output = pass();
+            output = pass(packedOutput);
         }
-        if (stepped) AddPackedStates(captured, batch!);
+        var unseen = showsPacked ? _packedLayers.Where(name => !captured.ContainsKey(name)).ToList() : [];
+        if (unseen.Count > 0)
+            throw new InvalidOperationException($"{_model.GetType().Name} lists {string.Join(", ", unseen)} among its PackedRecurrentLayers, "
+                + "but its Classify did not show their packed output.");
         _testPassOutputs.Add(captured);
         return output!;
-    }
-
-    /// <summary>h_t and c_t of every packed recurrent layer on <paramref name="batch"/>, valid steps only: [steps, units].</summary>
-    private void AddPackedStates(Dictionary<string, Float32Array> captured, SequenceBatch batch)
-    {
-        var states = ((ISequenceClassifier)_model!).PackedRecurrentStates(batch.Inputs, batch.Lengths);
-        foreach (var layer in _packedLayers)
-        {
-            if (!states.TryGetValue(layer, out var layerStates))
-                throw new InvalidOperationException($"{_model!.GetType().Name} lists '{layer}' among its PackedRecurrentLayers but its PackedRecurrentStates gave no states for it.");
-            captured[layer] = ValidSteps(layer, layerStates.Hidden, layerStates);
-            captured[CellStateName(layer)] = ValidSteps(CellStateName(layer), layerStates.Cell, layerStates);
-        }
-    }
-
-    /// <summary>The steps of <paramref name="values"/> ([Count, Steps, Units], NaN beyond each length) that lie within
-    /// their sequence, in order: [valid steps, Units]. Padding is no state of the network, and its NaN would count as
-    /// non-finite values.</summary>
-    private static Float32Array ValidSteps(string name, float[] values, LstmStates states)
-    {
-        long valid = states.Lengths.Sum(length => (long)length);
-        var result = new float[valid * states.Units];
-        long offset = 0;
-        for (int n = 0; n < states.Count; n++)
-        {
-            int count = states.Lengths[n] * states.Units;
-            Array.Copy(values, (long)n * states.Steps * states.Units, result, offset, count);
-            offset += count;
-        }
-        return new Float32Array(name, result, [valid, states.Units]);
     }
 
     private List<string> HookedLayers() => [.. _layers.Where(l => l.Source == ActivationSource.Hook).Select(l => l.ModuleName)];
@@ -364,7 +345,7 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
         None,
         /// <summary>A forward hook (<see cref="ActivationCapture"/>) during the probe or test pass.</summary>
         Hook,
-        /// <summary><see cref="ISequenceClassifier.PackedRecurrentStates"/> on each test batch.</summary>
+        /// <summary>The packed output the model shows during each test pass (<see cref="ISequenceClassifier.PackedRecurrentLayers"/>).</summary>
         PackedStates,
     }
 
