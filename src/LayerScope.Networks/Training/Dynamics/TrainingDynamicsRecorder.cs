@@ -42,6 +42,7 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
     private readonly List<IReadOnlyDictionary<string, Float32Array>> _testPassOutputs = [];
     private int _testPasses;
     private readonly List<string> _packedLayers = [];
+    private readonly HashSet<string> _recurrentLayers = new(StringComparer.Ordinal);
 
     /// <param name="network">The network's name, stored with the result.</param>
     /// <param name="options">What to record.</param>
@@ -79,6 +80,8 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
             string type = module.GetType().Name;
             _layers.Add(new LayerState(layerName, name, type, own, source, _options));
             if (packedStates) _packedLayers.Add(name);
+            // A hooked recurrent layer fires only when called on a tensor; a model may run it on a packed batch.
+            if (source == ActivationSource.Hook && module is not nn.Module<Tensor, Tensor>) _recurrentLayers.Add(name);
         }
     }
 
@@ -160,8 +163,8 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
         if (hooked.Count > 0)
         {
             using var capture = ActivationCapture.Attach(_model, hooked);
-            capture.Forward(() => output = pass(packedOutput));
-            foreach (var (name, values) in capture.Collect()) captured[name] = values;
+            capture.Forward(() => output = pass(packedOutput), _recurrentLayers);
+            foreach (var (name, values) in Fired(capture.Collect())) captured[name] = values;
         }
         else
         {
@@ -174,6 +177,11 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
         _testPassOutputs.Add(captured);
         return output!;
     }
+
+    /// <summary>The captures of layers that ran: a hooked recurrent layer that the model ran on a packed batch (and
+    /// did not list in <see cref="ISequenceClassifier.PackedRecurrentLayers"/>) fired no hook and has nothing.</summary>
+    private IEnumerable<KeyValuePair<string, Float32Array>> Fired(IReadOnlyDictionary<string, Float32Array> captured) =>
+        captured.Where(entry => !(entry.Value.Values.Length == 0 && _recurrentLayers.Contains(entry.Key)));
 
     private List<string> HookedLayers() => [.. _layers.Where(l => l.Source == ActivationSource.Hook).Select(l => l.ModuleName)];
 
@@ -258,8 +266,8 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
             // No graph: the probe only looks, and building one would cost as much as a training step's forward pass.
             using var noGrad = torch.no_grad();
             using var capture = ActivationCapture.Attach(_model, names);
-            capture.Forward(() => probe(_model));
-            return capture.Collect();
+            capture.Forward(() => probe(_model), _recurrentLayers);
+            return Fired(capture.Collect()).ToDictionary(StringComparer.Ordinal);
         }
         finally
         {
