@@ -99,29 +99,13 @@ public class TrainingDynamicsRecorderTests
         Assert.Equal(2 * Trainer.EvaluationBatch + 100, shared.Layers.Single(l => l.Name == "sigmoid").Series(HistogramKind.Activations)!.Histograms[0].Count);
     }
 
-    /// <summary>Sequences of 3 to 9 frames of 3 features, two classes by the mean of the first feature.</summary>
-    private static LabeledSequences Sequences(int count, int seed)
-    {
-        var random = new Random(seed);
-        var sequences = new List<float[]>();
-        var labels = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            labels[i] = i % 2;
-            var frames = new float[random.Next(3, 10) * 3];
-            for (int k = 0; k < frames.Length; k++) frames[k] = (float)(random.NextDouble() - 0.5) + (k % 3 == 0 && labels[i] == 1 ? 1f : 0f);
-            sequences.Add(frames);
-        }
-        return new LabeledSequences(sequences, 3, labels, ["a", "b", "c"], ["0", "1"], "synthetic");
-    }
-
     [Fact]
     public void An_lstm_run_on_packed_test_batches_gets_histograms_of_its_hidden_states_over_the_valid_steps()
     {
-        var train = Sequences(60, 5);
-        var test = Sequences(25, 6);
+        var train = Tests.Training.SequenceTrainerTests.Synthetic(60, 5);
+        var test = Tests.Training.SequenceTrainerTests.Synthetic(25, 6);
         torch.manual_seed(5);
-        using var model = new VowelsLstm(inputs: 3, hiddenUnits: 6, classes: 2);
+        using var model = new VowelsLstm(inputs: 3, hiddenUnits: 6, classes: 3);
         var recorder = new TrainingDynamicsRecorder(model.GetName(), new TrainingDynamicsOptions { ProbeTestSet = true });
         SequenceTrainer.Fit(model, train, test, new TrainingOptions { Epochs = 2, BatchSize = 16 }, observer: recorder);
         var dynamics = recorder.Result();
