@@ -210,17 +210,26 @@ public static class DynamicsOverhead
 
         // The test evaluation's own forward pass runs inside this call but is the trainer's work, done without a
         // recorder too: only what the recorder adds around it (hooks, copies) counts.
-        public torch.Tensor TestPass(Func<torch.Tensor> pass)
+        public torch.Tensor TestPass(Func<torch.Tensor> pass) => TimedTestPass(packedOutput => pass(), (recorder, timedPass) => recorder.TestPass(() => timedPass(null)));
+
+        // SequenceTrainer's test pass: the recorder copies the packed LSTM output the model shows it from inside the
+        // pass; that copy is the recorder's work and is counted back in.
+        public torch.Tensor SequenceTestPass(Func<Action<string, torch.Tensor>?, torch.Tensor> pass) =>
+            TimedTestPass(pass, (recorder, timedPass) => recorder.SequenceTestPass(timedPass));
+
+        private torch.Tensor TimedTestPass(Func<Action<string, torch.Tensor>?, torch.Tensor> pass,
+            Func<TrainingDynamicsRecorder, Func<Action<string, torch.Tensor>?, torch.Tensor>, torch.Tensor> call)
         {
             torch.Tensor? output = null;
-            double forward = 0;
-            double all = Timed(() => output = _recorder!.TestPass(() =>
+            double forward = 0, shown = 0;
+            double all = Timed(() => output = call(_recorder!, packedOutput =>
             {
+                Action<string, torch.Tensor>? timedOutput = packedOutput is null ? null : (name, states) => shown += Timed(() => packedOutput(name, states));
                 torch.Tensor? result = null;
-                forward += Timed(() => result = pass());
+                forward += Timed(() => result = pass(timedOutput));
                 return result!;
             }));
-            EpochSeconds += all - forward;
+            EpochSeconds += all - forward + shown;
             return output!;
         }
 

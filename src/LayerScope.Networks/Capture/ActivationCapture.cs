@@ -104,8 +104,11 @@ public sealed class ActivationCapture : IDisposable
     }
 
     /// <summary>Runs one forward pass through <paramref name="forward"/> without gradients, absorbing the early stop,
-    /// and checks that every layer fired exactly once.</summary>
-    public void Forward(Action forward)
+    /// and checks that every layer fired exactly once, except those of <paramref name="mayNotRun"/>.</summary>
+    /// <param name="forward">The forward pass.</param>
+    /// <param name="mayNotRun">Layers the pass may skip without an error, e.g. recurrent layers a model runs on a
+    /// packed batch, which fire no hook; such a layer's capture stays empty.</param>
+    public void Forward(Action forward, IReadOnlyCollection<string>? mayNotRun = null)
     {
         ArgumentNullException.ThrowIfNull(forward);
         ObjectDisposedException.ThrowIf(_removeHooks.Count == 0 && Layers.Count > 0, this);
@@ -121,7 +124,7 @@ public sealed class ActivationCapture : IDisposable
                 // Every requested layer has its output; the rest of the network is not needed.
             }
         }
-        var missing = Layers.Where(layer => !_seenThisPass.Contains(layer)).ToList();
+        var missing = Layers.Where(layer => !_seenThisPass.Contains(layer) && mayNotRun?.Contains(layer) != true).ToList();
         if (missing.Count > 0)
             throw new LayerScopeException($"layer(s) {string.Join(", ", missing)} did not run during the forward pass. "
                 + "A module fires its hooks only when its parent invokes it with call(), not forward().");
@@ -156,6 +159,12 @@ public sealed class ActivationCapture : IDisposable
         foreach (var remove in _removeHooks) remove();
         _removeHooks.Clear();
     }
+
+    /// <summary>Whether <see cref="Attach"/> can capture <paramref name="module"/>'s output: a module of one tensor in
+    /// and one out, or a recurrent layer (LSTM, GRU, RNN) called on a tensor, whose output sequence (h_t at every time
+    /// step) is captured.</summary>
+    public static bool CanCapture(nn.Module module) =>
+        module is nn.Module<Tensor, Tensor> or LSTM or nn.Module<Tensor, Tensor?, (Tensor, Tensor)>;
 
     private long ExampleSize(string layer) =>
         _exampleShapes.TryGetValue(layer, out var shape) ? Shapes.Product(shape) : 1;

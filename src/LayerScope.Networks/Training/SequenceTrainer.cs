@@ -79,7 +79,7 @@ public static class SequenceTrainer
                     observer?.AfterUpdate(observed);
                 }
                 var (trainLoss, trainAccuracy) = Evaluate(model, trainAll);
-                var (testLoss, testAccuracy) = EvaluateThrough(model, testAll, observer is null ? null : observer.TestPass);
+                var (testLoss, testAccuracy) = EvaluateThrough(model, testAll, observer is null ? null : observer.SequenceTestPass);
                 reports.Add(new EpochReport(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy));
                 observer?.EpochCompleted(new DynamicsCheckpoint(epoch, steps, trainLoss, trainAccuracy, testLoss, testAccuracy, options.LearningRate));
                 progress?.Report(new StepProgress(step, epoch, options.Epochs, $"loss {trainLoss:0.000}, test accuracy {testAccuracy:0.000}"));
@@ -98,17 +98,18 @@ public static class SequenceTrainer
         where TModel : nn.Module, ISequenceClassifier => EvaluateThrough(model, data, pass: null);
 
     /// <summary><see cref="Evaluate{TModel}(TModel, SequenceBatch)"/> with the forward pass run through
-    /// <paramref name="pass"/> (<see cref="ITrainingObserver.TestPass"/>).</summary>
-    private static (double Loss, double Accuracy) EvaluateThrough<TModel>(TModel model, SequenceBatch data, Func<Func<Tensor>, Tensor>? pass)
+    /// <paramref name="pass"/> (<see cref="ITrainingObserver.SequenceTestPass"/>).</summary>
+    private static (double Loss, double Accuracy) EvaluateThrough<TModel>(TModel model, SequenceBatch data,
+        Func<Func<Action<string, Tensor>?, Tensor>, Tensor>? pass)
         where TModel : nn.Module, ISequenceClassifier
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        pass ??= forward => forward();
+        pass ??= forward => forward(null);
         model.eval();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var logits = pass(() => model.Classify(data.Inputs, data.Lengths));
+        var logits = pass(packedOutput => packedOutput is null ? model.Classify(data.Inputs, data.Lengths) : model.Classify(data.Inputs, data.Lengths, packedOutput));
         double loss = nn.functional.cross_entropy(logits, data.Labels).to(ScalarType.Float64).item<double>();
         double accuracy = logits.argmax(1).eq(data.Labels).to(ScalarType.Float64).mean().item<double>();
         return (loss, accuracy);

@@ -34,13 +34,17 @@ public sealed record TrainingDynamicsSection(TrainingDynamics Dynamics)
     public DynamicsDiagnosisOptions Diagnosis { get; init; } = new();
 
     /// <summary>Which histograms get figures: parameter layers' weights and gradients, activation functions' outputs
-    /// (a Linear layer's own output is the next activation's input, so it is not drawn twice).</summary>
+    /// (a Linear layer's own output is the next activation's input, so it is not drawn twice) and recurrent layers'
+    /// outputs: h_t has passed the LSTM's or GRU's own tanh and no activation layer follows to show it.</summary>
     public static bool Drawn(LayerDynamics layer, HistogramKind kind) => kind switch
     {
         HistogramKind.Weights or HistogramKind.WeightGradients => true,
-        HistogramKind.Activations => layer.Series(HistogramKind.Weights) is null,
+        HistogramKind.Activations => layer.Series(HistogramKind.Weights) is null || RecurrentModuleTypes.Contains(layer.ModuleType),
         _ => false,
     };
+
+    /// <summary>TorchSharp's recurrent layers, whose outputs are drawn beside their weights.</summary>
+    private static readonly HashSet<string> RecurrentModuleTypes = new(StringComparer.Ordinal) { "LSTM", "GRU", "RNN" };
 
     /// <summary>The distribution bands of one series.</summary>
     public static DistributionBands Bands(string title, string valueName, HistogramSeries series)

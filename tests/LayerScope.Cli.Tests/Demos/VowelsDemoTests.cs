@@ -180,6 +180,13 @@ public class VowelsDemoTests(VowelsDemoRun run) : IClassFixture<VowelsDemoRun>
         var values = Assert.Single(events).Value;
         // LSTM(12 → 100): weight_ih 400×12 and weight_hh 400×100 in one histogram per epoch.
         Assert.All(values.Where(x => x.Value.Tag == "lstm/weights"), x => Assert.Equal(400 * 12 + 400 * 100, x.Value.Histogram!.Num));
+        // The LSTM runs on packed batches, so no forward hook sees it: h_t over every test sequence's own steps (no
+        // padding), 100 units, one histogram per epoch.
+        var test = Data.Loaders.JapaneseVowelsLoader.LoadTest(Data.DataDirectory.Choose(TestData.DataDirectory));
+        long steps = Enumerable.Range(0, test.Count).Sum(test.Length);
+        var histograms = values.Where(x => x.Value.Tag == "lstm/activations").ToList();
+        Assert.Equal(new VowelsDemoOptions().Epochs, histograms.Count);
+        Assert.All(histograms, x => Assert.Equal(steps * 100, x.Value.Histogram!.Num));
         Assert.Contains(values, x => x.Value.Tag == "accuracy/held_out");
         Assert.Contains($"tensorboard --logdir {run.TensorBoard}", run.Cli.Output);
     }

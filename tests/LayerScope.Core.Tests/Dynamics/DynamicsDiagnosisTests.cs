@@ -58,4 +58,28 @@ public class DynamicsDiagnosisTests
         Assert.Contains("dead units", html);
         Assert.Equal([0], health.Single(h => h.Layer == "relu1").DeadUnits);
     }
+
+    [Fact]
+    public void A_recurrent_layers_hidden_states_are_drawn_beside_its_weights_but_a_linear_layers_outputs_are_not()
+    {
+        static HistogramSeries Series(HistogramKind kind)
+        {
+            var binning = new HistogramBinning(kind);
+            binning.Add(1, [[0.1f, -0.2f, 0.3f]]);
+            binning.Add(2, [[0.2f, -0.4f, 0.6f]]);
+            return binning.Result();
+        }
+        LayerDynamics WithWeights(string name, string type) =>
+            Layer(name, type, [0.5, 0.4]) with { Histograms = [Series(HistogramKind.Weights), Series(HistogramKind.Activations)] };
+
+        Assert.True(TrainingDynamicsSection.Drawn(WithWeights("lstm", "LSTM"), HistogramKind.Activations));
+        Assert.True(TrainingDynamicsSection.Drawn(WithWeights("gru", "GRU"), HistogramKind.Activations));
+        Assert.False(TrainingDynamicsSection.Drawn(WithWeights("fc", "Linear"), HistogramKind.Activations));
+
+        using var folder = new TemporaryFolder();
+        using var output = StagedDirectory.Create(folder.File("out"), "report.html");
+        new TrainingDynamicsSection(Dynamics(WithWeights("lstm", "LSTM"))).AddTo(new ReportBuilder("t"), output);
+        foreach (var file in new[] { "lstm-activations-distributions.png", "lstm-activations-histograms.png" })
+            Assert.True(File.Exists(Path.Combine(output.Path, "dynamics", file)), file);
+    }
 }

@@ -1,3 +1,5 @@
+using LayerScope.Capture;
+using LayerScope.Data;
 using LayerScope.Dynamics;
 using LayerScope.Models.Zoo;
 using LayerScope.Training;
@@ -95,6 +97,70 @@ public class TrainingDynamicsRecorderTests
             for (int e = 0; e < layer.UnitActivity.Count; e++) Assert.Equal(layer.UnitActivity[e], other.UnitActivity[e]);
         }
         Assert.Equal(2 * Trainer.EvaluationBatch + 100, shared.Layers.Single(l => l.Name == "sigmoid").Series(HistogramKind.Activations)!.Histograms[0].Count);
+    }
+
+    [Fact]
+    public void An_lstm_run_on_packed_test_batches_gets_histograms_of_its_hidden_states_over_the_valid_steps()
+    {
+        var train = Tests.Training.SequenceTrainerTests.Synthetic(60, 5);
+        var test = Tests.Training.SequenceTrainerTests.Synthetic(25, 6);
+        torch.manual_seed(5);
+        using var model = new VowelsLstm(inputs: 3, hiddenUnits: 6, classes: 3);
+        var recorder = new TrainingDynamicsRecorder(model.GetName(), new TrainingDynamicsOptions { ProbeTestSet = true });
+        SequenceTrainer.Fit(model, train, test, new TrainingOptions { Epochs = 2, BatchSize = 16 }, observer: recorder);
+        var dynamics = recorder.Result();
+
+        // What the vowels demo captures: the trained LSTM stepped through the test sequences.
+        LstmStates states;
+        using (var batch = SequenceBatch.PadAll(test))
+        {
+            states = LstmStepper.Run(model.Lstm, batch.Inputs, Enumerable.Range(0, test.Count).Select(test.Length).ToArray());
+        }
+        long validSteps = Enumerable.Range(0, test.Count).Sum(test.Length);
+        Assert.True(validSteps < test.Count * test.MaxLength); // padding exists and must be left out
+        var hidden = states.Hidden.Where(float.IsFinite).ToArray();
+        var lstm = dynamics.Layers.Single(l => l.Name == "lstm");
+        Assert.Equal("LSTM", lstm.ModuleType);
+        var series = lstm.Series(HistogramKind.Activations);
+        Assert.NotNull(series);
+        Assert.Equal([1, 2], series.Epochs);
+        Assert.All(series.Histograms, h => Assert.Equal(validSteps * 6, h.Count));
+        Assert.All(series.Histograms, h => Assert.Equal(0, h.NonFinite));
+        // The last epoch's histogram is of the states the trained model computes.
+        var last = series.Histograms[^1];
+        Assert.Equal(hidden.Min(), last.Min, 5);
+        Assert.Equal(hidden.Max(), last.Max, 5);
+        Assert.Equal(hidden.Sum(v => (double)v), last.Sum, 2);
+        // tanh-bounded states: no dead-unit flags, which mean something for ReLU units only.
+        Assert.Empty(lstm.UnitActivity);
+        // The LSTM's own weights are still recorded, and the layer after it too.
+        Assert.NotNull(lstm.Series(HistogramKind.Weights));
+        Assert.NotNull(dynamics.Layers.Single(l => l.Name == "fc").Series(HistogramKind.Activations));
+    }
+
+    [Fact]
+    public void Lstm_layers_of_the_char_rnn_get_histograms_of_h_t_at_every_probe_step()
+    {
+        const int vocabulary = 5, hidden = 4, steps = 17;
+        var random = new Random(7);
+        var text = Enumerable.Range(0, 400).Select(_ => random.Next(vocabulary)).ToArray();
+        torch.manual_seed(7);
+        using var model = new CharRnn(vocabulary, hidden, layers: 2);
+        using var probe = torch.nn.functional.one_hot(torch.tensor(text.Take(steps).Select(i => (long)i).ToArray()), vocabulary).to(ScalarType.Float32).unsqueeze(0);
+        var recorder = new TrainingDynamicsRecorder(model.GetName(), new TrainingDynamicsOptions { Probe = TrainingDynamicsOptions.ProbeInputs(probe) });
+        CharRnnTrainer.Fit(model, text, new CharRnnTrainingOptions { Steps = 6, BatchSize = 4, SequenceLength = 10 }, observer: recorder);
+        var dynamics = recorder.Result();
+
+        // The char-RNN demo's capture: the layers' states stepped through the probe sequence.
+        var stepped = model.CellStates(probe[0]);
+        for (int i = 0; i < 2; i++)
+        {
+            var series = dynamics.Layers.Single(l => l.Name == CharRnn.LayerName(i)).Series(HistogramKind.Activations);
+            Assert.NotNull(series);
+            Assert.All(series.Histograms, h => Assert.Equal(steps * hidden, h.Count));
+            Assert.Equal(stepped[i].Hidden.Min(), series.Histograms[^1].Min, 5);
+            Assert.Equal(stepped[i].Hidden.Max(), series.Histograms[^1].Max, 5);
+        }
     }
 
     [Fact]

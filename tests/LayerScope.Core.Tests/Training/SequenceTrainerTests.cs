@@ -44,7 +44,7 @@ public class SequenceTrainerTests
     }
 
     /// <summary>Three classes of noisy sequences, 3 to 12 frames of 3 features; the class sets the mean of feature c.</summary>
-    private static LabeledSequences Synthetic(int count, int seed)
+    internal static LabeledSequences Synthetic(int count, int seed)
     {
         var random = new Random(seed);
         var sequences = new List<float[]>();

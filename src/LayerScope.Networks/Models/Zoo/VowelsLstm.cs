@@ -51,12 +51,20 @@ public sealed class VowelsLstm : nn.Module<Tensor, Tensor>, ISequenceClassifier
 
     /// <summary>Logits [N, classes] for zero-padded sequences [N, T, features] of the given lengths [N] (int64, on the
     /// CPU): the LSTM runs on the packed batch, so padding never reaches the state.</summary>
-    public Tensor Classify(Tensor padded, Tensor lengths)
+    public Tensor Classify(Tensor padded, Tensor lengths) => Classify(padded, lengths, packedOutput: null);
+
+    /// <inheritdoc />
+    public Tensor Classify(Tensor padded, Tensor lengths, Action<string, Tensor>? packedOutput)
     {
         ArgumentNullException.ThrowIfNull(padded);
         using var packed = nn.utils.rnn.pack_padded_sequence(padded.to(ScalarType.Float32), lengths, batch_first: true, enforce_sorted: false);
         var (output, hidden, _) = lstm.call(packed);
+        // The packed output's data: h_t of every sequence at each of its own steps, which no hook sees.
+        packedOutput?.Invoke(LstmLayer, output.data);
         output.Dispose();
         return fc.call(hidden[0]);
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> PackedRecurrentLayers => [LstmLayer];
 }

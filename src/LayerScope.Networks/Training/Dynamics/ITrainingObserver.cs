@@ -35,6 +35,16 @@ public interface ITrainingObserver
     /// outputs here, so that it need not run the model on the same examples a second time.</summary>
     Tensor TestPass(Func<Tensor> pass) => pass();
 
+    /// <summary><see cref="TestPass"/> as <see cref="SequenceTrainer"/> calls it: <paramref name="pass"/> classifies
+    /// one test batch and shows the delegate it is given (null: none) the outputs of the recurrent layers the model
+    /// runs on the packed batch (<see cref="Models.ISequenceClassifier.Classify(Tensor, Tensor, Action{string, Tensor})"/>),
+    /// which forward hooks do not see.</summary>
+    Tensor SequenceTestPass(Func<Action<string, Tensor>?, Tensor> pass)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        return TestPass(() => pass(null));
+    }
+
     /// <summary>An epoch ended and was evaluated.</summary>
     void EpochCompleted(DynamicsCheckpoint checkpoint);
 }

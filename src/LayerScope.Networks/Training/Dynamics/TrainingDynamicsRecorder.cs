@@ -1,5 +1,7 @@
+using LayerScope.Arrays;
 using LayerScope.Capture;
 using LayerScope.Dynamics;
+using LayerScope.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,8 +14,21 @@ namespace LayerScope.Training.Dynamics;
 /// learning rate; optionally the loss and gradient norm every N steps. Values are copied out of libtorch and counted
 /// into bins comparable across epochs (<see cref="HistogramBinning"/>); no tensor is kept.
 /// </summary>
-/// <remarks>Work happens only at observed steps (an epoch's last, every <see cref="TrainingDynamicsOptions.StepInterval"/>-th)
-/// and after each epoch, so the other steps cost one comparison.</remarks>
+/// <remarks>
+/// <para>Work happens only at observed steps (an epoch's last, every <see cref="TrainingDynamicsOptions.StepInterval"/>-th)
+/// and after each epoch, so the other steps cost one comparison.</para>
+/// <para>Activations are those of every leaf module <see cref="ActivationCapture"/> can hook: modules of one tensor in
+/// and out, and recurrent layers (LSTM, GRU, RNN) called on a tensor, whose histogram counts h_t at every time step of
+/// the probe batch (padding included where the model reads it, as a pre-padded IMDB review). Recurrent layers that an
+/// <see cref="ISequenceClassifier"/> runs on a packed batch fire no hook; with
+/// <see cref="TrainingDynamicsOptions.ProbeTestSet"/> the model shows the recorder their packed output during the test
+/// pass (<see cref="ISequenceClassifier.Classify(Tensor, Tensor, Action{string, Tensor})"/>): h_t over the valid
+/// (unpadded) steps only, at the cost of a copy. Their cell states c_t are not recorded: libtorch returns only the
+/// last, and stepping the LSTM for every c_t (<see cref="LstmStepper"/>) cost 60 ms per vowels epoch, 1.7 times the
+/// epoch's training. Unit activity (dead
+/// units) is recorded for ReLU-family layers only: "never positive" means dead only for a ReLU; a tanh or sigmoid
+/// output is almost never exactly zero, and an LSTM unit near zero everywhere is small, not dead.</para>
+/// </remarks>
 public sealed class TrainingDynamicsRecorder : ITrainingObserver
 {
     private readonly TrainingDynamicsOptions _options;
@@ -24,7 +39,10 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
     private readonly List<StepScalars> _steps = [];
     private readonly List<double> _gradientNorms = [];
     private double _pendingGlobalNorm = double.NaN;
-    private readonly List<IReadOnlyDictionary<string, Arrays.Float32Array>> _testPassOutputs = [];
+    private readonly List<IReadOnlyDictionary<string, Float32Array>> _testPassOutputs = [];
+    private int _testPasses;
+    private readonly List<string> _packedLayers = [];
+    private readonly HashSet<string> _recurrentLayers = new(StringComparer.Ordinal);
 
     /// <param name="network">The network's name, stored with the result.</param>
     /// <param name="options">What to record.</param>
@@ -42,6 +60,8 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
         if (_model is not null) throw new InvalidOperationException("A TrainingDynamicsRecorder watches one training run; make a new one for the next.");
         _model = model;
         var parameters = model.named_parameters().ToList();
+        var packed = model is ISequenceClassifier sequences ? sequences.PackedRecurrentLayers.ToHashSet(StringComparer.Ordinal) : [];
+        bool probing = _options.Probe is not null || _options.ProbeTestSet;
         foreach (var (name, module) in model.named_modules())
         {
             string layerName = name.Length == 0 ? model.GetName() : name;
@@ -51,9 +71,17 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
                 .Select(p => new OwnedParameter(p.name[prefix.Length..].StartsWith("bias", StringComparison.Ordinal), p.parameter))
                 .ToList();
             bool leaf = !module.children().Any();
-            bool activations = (_options.Probe is not null || _options.ProbeTestSet) && leaf && module is nn.Module<Tensor, Tensor>;
-            if (own.Count == 0 && !activations) continue;
-            _layers.Add(new LayerState(layerName, name, module.GetType().Name, own, activations, _options));
+            // A packed layer's states are known only from the test batches (ProbeTestSet); a probe is an opaque call.
+            bool packedStates = _options.ProbeTestSet && packed.Contains(name);
+            var source = packedStates ? ActivationSource.PackedStates
+                : probing && leaf && !packed.Contains(name) && ActivationCapture.CanCapture(module) ? ActivationSource.Hook
+                : ActivationSource.None;
+            if (own.Count == 0 && source == ActivationSource.None) continue;
+            string type = module.GetType().Name;
+            _layers.Add(new LayerState(layerName, name, type, own, source, _options));
+            if (packedStates) _packedLayers.Add(name);
+            // A hooked recurrent layer fires only when called on a tensor; a model may run it on a packed batch.
+            if (source == ActivationSource.Hook && module is not nn.Module<Tensor, Tensor>) _recurrentLayers.Add(name);
         }
     }
 
@@ -104,19 +132,58 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
     public Tensor TestPass(Func<Tensor> pass)
     {
         ArgumentNullException.ThrowIfNull(pass);
-        if (!_options.ProbeTestSet || _model is null) return pass();
-        var names = ActivationLayers();
-        if (names.Count == 0) return pass();
+        return CaptureTestPass(_ => pass(), packed: false);
+    }
+
+    /// <inheritdoc />
+    public Tensor SequenceTestPass(Func<Action<string, Tensor>?, Tensor> pass)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        return CaptureTestPass(pass, packed: true);
+    }
+
+    /// <summary>Runs one test pass, capturing the hooked layers' outputs and, where <paramref name="packed"/>, those the
+    /// model shows of the layers it runs on the packed batch.</summary>
+    private Tensor CaptureTestPass(Func<Action<string, Tensor>?, Tensor> pass, bool packed)
+    {
+        if (!_options.ProbeTestSet || _model is null) return pass(null);
+        _testPasses++;
+        var hooked = HookedLayers();
+        bool showsPacked = packed && _packedLayers.Count > 0;
+        if (hooked.Count == 0 && !showsPacked) return pass(null);
         Tensor? output = null;
-        using (var capture = ActivationCapture.Attach(_model, names))
+        var captured = new Dictionary<string, Float32Array>(StringComparer.Ordinal);
+        Action<string, Tensor>? packedOutput = showsPacked ? (name, states) =>
         {
-            capture.Forward(() => output = pass());
-            _testPassOutputs.Add(capture.Collect());
+            if (!_packedLayers.Contains(name) || captured.ContainsKey(name)) return;
+            using var scope = torch.NewDisposeScope();
+            var values = states.detach().to(ScalarType.Float32).cpu().contiguous();
+            captured[name] = new Float32Array(name, TensorValues.ToFloats(values), values.shape);
+        } : null;
+        if (hooked.Count > 0)
+        {
+            using var capture = ActivationCapture.Attach(_model, hooked);
+            capture.Forward(() => output = pass(packedOutput), _recurrentLayers);
+            foreach (var (name, values) in Fired(capture.Collect())) captured[name] = values;
         }
+        else
+        {
+            output = pass(packedOutput);
+        }
+        var unseen = showsPacked ? _packedLayers.Where(name => !captured.ContainsKey(name)).ToList() : [];
+        if (unseen.Count > 0)
+            throw new InvalidOperationException($"{_model.GetType().Name} lists {string.Join(", ", unseen)} among its PackedRecurrentLayers, "
+                + "but its Classify did not show their packed output.");
+        _testPassOutputs.Add(captured);
         return output!;
     }
 
-    private List<string> ActivationLayers() => [.. _layers.Where(l => l.RecordsActivations).Select(l => l.ModuleName)];
+    /// <summary>The captures of layers that ran: a hooked recurrent layer that the model ran on a packed batch (and
+    /// did not list in <see cref="ISequenceClassifier.PackedRecurrentLayers"/>) fired no hook and has nothing.</summary>
+    private IEnumerable<KeyValuePair<string, Float32Array>> Fired(IReadOnlyDictionary<string, Float32Array> captured) =>
+        captured.Where(entry => !(entry.Value.Values.Length == 0 && _recurrentLayers.Contains(entry.Key)));
+
+    private List<string> HookedLayers() => [.. _layers.Where(l => l.Source == ActivationSource.Hook).Select(l => l.ModuleName)];
 
     /// <summary>The learning rate the trainer last reported; the recorder reads it from each checkpoint.</summary>
     private double CurrentLearningRate => _checkpoints.Count == 0 ? double.NaN : _checkpoints[^1].LearningRate;
@@ -186,11 +253,11 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
             layer.Binning(bias ? HistogramKind.BiasGradients : HistogramKind.WeightGradients).Add(epoch, [.. withGradients.Select(i => gradients[i])]);
     }
 
-    private IReadOnlyDictionary<string, Arrays.Float32Array>? RecordProbe(int epoch)
+    private IReadOnlyDictionary<string, Float32Array>? RecordProbe(int epoch)
     {
         if (_options.ProbeTestSet) return TestPassActivations(epoch);
         if (_options.Probe is not { } probe) return null;
-        var names = ActivationLayers();
+        var names = HookedLayers();
         if (names.Count == 0) return null;
         bool wasTraining = _model!.training;
         _model.eval();
@@ -199,8 +266,8 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
             // No graph: the probe only looks, and building one would cost as much as a training step's forward pass.
             using var noGrad = torch.no_grad();
             using var capture = ActivationCapture.Attach(_model, names);
-            capture.Forward(() => probe(_model));
-            return capture.Collect();
+            capture.Forward(() => probe(_model), _recurrentLayers);
+            return Fired(capture.Collect()).ToDictionary(StringComparer.Ordinal);
         }
         finally
         {
@@ -209,25 +276,27 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
     }
 
     /// <summary>The layer outputs captured during this epoch's test evaluation, its batches joined in order.</summary>
-    private IReadOnlyDictionary<string, Arrays.Float32Array>? TestPassActivations(int epoch)
+    private IReadOnlyDictionary<string, Float32Array>? TestPassActivations(int epoch)
     {
-        if (ActivationLayers().Count == 0) return null;
-        if (_testPassOutputs.Count == 0)
+        if (_layers.All(l => l.Source == ActivationSource.None)) return null;
+        if (_testPasses == 0)
             throw new Errors.LayerScopeException($"TrainingDynamicsOptions.ProbeTestSet is set, but the trainer evaluated no test set after epoch {epoch}; "
                 + "set TrainingDynamicsOptions.Probe to a probe batch instead.");
         try
         {
+            if (_testPassOutputs.Count == 0) return null;
             if (_testPassOutputs.Count == 1) return _testPassOutputs[0];
             return _testPassOutputs[0].Keys.ToDictionary(name => name, name =>
             {
                 var parts = _testPassOutputs.Select(batch => batch[name]).ToList();
                 long[] shape = [parts.Sum(p => p.Shape[0]), .. parts[0].Shape.Skip(1)];
-                return new Arrays.Float32Array(name, [.. parts.SelectMany(p => p.Values)], shape);
+                return new Float32Array(name, [.. parts.SelectMany(p => p.Values)], shape);
             }, StringComparer.Ordinal);
         }
         finally
         {
             _testPassOutputs.Clear();
+            _testPasses = 0;
         }
     }
 
@@ -277,14 +346,25 @@ public sealed class TrainingDynamicsRecorder : ITrainingObserver
 
     private sealed record OwnedParameter(bool IsBias, Tensor Parameter);
 
+    /// <summary>Where a layer's activations come from.</summary>
+    private enum ActivationSource
+    {
+        /// <summary>None are recorded (a layer with parameters but no capturable output, or no probe).</summary>
+        None,
+        /// <summary>A forward hook (<see cref="ActivationCapture"/>) during the probe or test pass.</summary>
+        Hook,
+        /// <summary>The packed output the model shows during each test pass (<see cref="ISequenceClassifier.PackedRecurrentLayers"/>).</summary>
+        PackedStates,
+    }
+
     private sealed class LayerState(string name, string moduleName, string moduleType, IReadOnlyList<OwnedParameter> parameters,
-        bool recordsActivations, TrainingDynamicsOptions options)
+        ActivationSource source, TrainingDynamicsOptions options)
     {
         public string Name { get; } = name;
         public string ModuleName { get; } = moduleName;
         public string ModuleType { get; } = moduleType;
         public IReadOnlyList<OwnedParameter> Parameters { get; } = parameters;
-        public bool RecordsActivations { get; } = recordsActivations;
+        public ActivationSource Source { get; } = source;
         public SortedDictionary<HistogramKind, HistogramBinning> Series { get; } = [];
         public List<double> GradientNorms { get; } = [];
         public List<double> UpdateRatios { get; } = [];
