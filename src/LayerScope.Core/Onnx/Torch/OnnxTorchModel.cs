@@ -118,7 +118,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(request);
         LastPassChunks = 1;
-        int workers = _options.BatchThreads ?? torch.get_num_threads();
+        int workers = _options.BatchThreads;
         if (workers < 2 || Rows(inputs) is not { } rows) return RunPass(inputs, request, null);
         // A short pass gains nothing from a second thread (waking it costs about what it would save): one thread,
         // with autograd too (its backward pass runs later, on libtorch's threads).

@@ -9,13 +9,14 @@ public sealed record OnnxTorchOptions
     public bool DoublePrecision { get; init; }
 
     /// <summary>How many threads a forward pass without autograd may use, each running a chunk of the batch's rows
-    /// with one libtorch thread (a pass with autograd runs whole); null takes libtorch's thread count at the call (<c>torch.set_num_threads</c>), 1 runs
-    /// every pass as libtorch is set. libtorch splits each operator across its threads and waits for all of them
-    /// after it, which on short operators (small images, short sequences) and busy cores costs more than it gains;
-    /// chunks wait only at the end. A pass that takes less than a few milliseconds on one thread runs on one; a
-    /// graph whose rows meet (a mean over the batch, a Softmax along it) and a batch of fewer than 32 rows run whole
-    /// on libtorch's threads.</summary>
-    public int? BatchThreads { get; init; }
+    /// with one libtorch thread (a pass with autograd runs whole); 1 (the default) runs every pass as libtorch is set
+    /// (<c>torch.set_num_threads</c>). libtorch splits each operator across its threads and waits for all of them
+    /// after it; chunks wait only at the end. Which wins depends on the machine's load: on this project's 2-core
+    /// machine under heavy load the chunks did, while quiet, two chunks of the ResNet-style CNN fixture at batch 256
+    /// took 9.0 ms against 6.1 ms whole on two libtorch threads, so chunking is opt-in. A pass that takes less than a
+    /// few milliseconds on one thread runs on one; a graph whose rows meet (a mean over the batch, a Softmax along
+    /// it) and a batch of fewer than 32 rows run whole on libtorch's threads.</summary>
+    public int BatchThreads { get; init; } = 1;
 
     /// <summary>A pass (with autograd or without) that takes less than this on one thread runs on one (the first
     /// pass, not yet timed, too): measured, the BiLSTM fixture's 1.7 ms at batch 256 is slower on two libtorch threads (3.0 ms)
