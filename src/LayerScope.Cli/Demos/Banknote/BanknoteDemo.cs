@@ -56,6 +56,10 @@ public static class BanknoteDemo
         var run = new RunManifestWriter(output.Path, $"Banknote authentication: MLP {string.Join(" and ", options.Networks.Select(w => $"4→{string.Join("→", w)}→1"))}",
             "layerscope demo banknote", testTable.Rows);
         run.AddArray("x", "test-inputs.npy", testTable.Features, testTable.Rows, testTable.Columns);
+        // What the saved networks read: the test features standardised with the training statistics. Explaining
+        // model-NAME.dat on the raw features above would attribute a prediction the network never makes.
+        Storage.Npy.NpyWriter.Write(output.File("network-inputs.npy"),
+            Storage.Npy.NpyArray.Create(standardizer.Transform(testTable.Features), testTable.Rows, testTable.Columns));
         run.SetValuesInputs("x", table.FeatureNames);
         run.AddCategoryColumn("class", "test-labels.npy", testTable.Labels, table.ClassNames);
 
@@ -111,7 +115,8 @@ public static class BanknoteDemo
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = options.Seed,
         }, afterEpoch: epoch => recorder.Record(epoch.Epoch, cancellationToken: cancellationToken), progress, cancellationToken, dynamicsRecorder);
         var dynamics = dynamicsRecorder.Result();
-        // The trained weights, for `layerscope explain --zoo banknote-mlp --weights model-mlp-4-2-1.dat` (one file per network).
+        // The trained weights, for `layerscope explain --zoo banknote-mlp --weights model-mlp-4-2-1.dat --input
+        // network-inputs.npy` (one file per network).
         model.save(output.File($"model-{name}.dat"));
         run.AddDynamics(dynamics, $"{name}/{TrainingDynamicsFile.FileName}");
 
