@@ -118,12 +118,13 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(request);
         LastPassChunks = 1;
-        int workers = _options.BatchThreads;
-        if (workers < 2 || Rows(inputs) is not { } rows) return RunPass(inputs, request, null);
+        if (torch.get_num_threads() < 2 || Rows(inputs) is not { } rows) return RunPass(inputs, request, null);
         // A short pass gains nothing from a second thread (waking it costs about what it would save): one thread,
-        // with autograd too (its backward pass runs later, on libtorch's threads).
+        // with autograd too (its backward pass runs later, on libtorch's threads). This holds with or without chunks.
         if (_options.OneThreadBelowSeconds > 0 && (double.IsNaN(_secondsPerRow) || _secondsPerRow * rows < _options.OneThreadBelowSeconds))
             return OnOneThread(() => Timed(rows, () => RunPass(inputs, request, null)));
+        int workers = _options.BatchThreads;
+        if (workers < 2) return RunPass(inputs, request, null);
         if (request.Gradients || request.GradientSources is { Count: > 0 } || request.Overrides is { Count: > 0 })
             return RunPass(inputs, request, null);
         if (BatchSplitRefusal is null && OnnxBatchSplit.ChunkRows(rows, workers) is { } chunks
