@@ -16,6 +16,7 @@ var modes = new Dictionary<string, (Func<string[], int> Run, string What)>
     ["viewer"] = (ViewerFirstFrame.Run, "the viewer's first frame on 1,000,000 points (ViewerFirstFrame; --embed: on the run `layerscope embed` writes)"),
     ["load"] = (ViewerLoad.Run, "50 loopback clients on a 1,000,000-point run: error rate, p99, peak memory (ViewerLoad)"),
     ["attribution"] = (AttributionCost.Run, "LRP and gradient × input against the forward on the Fashion-MNIST test set (AttributionCost)"),
+    ["placement"] = (PlacementQuality.Run, "fit a sample, place the rest (embed --reference) against a full fit: time and label accuracy (PlacementQuality)"),
     ["lrp-steps"] = (LrpStepProfile.Run, "time per LRP step (LrpStepProfile)"),
 };
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode)) return mode.Run(args[1..]);

@@ -22,13 +22,23 @@ public static class ModelZoo
             [100, 98], () => new CharRnn(98, 128, 2)),
         new("imdb-bilstm", "Keras' IMDB sentiment example: word indices (20,000) → Embedding(128) → bidirectional LSTM(64; "
             + "forward last state + backward first-step state = 128 features, layer 'bilstm') → Dropout(0.5) → Dense(1, sigmoid).",
-            [100], () => new ImdbBiLstm(), ScalarType.Int64),
+            [100], () => new ImdbBiLstm(), ScalarType.Int64,
+            (shapes, path) => new ImdbBiLstm(Vocabulary(shapes, path), WordVectorSize(shapes, path), RecurrentUnits(shapes, path))),
         new("imdb-bigru", "imdb-bilstm with a bidirectional GRU (64 units each way, layer 'bigru') in place of the LSTM; LRP explains it by the GRU "
-            + "rules (Arras et al. 2017).", [100], () => ImdbBiGru.Create(), ScalarType.Int64),
+            + "rules (Arras et al. 2017).", [100], () => ImdbBiGru.Create(), ScalarType.Int64,
+            (shapes, path) => ImdbBiGru.Create(Vocabulary(shapes, path), WordVectorSize(shapes, path), RecurrentUnits(shapes, path))),
         new("fashion-cnn", "Fashion-MNIST CNN: 28×28 grey image → conv 3×3 (32) → ReLU → max-pool → conv 3×3 (64) → ReLU → max-pool "
             + "→ dense 128 (ReLU) → dense 10 logits; the demo 'cnn' shows its channels' feature maps, top-9 images and synthesized inputs.",
             [1, 28, 28], () => new FashionCnn()),
     ];
+
+    // The IMDB networks' sizes, read from their weights: the embedding is [vocabulary, word vector], and the dense layer
+    // reads both directions' states, [1, 2 × units].
+    private static int Vocabulary(IReadOnlyDictionary<string, long[]> shapes, string path) => shapes.Extent(path, "embedding.weight", 0);
+
+    private static int WordVectorSize(IReadOnlyDictionary<string, long[]> shapes, string path) => shapes.Extent(path, "embedding.weight", 1);
+
+    private static int RecurrentUnits(IReadOnlyDictionary<string, long[]> shapes, string path) => shapes.Extent(path, "dense.weight", 1) / 2;
 
     /// <summary>The model called <paramref name="name"/>; throws with the closest names when there is none.</summary>
     public static ZooModel Get(string name)

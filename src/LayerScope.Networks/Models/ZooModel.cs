@@ -9,9 +9,18 @@ namespace LayerScope.Models;
 /// <param name="ExampleShape">Shape of one input example, without the batch dimension.</param>
 /// <param name="Create">Builds a fresh, randomly initialised model (seed it with torch.manual_seed first).</param>
 /// <param name="InputType">The element type of the input: float32 features, or int64 indices for an embedding.</param>
+/// <param name="CreateSized">For a model whose sizes are settings of its training (an IMDB network's vocabulary,
+/// word vector and LSTM sizes): builds it at the sizes a weights file holds, from the file's tensor shapes
+/// (<see cref="SavedWeightShapes"/>) and its path (for errors). Null: <paramref name="Create"/>'s sizes are the only ones.</param>
 public sealed record ZooModel(string Name, string Description, long[] ExampleShape, Func<nn.Module<Tensor, Tensor>> Create,
-    ScalarType InputType = ScalarType.Float32)
+    ScalarType InputType = ScalarType.Float32,
+    Func<IReadOnlyDictionary<string, long[]>, string, nn.Module<Tensor, Tensor>>? CreateSized = null)
 {
+    /// <summary>A fresh model shaped for the weights at <paramref name="weightsPath"/> (<see cref="CreateSized"/>), or
+    /// <see cref="Create"/>'s when its sizes are fixed; the weights themselves are not loaded.</summary>
+    public nn.Module<Tensor, Tensor> CreateFor(string weightsPath) =>
+        CreateSized is null ? Create() : CreateSized(SavedWeightShapes.Read(weightsPath), weightsPath);
+
     /// <summary>A batch of <paramref name="examples"/> all-zero inputs of the right shape and element type (a dry run).</summary>
     public Tensor SampleInput(long examples = 1) => torch.zeros([examples, .. ExampleShape], dtype: InputType);
 }

@@ -237,6 +237,37 @@ public sealed class ExplainCommandTests
     }
 
     [Fact]
+    public void An_imdb_network_trained_on_a_smaller_vocabulary_is_explained_at_its_own_sizes()
+    {
+        // `demo imdb --limit` builds a vocabulary under 20,000 words; the zoo reads the sizes from the weights.
+        using var folder = new TemporaryFolder();
+        var random = new Random(6);
+        var tokens = folder.File("tokens.npy");
+        NpyWriter.Write(tokens, NpyArray.Create(Enumerable.Range(0, 2 * 10).Select(_ => (long)random.Next(1, 700)).ToArray(), 2, 10));
+        var weights = folder.File("model.dat");
+        float[] probabilities;
+        TorchSharp.torch.manual_seed(8);
+        using (var model = new LayerScope.Models.Zoo.ImdbBiLstm(vocabulary: 700, embeddingSize: 12, units: 6))
+        {
+            model.save(weights);
+            model.eval();
+            using var noGrad = TorchSharp.torch.no_grad();
+            using var x = TorchSharp.torch.tensor(NpyReader.Read(tokens).ToInt64()).view(2, 10);
+            probabilities = model.call(x).data<float>().ToArray();
+        }
+        var output = folder.File("out");
+        var run = CliRun.Of("explain", "--zoo", "imdb-bilstm", "--weights", weights, "--input", tokens, "--method", "gradient-x-input",
+            "--quality-examples", "0", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(new long[] { 2, 10, 12 }, NpyReader.Read(Path.Combine(output, "relevance.npy")).Shape);
+        // The explained scores are the saved network's outputs, not those of a 20,000-word network's initialisation.
+        var scores = NpyReader.Read(Path.Combine(output, "scores.npy")).ToFloat32();
+        Assert.Equal(2, scores.Length);
+        for (int i = 0; i < 2; i++) Assert.True(Math.Abs(scores[i] - probabilities[i]) <= 1e-5, $"review {i}: score {scores[i]} vs the network's {probabilities[i]}");
+    }
+
+    [Fact]
     public void Lrp_through_the_bidirectional_GRU_model_conserves_the_explained_logit()
     {
         using var folder = new TemporaryFolder();
