@@ -26,10 +26,19 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     private double _secondsPerRow = double.NaN;
     private OnnxNodeCache[] _caches = [];
 
+    /// <summary>Called after every step of a pass with the step's index and its Stopwatch ticks (bench per-node
+    /// profiles); null in normal use.</summary>
+    internal Action<int, long>? StepTimer { get; set; }
+
+    /// <summary>The plan's steps in execution order (op type and node name), for per-node profiles.</summary>
+    internal IReadOnlyList<(string OpType, string Name)> StepNames =>
+        _plan.Steps.Select(s => (s.Node.OpType, OnnxTorchPlan.NameOf(s.Node, Source.Graph.Nodes))).ToList();
+
     private OnnxTorchModel(OnnxModel model, OnnxTorchOptions options)
     {
         Source = model;
         _options = options;
+        if (options.KeepFreedMemory) FreedMemoryRetention.Ensure();
         FloatType = options.DoublePrecision ? ScalarType.Float64 : ScalarType.Float32;
         _opset = model.Proto.OpsetImport.LastOrDefault(o => OnnxOperatorSet.IsDefaultDomain(o.Domain))?.Version ?? 1;
         if (_opset < 7)
@@ -94,6 +103,10 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     /// <summary>Why a batch is not cut into chunks that run on separate threads (see <see cref="OnnxTorchOptions.BatchThreads"/>),
     /// or null while it may be.</summary>
     internal string? BatchSplitRefusal => _split.Refusal ?? _splitRefusal;
+
+    /// <summary>How many node outputs of the last pass were written into one of the node's inputs (see
+    /// <see cref="OnnxNodeContext.MayOverwrite"/>); for tests.</summary>
+    internal int LastPassOverwrites { get; private set; }
 
     /// <summary>How many chunks the last forward pass ran in (1: the whole batch at once).</summary>
     internal int LastPassChunks { get; private set; } = 1;
@@ -275,11 +288,18 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                 if (values.TryGetValue(tensorName, out var given) && !sources.ContainsKey(requested))
                     live.Bind(values, tensorName, sources[requested] = MakeLeaf(given));
 
+            // Elementwise nodes may write into a dead input only when nothing can observe it: no autograd (which
+            // keeps inputs for the backward pass), no caller tensor bound inside the graph, no tensor asked for.
+            bool inPlace = _options.InPlace && !request.Gradients && overrides.Count == 0 && sourceNames.Count == 0;
+            int overwrites = 0;
             for (int index = 0; index < _plan.Steps.Count; index++)
             {
                 var step = _plan.Steps[index];
                 var node = step.Node;
-                var outputs = RunNode(index, step, values);
+                long started = StepTimer is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+                var overwritable = inPlace ? Overwritable(step, wanted) : null;
+                var outputs = RunNode(index, step, values, overwritable);
+                StepTimer?.Invoke(index, System.Diagnostics.Stopwatch.GetTimestamp() - started);
                 for (int i = 0; i < node.Outputs.Count; i++)
                 {
                     var name = node.Outputs[i];
@@ -298,6 +318,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                         value = MakeLeaf(value);
                         foreach (var requested in leafAt[name]) sources[requested] = value;
                     }
+                    if (overwritable is not null && node.Inputs.Any(input => input.Length > 0 && ReferenceEquals(values[input], value))) overwrites++;
                     live.Bind(values, name, value);
                     shapes?.Add(name, value.shape);
                 }
@@ -305,6 +326,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                     if (!wanted.Contains(name)) live.Release(values, name);
             }
 
+            if (shapes is null) LastPassOverwrites = overwrites;
             foreach (var (requested, tensorName) in captureTensors)
                 captured[requested] = values[tensorName];
             // Everything returned leaves the inner scope; intermediates die with it (autograd keeps what it needs).
@@ -325,7 +347,17 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
 
     private static Tensor MakeLeaf(Tensor value) => value.detach().clone().requires_grad_(true);
 
-    private Tensor?[] RunNode(int index, OnnxPlanStep step, Dictionary<string, Tensor> values)
+    /// <summary>Per input of <paramref name="step"/>: whether it may be overwritten (see <see cref="OnnxNodeContext.MayOverwrite"/>).</summary>
+    private static bool[]? Overwritable(OnnxPlanStep step, HashSet<string> wanted)
+    {
+        bool[]? result = null;
+        for (int i = 0; i < step.SoleReader.Count; i++)
+            if (step.SoleReader[i] && !wanted.Contains(step.Node.Inputs[i]))
+                (result ??= new bool[step.SoleReader.Count])[i] = true;
+        return result;
+    }
+
+    private Tensor?[] RunNode(int index, OnnxPlanStep step, Dictionary<string, Tensor> values, bool[]? overwritable)
     {
         var node = step.Node;
         var args = new Tensor?[node.Inputs.Count];
@@ -333,7 +365,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
             args[i] = node.Inputs[i].Length == 0 ? null : values[node.Inputs[i]];
         try
         {
-            return step.Operator(new OnnxNodeContext(step, _opset, FloatType, args, _caches[index]));
+            return step.Operator(new OnnxNodeContext(step, _opset, FloatType, args, _caches[index], overwritable));
         }
         catch (OnnxNodeException error)
         {
