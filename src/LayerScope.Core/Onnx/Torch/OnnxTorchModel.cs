@@ -24,6 +24,9 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     // The fastest pass seen on one libtorch thread, per row (NaN until one has run): decides whether a batch is worth
     // more than one thread.
     private double _secondsPerRow = double.NaN;
+    private long _passes;
+    // Passes that run on one thread to measure it before any runs on more, and how often one is measured again after.
+    private const int OneThreadProbes = 3, ReprobeEvery = 32;
     private OnnxNodeCache[] _caches = [];
 
     /// <summary>Called after every step of a pass with the step's index and its Stopwatch ticks (bench per-node
@@ -61,7 +64,8 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                 _initializers[tensor.Name] = OnnxTensorDecoder.Decode(tensor, FloatType, folder, model.FileName).requires_grad_(false);
             }
             _caches = _plan.Steps.Select(step => new OnnxNodeCache(
-                Operators.RecurrentOperators.Prepare(step, name => _initializers.GetValueOrDefault(name), FloatType))).ToArray();
+                Operators.RecurrentOperators.Prepare(step, name => _initializers.GetValueOrDefault(name), FloatType)
+                ?? Operators.ConvolutionOperators.Prepare(step, name => _initializers.GetValueOrDefault(name)))).ToArray();
             _split = new OnnxBatchSplit(_plan.Steps, Inputs, _initializers.Keys, _opset, ConstantLongs);
         }
         catch
@@ -134,7 +138,13 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         if (torch.get_num_threads() < 2 || Rows(inputs) is not { } rows) return RunPass(inputs, request, null);
         // A short pass gains nothing from a second thread (waking it costs about what it would save): one thread,
         // with autograd too (its backward pass runs later, on libtorch's threads). This holds with or without chunks.
-        if (_options.OneThreadBelowSeconds > 0 && (double.IsNaN(_secondsPerRow) || _secondsPerRow * rows < _options.OneThreadBelowSeconds))
+        // The first passes, and one in every ReprobeEvery after them, run on one thread to (re)measure it: a single
+        // first pass carries one-time costs (first allocations, kernel set-up) and on a busy machine any pass can be
+        // preempted, so one slow measurement must not send a short model to two threads for good (measured: the
+        // BiLSTM fixture at batch 256 then took 27-700 ms instead of 2.3).
+        long pass = Interlocked.Increment(ref _passes);
+        if (_options.OneThreadBelowSeconds > 0 && (double.IsNaN(_secondsPerRow) || pass <= OneThreadProbes || pass % ReprobeEvery == 0
+            || _secondsPerRow * rows < _options.OneThreadBelowSeconds))
             return OnOneThread(() => Timed(rows, () => RunPass(inputs, request, null)));
         int workers = _options.BatchThreads;
         if (workers < 2) return RunPass(inputs, request, null);
