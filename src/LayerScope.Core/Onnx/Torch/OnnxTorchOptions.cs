@@ -21,7 +21,7 @@ public sealed record OnnxTorchOptions
     /// <summary>On Linux with glibc, loading a model with this on (the default) makes malloc keep the memory libtorch
     /// frees, for the rest of the process: blocks up to 32 MiB come from the heap instead of fresh mappings, and up to
     /// 256 MiB of free heap is kept rather than given back. Every pass then reuses its buffers instead of
-    /// page-faulting new ones (a seventh of the CNN fixture's forward time at batch 256). The cost is a process that
+    /// page-faulting new ones (about an eighth of the CNN fixture's node time at batch 256, one thread). The cost is a process that
     /// holds on to that much freed memory; off leaves malloc as it is. Nothing changes on other platforms.</summary>
     public bool KeepFreedMemory { get; init; } = true;
 
