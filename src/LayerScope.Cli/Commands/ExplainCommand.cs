@@ -19,7 +19,7 @@ internal static class ExplainCommand
         var input = new Option<string>("--input") { Description = "An .npy file of inputs [N, ...] (float for features and images, int64 token ids for text).", Required = true };
         var method = new Option<string>("--method") { Description = $"One of {string.Join(", ", ExplainOptions.Methods)}.", Required = true };
         var target = new Option<long?>("--target") { Description = "The class to explain (default: the class predicted for the first example)." };
-        var embedding = new Option<string?>("--embedding") { Description = "For token models: the tensor or layer whose output is the embedding (relevance is per token)." };
+        var embedding = new Option<string?>("--embedding") { Description = "For token models: the tensor or layer whose output is the embedding (relevance is per token); for an ONNX model, by default the one embedding lookup (a Gather of a table by the ids) in its graph." };
         var words = new Option<string?>("--words") { Description = "For token inputs: a text file with one word per line (line i is token id i), so the colored text shows words." };
         var padding = new Option<long?>("--padding-token") { Description = "For token inputs: the id that pads a sequence, left out of the colored text.", DefaultValueFactory = _ => 0 };
         var steps = new Option<int>("--steps") { Description = "Integrated-gradients steps.", DefaultValueFactory = _ => 64 };

@@ -40,7 +40,8 @@ public sealed record ExplainOptions
 
     public required string OutputDirectory { get; init; }
 
-    /// <summary>For token models: the tensor (ONNX) or module (zoo) whose output is the embedding.</summary>
+    /// <summary>For token models: the tensor (ONNX) or module (zoo) whose output is the embedding; null for an ONNX
+    /// model: the one embedding lookup (a Gather of a table by the ids) its graph has.</summary>
     public string? Embedding { get; init; }
 
     /// <summary>For token inputs: a UTF-8 text file with one word per line, line i (from 0) the word of token id i,
@@ -141,7 +142,9 @@ public static class ExplainWorkflow
             if (options.ModelPath is not null)
             {
                 onnx = OnnxTorchModel.Load(options.ModelPath);
-                explained = new ExplainedModel(onnx, onnx.Source.Graph.Outputs[0].Name, options.Embedding);
+                // Token ids have no gradient: relevance is taken at the embedding lookup, found in the graph when not named.
+                string? embedding = options.Embedding ?? (tokens ? OnnxEmbeddingLookup.Find(onnx, "ExplainOptions.Embedding") : null);
+                explained = new ExplainedModel(onnx, onnx.Source.Graph.Outputs[0].Name, embedding);
             }
             else
             {

@@ -302,6 +302,65 @@ public sealed class ExplainCommandTests
         Assert.True(File.ReadAllText(Path.Combine(output, "explain.html")).Contains("textview", StringComparison.Ordinal));
     }
 
+    private static string TorchFixture(string file) => Path.Combine(TestData.RepositoryRoot, "tests", "LayerScope.Core.Tests", "Onnx", "Torch", "Fixtures", file);
+
+    [Fact]
+    public void A_token_model_is_explained_at_its_embedding_lookup_without_naming_it()
+    {
+        using var folder = new TemporaryFolder();
+        string[] Arguments(string output) => ["explain", "--model", TorchFixture("text_bilstm.onnx"), "--input", TorchFixture("text_bilstm_input.npy"),
+            "--method", "ig", "--steps", "8", "--target", "1", "--quality-examples", "0", "--out", output];
+        var found = CliRun.Of(Arguments(folder.File("found")));
+        var named = CliRun.Of([.. Arguments(folder.File("named")), "--embedding", "/emb/Gather_output_0"]);
+
+        Assert.True(found.ExitCode == 0, found.Error);
+        Assert.True(named.ExitCode == 0, named.Error);
+        // Relevance per embedding entry of each token: [examples, tokens, embedding width 10], the same numbers as
+        // with the lookup named.
+        var relevance = NpyReader.Read(Path.Combine(folder.File("found"), "relevance.npy"));
+        Assert.Equal(new long[] { 7, 12, 10 }, relevance.Shape);
+        Assert.Equal(NpyReader.Read(Path.Combine(folder.File("named"), "relevance.npy")).ToFloat32(), relevance.ToFloat32());
+        Assert.Equal(new long[] { 7, 12 }, NpyReader.Read(Path.Combine(folder.File("found"), "relevance_per_token.npy")).Shape);
+    }
+
+    [Fact]
+    public void A_token_model_with_two_embedding_lookups_or_none_is_refused_naming_the_flag_and_nothing_is_written()
+    {
+        using var folder = new TemporaryFolder();
+        var tokens = folder.File("tokens.npy");
+        NpyWriter.Write(tokens, NpyArray.Create(new long[] { 1, 2, 3, 4, 5, 6 }, 2, 3));
+        var twoLookups = folder.File("two_lookups.onnx");
+        new HandMadeOnnx()
+            .Input("tokens", 7, "batch", 3).Output("output", 1, "batch", 2)
+            .Weight("words", 10, 4).Weight("tags", 10, 4).Weight("w", 12, 2)
+            .Node("Gather", "word_lookup", ["words", "tokens"], ["word_vectors"])
+            .Node("Gather", "tag_lookup", ["tags", "tokens"], ["tag_vectors"])
+            .Node("Add", "sum", ["word_vectors", "tag_vectors"], ["vectors"])
+            .Node("Flatten", "flat", ["vectors"], ["flat"], ("axis", 1))
+            .Node("MatMul", "fc", ["flat", "w"], ["output"])
+            .Save(twoLookups);
+        var noLookup = folder.File("no_lookup.onnx");
+        new HandMadeOnnx()
+            .Input("tokens", 7, "batch", 3).Output("output", 1, "batch", 2)
+            .Weight("w", 3, 2)
+            .Node("Cast", "as_float", ["tokens"], ["values"], ("to", 1))
+            .Node("MatMul", "fc", ["values", "w"], ["output"])
+            .Save(noLookup);
+
+        var two = CliRun.Of("explain", "--model", twoLookups, "--input", tokens, "--method", "ig", "--target", "0", "--out", folder.File("two"));
+        var none = CliRun.Of("explain", "--model", noLookup, "--input", tokens, "--method", "ig", "--target", "0", "--out", folder.File("none"));
+
+        Assert.Equal(1, two.ExitCode);
+        Assert.Contains("2 embedding lookups (word_vectors, tag_vectors)", two.Error, StringComparison.Ordinal);
+        Assert.Contains("--embedding", two.Error, StringComparison.Ordinal);
+        Assert.Equal(1, none.ExitCode);
+        Assert.Contains("no embedding lookup", none.Error, StringComparison.Ordinal);
+        Assert.Contains("--embedding", none.Error, StringComparison.Ordinal);
+        foreach (var run in new[] { two, none }) Assert.DoesNotContain("ExplainOptions", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder.File("two")));
+        Assert.False(Directory.Exists(folder.File("none")));
+    }
+
     private static string Images(TemporaryFolder folder, int n)
     {
         var random = new Random(3);

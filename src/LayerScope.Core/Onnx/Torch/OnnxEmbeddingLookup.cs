@@ -1,3 +1,4 @@
+using LayerScope.Errors;
 using LayerScope.Onnx.Proto;
 
 namespace LayerScope.Onnx.Torch;
@@ -19,6 +20,27 @@ public static class OnnxEmbeddingLookup
             .Where(n => !fromIds.Contains(n.Inputs[0]) && fromIds.Contains(n.Inputs[1]))
             .Select(n => n.Outputs[0])
             .ToList();
+    }
+
+    /// <summary>The output of the one embedding lookup that reads any of <paramref name="model"/>'s inputs: what
+    /// gradients of a token-id model are taken with respect to when the caller names nothing.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="setting">The setting that names the tensor instead (for the message), e.g. <c>ExplainOptions.Embedding</c>.</param>
+    /// <exception cref="InvalidSettingsException">No lookup reads the inputs, or more than one does.</exception>
+    public static string Find(OnnxTorchModel model, string setting)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var file = model.Source.FileName;
+        var ids = string.Join(", ", model.Inputs.Select(i => $"'{i.Name}' ({i.Describe()})"));
+        var lookups = model.Inputs.SelectMany(i => Candidates(model.Source.Graph, i.Name)).Distinct().ToList();
+        return lookups.Count switch
+        {
+            1 => lookups[0],
+            0 => throw new InvalidSettingsException([$"{file}: input {ids} holds values which have no gradient, and no "
+                + $"embedding lookup (a Gather of a table by those ids) reads it; name the tensor to differentiate with respect to in {setting}."]),
+            _ => throw new InvalidSettingsException([$"{file}: input {ids} is read by {lookups.Count} embedding lookups "
+                + $"({string.Join(", ", lookups)}); name the one to differentiate with respect to in {setting}."]),
+        };
     }
 }
 

@@ -85,16 +85,8 @@ public static class OnnxGradients
         if (floats.Count > 1)
             throw new InvalidSettingsException([$"{file}: the model has {floats.Count} floating-point inputs ({string.Join(", ", floats.Select(i => i.Name))}); "
                 + "name the one to differentiate with respect to in OnnxGradientOptions.Wrt."]);
-        var ids = string.Join(", ", model.Inputs.Select(i => $"'{i.Name}' ({i.Describe()})"));
-        var lookups = model.Inputs.SelectMany(i => OnnxEmbeddingLookup.Candidates(model.Source.Graph, i.Name)).Distinct().ToList();
-        return lookups.Count switch
-        {
-            1 => (new OnnxLayerReference(lookups[0], lookups[0], OnnxLayerKind.Tensor), OnnxGradientSource.EmbeddingLookup),
-            0 => throw new InvalidSettingsException([$"{file}: input {ids} holds values which have no gradient, and no "
-                + "embedding lookup (a Gather of a table by those ids) reads it; name the tensor to differentiate with respect to in OnnxGradientOptions.Wrt."]),
-            _ => throw new InvalidSettingsException([$"{file}: input {ids} is read by {lookups.Count} embedding lookups "
-                + $"({string.Join(", ", lookups)}); name the one to differentiate with respect to in OnnxGradientOptions.Wrt."]),
-        };
+        var lookup = OnnxEmbeddingLookup.Find(model, "OnnxGradientOptions.Wrt");
+        return (new OnnxLayerReference(lookup, lookup, OnnxLayerKind.Tensor), OnnxGradientSource.EmbeddingLookup);
     }
 
     /// <summary>Where the rows are in the two tensors and what one row of the source looks like.</summary>

@@ -6,7 +6,7 @@ namespace LayerScope.Onnx.Torch;
 /// <summary>One node as an operator sees it while it runs: its input tensors, its attributes with ONNX's defaults,
 /// the opset that decides which version of the operator it is, and the executor's floating-point type.</summary>
 internal sealed class OnnxNodeContext(OnnxPlanStep step, long opset, ScalarType floatType, IReadOnlyList<Tensor?> inputs,
-    OnnxNodeCache cache)
+    OnnxNodeCache cache, IReadOnlyList<bool>? overwritable = null)
 {
     private readonly IReadOnlyDictionary<string, AttributeProto> _attributes = step.Attributes;
 
@@ -32,6 +32,24 @@ internal sealed class OnnxNodeContext(OnnxPlanStep step, long opset, ScalarType 
 
     /// <summary>True when output <paramref name="index"/> is named, so someone reads it.</summary>
     public bool WantsOutput(int index) => index < Node.Outputs.Count && Node.Outputs[index].Length > 0;
+
+    /// <summary>True when the operator may write its result into input <paramref name="index"/>: a pass without
+    /// autograd, no caller asked for that tensor, this node is its only reader and it is a fresh tensor of this pass
+    /// (not an input, an initializer or a view of another live tensor). Saves allocating (and on a large batch,
+    /// page-faulting) a new buffer per elementwise node; the values are the same bits either way.</summary>
+    public bool MayOverwrite(int index) => overwritable is not null && index < overwritable.Count && overwritable[index];
+
+    /// <summary>True when input <paramref name="index"/> may be overwritten with the result of a binary operation with
+    /// <paramref name="other"/>: the result has its shape and type (<paramref name="other"/> broadcasts into it).</summary>
+    public bool MayOverwriteWith(int index, Tensor other)
+    {
+        if (!MayOverwrite(index)) return false;
+        var target = Input(index);
+        if (target.dtype != other.dtype || other.dim() > target.dim() || ReferenceEquals(target, other)) return false;
+        for (int i = 1; i <= other.dim(); i++)
+            if (other.shape[^i] != target.shape[^i] && other.shape[^i] != 1) return false;
+        return true;
+    }
 
     public Tensor Input(int index) =>
         OptionalInput(index) ?? throw new OnnxNodeException($"input {index} is required but {(index < Node.Inputs.Count ? "left out" : "missing")}");

@@ -24,12 +24,24 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     // The fastest pass seen on one libtorch thread, per row (NaN until one has run): decides whether a batch is worth
     // more than one thread.
     private double _secondsPerRow = double.NaN;
+    private long _passes;
+    // Passes that run on one thread to measure it before any runs on more, and how often one is measured again after.
+    private const int OneThreadProbes = 3, ReprobeEvery = 32;
     private OnnxNodeCache[] _caches = [];
+
+    /// <summary>Called after every step of a pass with the step's index and its Stopwatch ticks (bench per-node
+    /// profiles); null in normal use.</summary>
+    internal Action<int, long>? StepTimer { get; set; }
+
+    /// <summary>The plan's steps in execution order (op type and node name), for per-node profiles.</summary>
+    internal IReadOnlyList<(string OpType, string Name)> StepNames =>
+        _plan.Steps.Select(s => (s.Node.OpType, OnnxTorchPlan.NameOf(s.Node, Source.Graph.Nodes))).ToList();
 
     private OnnxTorchModel(OnnxModel model, OnnxTorchOptions options)
     {
         Source = model;
         _options = options;
+        if (options.KeepFreedMemory) FreedMemoryRetention.Ensure();
         FloatType = options.DoublePrecision ? ScalarType.Float64 : ScalarType.Float32;
         _opset = model.Proto.OpsetImport.LastOrDefault(o => OnnxOperatorSet.IsDefaultDomain(o.Domain))?.Version ?? 1;
         if (_opset < 7)
@@ -52,7 +64,8 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                 _initializers[tensor.Name] = OnnxTensorDecoder.Decode(tensor, FloatType, folder, model.FileName).requires_grad_(false);
             }
             _caches = _plan.Steps.Select(step => new OnnxNodeCache(
-                Operators.RecurrentOperators.Prepare(step, name => _initializers.GetValueOrDefault(name), FloatType))).ToArray();
+                Operators.RecurrentOperators.Prepare(step, name => _initializers.GetValueOrDefault(name), FloatType)
+                ?? Operators.ConvolutionOperators.Prepare(step, name => _initializers.GetValueOrDefault(name)))).ToArray();
             _split = new OnnxBatchSplit(_plan.Steps, Inputs, _initializers.Keys, _opset, ConstantLongs);
         }
         catch
@@ -95,6 +108,10 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     /// or null while it may be.</summary>
     internal string? BatchSplitRefusal => _split.Refusal ?? _splitRefusal;
 
+    /// <summary>How many node outputs of the last pass were written into one of the node's inputs (see
+    /// <see cref="OnnxNodeContext.MayOverwrite"/>); for tests.</summary>
+    internal int LastPassOverwrites { get; private set; }
+
     /// <summary>How many chunks the last forward pass ran in (1: the whole batch at once).</summary>
     internal int LastPassChunks { get; private set; } = 1;
 
@@ -121,7 +138,13 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         if (torch.get_num_threads() < 2 || Rows(inputs) is not { } rows) return RunPass(inputs, request, null);
         // A short pass gains nothing from a second thread (waking it costs about what it would save): one thread,
         // with autograd too (its backward pass runs later, on libtorch's threads). This holds with or without chunks.
-        if (_options.OneThreadBelowSeconds > 0 && (double.IsNaN(_secondsPerRow) || _secondsPerRow * rows < _options.OneThreadBelowSeconds))
+        // The first passes, and one in every ReprobeEvery after them, run on one thread to (re)measure it: a single
+        // first pass carries one-time costs (first allocations, kernel set-up) and on a busy machine any pass can be
+        // preempted, so one slow measurement must not send a short model to two threads for good (measured: the
+        // BiLSTM fixture at batch 256 then took 27-700 ms instead of 2.3).
+        long pass = Interlocked.Increment(ref _passes);
+        if (_options.OneThreadBelowSeconds > 0 && (double.IsNaN(_secondsPerRow) || pass <= OneThreadProbes || pass % ReprobeEvery == 0
+            || _secondsPerRow * rows < _options.OneThreadBelowSeconds))
             return OnOneThread(() => Timed(rows, () => RunPass(inputs, request, null)));
         int workers = _options.BatchThreads;
         if (workers < 2) return RunPass(inputs, request, null);
@@ -275,11 +298,18 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                 if (values.TryGetValue(tensorName, out var given) && !sources.ContainsKey(requested))
                     live.Bind(values, tensorName, sources[requested] = MakeLeaf(given));
 
+            // Elementwise nodes may write into a dead input only when nothing can observe it: no autograd (which
+            // keeps inputs for the backward pass), no caller tensor bound inside the graph, no tensor asked for.
+            bool inPlace = _options.InPlace && !request.Gradients && overrides.Count == 0 && sourceNames.Count == 0;
+            int overwrites = 0;
             for (int index = 0; index < _plan.Steps.Count; index++)
             {
                 var step = _plan.Steps[index];
                 var node = step.Node;
-                var outputs = RunNode(index, step, values);
+                long started = StepTimer is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+                var overwritable = inPlace ? Overwritable(step, wanted) : null;
+                var outputs = RunNode(index, step, values, overwritable);
+                StepTimer?.Invoke(index, System.Diagnostics.Stopwatch.GetTimestamp() - started);
                 for (int i = 0; i < node.Outputs.Count; i++)
                 {
                     var name = node.Outputs[i];
@@ -298,6 +328,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                         value = MakeLeaf(value);
                         foreach (var requested in leafAt[name]) sources[requested] = value;
                     }
+                    if (overwritable is not null && node.Inputs.Any(input => input.Length > 0 && ReferenceEquals(values[input], value))) overwrites++;
                     live.Bind(values, name, value);
                     shapes?.Add(name, value.shape);
                 }
@@ -305,6 +336,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                     if (!wanted.Contains(name)) live.Release(values, name);
             }
 
+            if (shapes is null) LastPassOverwrites = overwrites;
             foreach (var (requested, tensorName) in captureTensors)
                 captured[requested] = values[tensorName];
             // Everything returned leaves the inner scope; intermediates die with it (autograd keeps what it needs).
@@ -325,7 +357,17 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
 
     private static Tensor MakeLeaf(Tensor value) => value.detach().clone().requires_grad_(true);
 
-    private Tensor?[] RunNode(int index, OnnxPlanStep step, Dictionary<string, Tensor> values)
+    /// <summary>Per input of <paramref name="step"/>: whether it may be overwritten (see <see cref="OnnxNodeContext.MayOverwrite"/>).</summary>
+    private static bool[]? Overwritable(OnnxPlanStep step, HashSet<string> wanted)
+    {
+        bool[]? result = null;
+        for (int i = 0; i < step.SoleReader.Count; i++)
+            if (step.SoleReader[i] && !wanted.Contains(step.Node.Inputs[i]))
+                (result ??= new bool[step.SoleReader.Count])[i] = true;
+        return result;
+    }
+
+    private Tensor?[] RunNode(int index, OnnxPlanStep step, Dictionary<string, Tensor> values, bool[]? overwritable)
     {
         var node = step.Node;
         var args = new Tensor?[node.Inputs.Count];
@@ -333,7 +375,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
             args[i] = node.Inputs[i].Length == 0 ? null : values[node.Inputs[i]];
         try
         {
-            return step.Operator(new OnnxNodeContext(step, _opset, FloatType, args, _caches[index]));
+            return step.Operator(new OnnxNodeContext(step, _opset, FloatType, args, _caches[index], overwritable));
         }
         catch (OnnxNodeException error)
         {

@@ -18,8 +18,20 @@ public sealed record OnnxTorchOptions
     /// it) and a batch of fewer than 32 rows run whole on libtorch's threads.</summary>
     public int BatchThreads { get; init; } = 1;
 
+    /// <summary>On Linux with glibc, loading a model with this on (the default) makes malloc keep the memory libtorch
+    /// frees, for the rest of the process: blocks up to 32 MiB come from the heap instead of fresh mappings, and up to
+    /// 256 MiB of free heap is kept rather than given back. Every pass then reuses its buffers instead of
+    /// page-faulting new ones (about an eighth of the CNN fixture's node time at batch 256, one thread). The cost is a process that
+    /// holds on to that much freed memory; off leaves malloc as it is. Nothing changes on other platforms.</summary>
+    public bool KeepFreedMemory { get; init; } = true;
+
     /// <summary>A pass (with autograd or without) that takes less than this on one thread runs on one (the first
     /// pass, not yet timed, too): measured, the BiLSTM fixture's 1.7 ms at batch 256 is slower on two libtorch threads (3.0 ms)
     /// and no faster in two chunks, while the CNN's 7.4 ms is faster in two chunks. 0 turns this off (tests).</summary>
     internal double OneThreadBelowSeconds { get; init; } = 3e-3;
+
+    /// <summary>A pass without autograd lets elementwise nodes (Relu, Add, the Gelu chain, ...) write their result into
+    /// an input that nobody reads after them (<see cref="OnnxNodeContext.MayOverwrite"/>); false allocates a new
+    /// tensor for every node (bench comparisons).</summary>
+    internal bool InPlace { get; init; } = true;
 }

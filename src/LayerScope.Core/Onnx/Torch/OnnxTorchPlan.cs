@@ -78,9 +78,24 @@ internal sealed class OnnxTorchPlan
         var release = order.Select(_ => new List<string>()).ToArray();
         foreach (var (name, step) in lastUse)
             if (!graphOutputs.Contains(name)) release[step].Add(name);
+        // Inputs a node may overwrite in a pass without autograd: read by this node alone (once), written by a node
+        // whose output is always a tensor of its own (never a view of its input), and not a graph output.
+        var reads = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in order.SelectMany(n => n.Inputs).Where(x => x.Length > 0))
+            reads[name] = reads.GetValueOrDefault(name) + 1;
+        bool Overwritable(string name) => name.Length > 0 && reads[name] == 1 && !graphOutputs.Contains(name)
+            && producer.TryGetValue(name, out int from) && FreshOutputs.Contains(nodes[from].OpType);
         return new OnnxTorchPlan(order.Select((node, step) => new OnnxPlanStep(node, OnnxOperatorSet.Operators[node.OpType],
-            OnnxNodeContext.AttributesOf(node), release[step])).ToList());
+            OnnxNodeContext.AttributesOf(node), release[step], node.Inputs.Select(Overwritable).ToArray())).ToList());
     }
+
+    /// <summary>Operators whose every output is a new tensor (the executor's implementation never returns an input, a
+    /// view of one or an initializer), so a sole reader may overwrite it.</summary>
+    private static readonly HashSet<string> FreshOutputs = new(StringComparer.Ordinal)
+    {
+        "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "LeakyRelu", "Elu", "Sigmoid", "Tanh", "Erf",
+        "BatchNormalization", "LayerNormalization",
+    };
 
     /// <summary>A node's name, or "#index OpType" for the unnamed nodes of hand-made graphs.</summary>
     public static string NameOf(NodeProto node, IReadOnlyList<NodeProto> nodes)
@@ -92,7 +107,8 @@ internal sealed class OnnxTorchPlan
     }
 }
 
-/// <summary>One node of the plan: its operator, its attributes (read once), and the tensors that are dead once it has
-/// run (unless a caller asked for them).</summary>
+/// <summary>One node of the plan: its operator, its attributes (read once), the tensors that are dead once it has
+/// run (unless a caller asked for them), and per input whether this node is its only reader and it is a fresh
+/// tensor of the pass (see <see cref="OnnxNodeContext.MayOverwrite"/>).</summary>
 internal sealed record OnnxPlanStep(NodeProto Node, OnnxOperator Operator, IReadOnlyDictionary<string, AttributeProto> Attributes,
-    IReadOnlyList<string> ReleaseAfter);
+    IReadOnlyList<string> ReleaseAfter, IReadOnlyList<bool> SoleReader);

@@ -98,6 +98,32 @@ public sealed class OnnxTorchModelTests
         AssertGradientMatchesFiniteDifferences(TorchFixture.PathOf(fixture.Model), input, null);
     }
 
+    [Theory]
+    [MemberData(nameof(TorchFixture.Names), MemberType = typeof(TorchFixture))]
+    public void Writing_into_dead_inputs_gives_the_same_bits_and_leaves_the_callers_tensors_alone(string model)
+    {
+        var fixture = TorchFixture.Find(model);
+        var input = OrtReference.Rows(NpyReader.Read(TorchFixture.PathOf(fixture.Input)), 7);
+        using var given = input.clone();
+        using var inPlace = OnnxTorchModel.Load(fixture.ModelPath);
+        using var fresh = OnnxTorchModel.Load(fixture.ModelPath, new OnnxTorchOptions { InPlace = false });
+        // The Gelu chain reads its input twice (Div and Mul): writing into it at the first reader would change the second.
+        using var written = inPlace.Forward(input, new ForwardRequest(["output"], Gradients: false));
+        using var expected = fresh.Forward(input, new ForwardRequest(["output"], Gradients: false));
+        Assert.True(written["output"].equal(expected["output"]).all().item<bool>(), "the output differs from a pass that allocates every tensor");
+        Assert.True(input.equal(given).all().item<bool>(), "the caller's input was modified");
+        Assert.Equal(0, fresh.LastPassOverwrites);
+        if (model == "resnet_cnn.onnx") Assert.True(inPlace.LastPassOverwrites >= 8, $"{inPlace.LastPassOverwrites} nodes wrote in place");
+        // A captured tensor is never overwritten by a later node: the stem convolution keeps its negative entries.
+        if (model == "resnet_cnn.onnx")
+        {
+            using var captured = inPlace.Forward(input, new ForwardRequest(["/stem/Conv", "output"], Gradients: false));
+            using var reference = fresh.Forward(input, new ForwardRequest(["/stem/Conv"], Gradients: false));
+            Assert.True(captured["/stem/Conv"].equal(reference["/stem/Conv"]).all().item<bool>());
+            Assert.True(captured["/stem/Conv"].min().item<float>() < 0);
+        }
+    }
+
     [OnnxFact("seq_lstm.onnx")]
     public void A_module_scope_names_the_same_tensor_as_in_capture()
     {

@@ -9,9 +9,9 @@ internal static class ElementwiseOperators
 {
     public static IEnumerable<(string OpType, OnnxOperator Run)> Entries =>
     [
-        ("Add", n => [n.Input(0) + n.Input(1)]),
-        ("Sub", n => [n.Input(0) - n.Input(1)]),
-        ("Mul", n => [n.Input(0) * n.Input(1)]),
+        ("Add", n => [Commutative(n, (a, b) => a + b, (into, b) => into.add_(b))]),
+        ("Sub", n => [n.MayOverwriteWith(0, n.Input(1)) ? n.Input(0).sub_(n.Input(1)) : n.Input(0) - n.Input(1)]),
+        ("Mul", n => [Commutative(n, (a, b) => a * b, (into, b) => into.mul_(b))]),
         ("Div", Div),
         ("Pow", n => [n.Input(0).pow(n.Input(1))]),
         ("Sqrt", n => [n.Input(0).sqrt()]),
@@ -22,19 +22,19 @@ internal static class ElementwiseOperators
         ("Reciprocal", n => [n.Input(0).reciprocal()]),
         ("Floor", n => [n.Input(0).floor()]),
         ("Ceil", n => [n.Input(0).ceil()]),
-        ("Erf", n => [n.Input(0).erf()]),
+        ("Erf", n => [n.MayOverwrite(0) ? n.Input(0).erf_() : n.Input(0).erf()]),
         ("Sin", n => [n.Input(0).sin()]),
         ("Cos", n => [n.Input(0).cos()]),
-        ("Relu", n => [n.Input(0).relu()]),
-        ("LeakyRelu", n => [F.leaky_relu(n.Input(0), n.Float("alpha", 0.01f))]),
+        ("Relu", n => [n.MayOverwrite(0) ? n.Input(0).relu_() : n.Input(0).relu()]),
+        ("LeakyRelu", n => [F.leaky_relu(n.Input(0), n.Float("alpha", 0.01f), inplace: n.MayOverwrite(0))]),
         ("PRelu", n => [PRelu(n.Input(0), n.Input(1))]),
-        ("Elu", n => [F.elu(n.Input(0), n.Float("alpha", 1f))]),
+        ("Elu", n => [F.elu(n.Input(0), n.Float("alpha", 1f), inplace: n.MayOverwrite(0))]),
         ("Selu", Selu),
         ("Celu", n => [F.celu(n.Input(0), n.Float("alpha", 1f))]),
-        ("Sigmoid", n => [n.Input(0).sigmoid()]),
+        ("Sigmoid", n => [n.MayOverwrite(0) ? n.Input(0).sigmoid_() : n.Input(0).sigmoid()]),
         ("HardSigmoid", n => [HardSigmoid(n.Input(0), n.Float("alpha", 0.2f), n.Float("beta", 0.5f))]),
         ("HardSwish", n => [n.Input(0) * HardSigmoid(n.Input(0), 1f / 6, 0.5f)]),
-        ("Tanh", n => [n.Input(0).tanh()]),
+        ("Tanh", n => [n.MayOverwrite(0) ? n.Input(0).tanh_() : n.Input(0).tanh()]),
         ("Softplus", n => [F.softplus(n.Input(0))]),
         ("Softsign", n => [Softsign(n.Input(0))]),
         ("Gelu", Gelu),
@@ -58,7 +58,18 @@ internal static class ElementwiseOperators
     private static Tensor?[] Div(OnnxNodeContext n)
     {
         var (a, b) = (n.Input(0), n.Input(1));
-        return [a.is_floating_point() ? a / b : a.div(b, RoundingMode.trunc)];
+        if (!a.is_floating_point()) return [a.div(b, RoundingMode.trunc)];
+        return [n.MayOverwriteWith(0, b) ? a.div_(b) : a / b];
+    }
+
+    /// <summary>A commutative elementwise operation, written into whichever input may take the result (the same bits
+    /// as a new tensor: each entry is the same one operation on the same two values), else into a new tensor.</summary>
+    private static Tensor Commutative(OnnxNodeContext n, Func<Tensor, Tensor, Tensor> fresh, Func<Tensor, Tensor, Tensor> into)
+    {
+        var (a, b) = (n.Input(0), n.Input(1));
+        if (n.MayOverwriteWith(0, b)) return into(a, b);
+        if (n.MayOverwriteWith(1, a)) return into(b, a);
+        return fresh(a, b);
     }
 
     private static Tensor PRelu(Tensor x, Tensor slope) => torch.where(x.lt(0), x * slope, x);
