@@ -17,6 +17,7 @@ var modes = new Dictionary<string, (Func<string[], int> Run, string What)>
     ["load"] = (ViewerLoad.Run, "50 loopback clients on a 1,000,000-point run: error rate, p99, peak memory (ViewerLoad)"),
     ["attribution"] = (AttributionCost.Run, "LRP and gradient × input against the forward on the Fashion-MNIST test set (AttributionCost)"),
     ["lrp-steps"] = (LrpStepProfile.Run, "time per LRP step (LrpStepProfile)"),
+    ["repulsion-error"] = (RepulsionAccuracy.Run, "the FFT t-SNE repulsion's force and Z error against the exact sum on a saved layout (RepulsionAccuracy)"),
 };
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode)) return mode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "modes")
