@@ -20,6 +20,7 @@ var modes = new Dictionary<string, (Func<string[], int> Run, string What)>
     ["attribution"] = (AttributionCost.Run, "LRP and gradient × input against the forward on the Fashion-MNIST test set (AttributionCost)"),
     ["placement"] = (PlacementQuality.Run, "fit a sample, place the rest (embed --reference) against a full fit: time and label accuracy (PlacementQuality)"),
     ["lrp-steps"] = (LrpStepProfile.Run, "time per LRP step (LrpStepProfile)"),
+    ["repulsion-error"] = (RepulsionAccuracy.Run, "the FFT t-SNE repulsion's force and Z error against the exact sum on a saved layout (RepulsionAccuracy)"),
 };
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode)) return mode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "modes")

@@ -4,73 +4,96 @@ using static TorchSharp.torch;
 namespace LayerScope.Reduction.Tsne;
 
 /// <summary>
-/// 2-D t-SNE repulsion by FFT-accelerated polynomial interpolation: the embedding's bounding square is cut into
-/// boxes of width at most <see cref="IntervalWidth"/>, each with <see cref="InterpolationPoints"/>² equispaced
-/// Lagrange nodes; point charges are spread onto the nodes, the kernel 1/(1 + d²)² is applied to the uniform node
-/// grid as one circulant convolution (real FFTs on libtorch), and the node potentials are interpolated back. Four
-/// charges (1, x, y, x² + y²) give both the forces and the normalisation Z in O(N + M² log M).
+/// 2-D t-SNE repulsion by FFT-accelerated polynomial interpolation on a uniform node grid of spacing at most
+/// <see cref="NodeSpacing"/>: each point's charge is spread onto the <see cref="StencilNodes"/>² grid nodes around it
+/// (a sliding stencil: the point always lies between the middle two nodes of its stencil), the kernels are applied to
+/// the node grid as circulant convolutions (real FFTs on libtorch), and the node potentials are interpolated back with
+/// the same Lagrange weights (spreading is the transpose of interpolation). One charge and three kernels give the
+/// forces and the normalisation Z in O(N + M² log M).
 /// </summary>
-/// <remarks>G. C. Linderman, M. Rachh, J. G. Hoskins, S. Steinerberger and Y. Kluger, "Fast interpolation-based
-/// t-SNE for improved visualization of single-cell RNA-seq data", Nature Methods 16, 2019 (FIt-SNE). The Z identity
-/// Σ_j w_ij = Σ_j w_ij² (1 + |y_i|² − 2 y_i·y_j + |y_j|²) follows openTSNE's <c>estimate_negative_gradient_fft_2d</c>.</remarks>
-internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRepulsion.InterpolationPoints, double intervalWidth = FftRepulsion.IntervalWidth) : ITsneRepulsion
+/// <remarks>
+/// Kernel interpolation on a uniform grid is FIt-SNE's scheme (G. C. Linderman, M. Rachh, J. G. Hoskins,
+/// S. Steinerberger and Y. Kluger, "Fast interpolation-based t-SNE for improved visualization of single-cell RNA-seq
+/// data", Nature Methods 16, 2019). FIt-SNE interpolates from the p nodes of each point's own box, so a point near a
+/// box edge extrapolates beyond its nodes' span: the Lagrange remainder's factor |Π_k (t − k)| reaches 6.6 for 4 nodes
+/// (t = −½ in node units) against 0.56 for a stencil centred on the point, the particle-mesh methods' choice
+/// (R. W. Hockney and J. W. Eastwood, "Computer Simulation Using Particles", 1981, ch. 5; T. Darden, D. York and
+/// L. Pedersen, "Particle mesh Ewald", J. Chem. Phys. 98, 1993). The centred stencil (with an even p) is also
+/// continuous where a point changes stencil, while box stencils jump at every box edge; that jump, more than the
+/// error's size, kept the box scheme's optimisation short (10,000 Fashion-MNIST points: 3-node boxes, force error
+/// 3.1%, KL 1.652; the 4-node centred stencil at spacing 0.4, force error 2.8%, KL 1.559; FIt-SNE 1.574). The forces come from the kernels ∂/∂x and ∂/∂y of 1/(1 + d²) times
+/// −½, i.e. d_x/(1 + d²)² and d_y/(1 + d²)², and Z from 1/(1 + d²) itself, all applied to the one charge grid: one
+/// forward and three inverse transforms where the four moment charges (1, x, y, x² + y²) of FIt-SNE and openTSNE take
+/// four of each.
+/// </remarks>
+internal sealed class FftRepulsion(int threads, int stencilNodes = FftRepulsion.StencilNodes, double nodeSpacing = FftRepulsion.NodeSpacing) : ITsneRepulsion
 {
-    /// <summary>Interpolation nodes per box and dimension. FIt-SNE and openTSNE use 3; here 3 left the optimisation
-    /// short of Barnes–Hut's result (10,000 Fashion-MNIST points, 750 iterations: KL 1.654 with 3 nodes, 1.573 with 4,
-    /// 1.551 with 5 and with Barnes–Hut; FIt-SNE 1.558). The interpolated kernel is flattest at short range, so 3
-    /// nodes under-state the repulsion of near neighbours by a few per cent and the layout stays too compact; 4 nodes
-    /// cost 1.3–1.4× the wall time of 3 for the whole fit (quiet machine, 10,000 points: 15.9–17.0 s against 12.1 s).</summary>
-    public const int InterpolationPoints = 4;
+    /// <summary>Interpolation nodes per point and dimension. It must be even: an odd stencil switches nodes half-way
+    /// between two, where its weights jump, and the jumping forces kept the optimisation from settling (10,000
+    /// Fashion-MNIST points: KL 1.652 with 3 nodes at spacing 0.4, 1.622 with 5 at 0.5, against 1.559 with 4 at 0.4
+    /// and similar force errors).</summary>
+    public const int StencilNodes = 4;
 
-    /// <summary>The fewest boxes per dimension.</summary>
-    public const int MinIntervals = 50;
+    /// <summary>The widest the node grid's spacing may be, in embedding units (the grid is finer while the layout
+    /// spans fewer than <see cref="MinNodes"/> spacings). Chosen by the final KL of whole fits (10,000 Fashion-MNIST
+    /// points, 750 iterations; FIt-SNE 1.574): spacing 0.28–0.33: 1.551–1.552, 0.4: 1.559, 0.45: 1.569, 0.5: 1.578.
+    /// FIt-SNE's own grid (3 nodes per box of width 1) has spacing 0.33 but boxes.</summary>
+    public const double NodeSpacing = 0.4;
 
-    /// <summary>The widest a box may be, in embedding units.</summary>
-    public const double IntervalWidth = 1.0;
+    /// <summary>The fewest grid nodes per dimension.</summary>
+    public const int MinNodes = 128;
 
-    private const int MaxIntervals = 400;
-    private int[] _box = [];
+    /// <summary>The most grid nodes per dimension: past this (layouts wider than about 1,000 units) the spacing widens
+    /// with the layout's range, so the grid and its transforms (4 of 5,120² values) stay affordable.</summary>
+    public const int MaxNodes = 2560;
+
+    /// <summary>Fixed number of partial charge grids spread in parallel (fixed, so the sums do not depend on the
+    /// thread count).</summary>
+    private const int SpreadParts = 4;
+
+    private int[] _first = [];
     private double[] _weights = [];
     private float[] _grid = [];
     private float[] _kernel = [];
     private float[] _potential = [];
-    private Tensor? _kernelSpectrum;
-    private (int M, int Size, double H) _kernelKey;
+    private Tensor? _kernelSpectra;
+    private (int Size, double H) _kernelKey;
 
     /// <summary>The smallest step of the ladder 2^(k/32) at or above <paramref name="width"/>: widths within 2.2% of
     /// each other share a step.</summary>
     internal static double QuantizedWidth(double width) => Math.Pow(2, Math.Ceiling(Math.Log2(width) * 32) / 32);
 
-    /// <summary>The spectrum (rfft2) of the kernel 1/(1 + d²)² on the circulant embedding of the node-difference
-    /// grid (size L ≥ 2m − 1): index r stands for r·h for r &lt; m and for (r − L)·h for r &gt; L − m; indices between
-    /// are never used. The kernel is even, so one quadrant is evaluated and mirrored.</summary>
-    private void ComputeKernelSpectrum(int m, int size, double h)
+    /// <summary>The spectra (rfft2) of the kernels 1/(1 + d²), d_x/(1 + d²)² and d_y/(1 + d²)² on the circulant
+    /// embedding of the node-difference grid (size L ≥ 2m − 1): index r stands for r·h for r ≤ L/2 and for (r − L)·h
+    /// above. Only |r| &lt; m is ever used, so the spectra depend on L and h alone.</summary>
+    private void ComputeKernelSpectra(int size, double h)
     {
-        if (_kernel.Length < size * size) _kernel = new float[size * size];
+        long cells = (long)size * size;
+        if (_kernel.Length < cells) _kernel = new float[cells];
         var kernel = _kernel;
-        Array.Clear(kernel, 0, size * size);
-        ReductionThreads.ForChunks(m, 64, threads, (_, start, end) =>
-        {
-            for (int a = start; a < end; a++)
-            {
-                double da = a * h;
-                for (int b = 0; b < m; b++)
-                {
-                    double db = b * h;
-                    double w = 1 / (1 + da * da + db * db);
-                    float value = (float)(w * w);
-                    int ra = a == 0 ? 0 : size - a, rb = b == 0 ? 0 : size - b;
-                    kernel[a * size + b] = value;
-                    kernel[a * size + rb] = value;
-                    kernel[ra * size + b] = value;
-                    kernel[ra * size + rb] = value;
-                }
-            }
-        });
-        _kernelSpectrum?.Dispose();
+        _kernelSpectra?.Dispose();
         using var scope = torch.NewDisposeScope();
-        _kernelSpectrum = torch.fft.rfft2(torch.from_array(kernel).narrow(0, 0, (long)size * size).view(size, size)).MoveToOuterDisposeScope();
-        _kernelKey = (m, size, h);
+        var spectra = new Tensor[3];
+        // One kernel at a time, so the float buffer is one L × L grid (at 5,120² nodes, 105 MB instead of 315 MB).
+        for (int which = 0; which < 3; which++)
+        {
+            ReductionThreads.ForChunks(size, 64, threads, (_, start, end) =>
+            {
+                for (int a = start; a < end; a++)
+                {
+                    double da = (a <= size / 2 ? a : a - size) * h;
+                    for (int b = 0; b < size; b++)
+                    {
+                        double db = (b <= size / 2 ? b : b - size) * h;
+                        double w = 1 / (1 + da * da + db * db);
+                        kernel[(long)a * size + b] = (float)(which switch { 0 => w, 1 => da * w * w, _ => db * w * w });
+                    }
+                }
+            });
+            spectra[which] = torch.fft.rfft2(torch.from_array(kernel).narrow(0, 0, cells).view(size, size));
+        }
+        _kernelSpectra = torch.stack(spectra).MoveToOuterDisposeScope();
+        _kernelKey = (size, h);
     }
 
     /// <summary>The smallest n ≥ <paramref name="minimum"/> whose prime factors are 2, 3 and 5 (fast FFT sizes).</summary>
@@ -84,126 +107,135 @@ internal sealed class FftRepulsion(int threads, int interpolationPoints = FftRep
         }
     }
 
+    /// <summary>The node spacing and grid size (nodes per dimension) used for a layout of coordinate range
+    /// <paramref name="range"/>.</summary>
+    internal (double Spacing, int Nodes) Grid(double range)
+    {
+        int p = stencilNodes;
+        double h = QuantizedWidth(Math.Max(range / (MaxNodes - p), Math.Min(nodeSpacing, range / (MinNodes - p))));
+        // Nodes 0 … m − 1 at origin + k·h, origin = min − (p/2 − 1)·h: the lowest point's stencil starts at node 0 and
+        // the highest point's ends at node ⌊range/h⌋ + p − 1.
+        return (h, (int)(range / h) + p);
+    }
+
     /// <summary>Milliseconds spent per phase (weights, spreading, kernel, FFT, interpolation), for profiling.</summary>
     internal static readonly double[] PhaseMilliseconds = new double[5];
 
     public double Compute(double[] y, int n, double[] forces)
     {
         long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        int p = interpolationPoints;
+        int p = stencilNodes;
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         for (int i = 0; i < 2 * n; i++) { min = Math.Min(min, y[i]); max = Math.Max(max, y[i]); }
         double range = Math.Max(max - min, 1e-12);
-        // Boxes of width intervalWidth, at least MinIntervals and at most MaxIntervals of them. The width is rounded up
-        // to a step of a geometric ladder, so it stays the same over many iterations while the embedding grows, and
-        // with it the kernel's spectrum, which is then reused. The grid starts at the smallest coordinate and may
-        // reach a little past the largest.
-        double boxWidth = QuantizedWidth(Math.Max(range / MaxIntervals, Math.Min(intervalWidth, range / MinIntervals)));
-        int boxes = Math.Max(1, (int)Math.Ceiling(range * (1 + 1e-9) / boxWidth));
-        int m = boxes * p, size = FftFriendlySize(2 * m - 1);
-        double h = boxWidth / p;
-        double centre = min + boxes * boxWidth / 2;
+        // The spacing is rounded up to a step of a geometric ladder, so it stays the same over many iterations while
+        // the embedding grows, and with it the kernels' spectra, which are then reused.
+        var (h, m) = Grid(range);
+        int size = FftFriendlySize(2 * m - 1);
+        double origin = min - (p / 2 - 1) * h;
+        long cells = (long)m * m;
 
-        if (_box.Length < 2 * n) { _box = new int[2 * n]; _weights = new double[2 * n * p]; }
-        if (_grid.Length < 4 * m * m) { _grid = new float[4 * m * m]; _potential = new float[4 * m * m]; }
+        if (_first.Length < 2 * n) { _first = new int[2 * n]; _weights = new double[2 * n * p]; }
+        if (_grid.Length < SpreadParts * cells) _grid = new float[SpreadParts * cells];
+        if (_potential.Length < 3 * cells) _potential = new float[3 * cells];
 
-        // Lagrange weights of each coordinate for the nodes of its box, nodes at (j + ½) / p of the box.
-        var nodes = new double[p];
+        // Lagrange weights of each coordinate for the p nodes first … first + p − 1 of its stencil, chosen so that the
+        // coordinate lies between the stencil's nodes p/2 − 1 and p/2 (its middle node, for odd p): in node units
+        // t = u − first ∈ [p/2 − 1, p/2).
         var denominators = new double[p];
-        for (int j = 0; j < p; j++) nodes[j] = (j + 0.5) / p;
         for (int j = 0; j < p; j++)
         {
             double d = 1;
-            for (int k = 0; k < p; k++) if (k != j) d *= nodes[j] - nodes[k];
+            for (int k = 0; k < p; k++) if (k != j) d *= j - k;
             denominators[j] = d;
         }
-        var nodeArray = nodes;
-        var denominatorArray = denominators;
-        var box = _box;
+        var first = _first;
         var weights = _weights;
+        double halfStencil = p / 2.0 - 1;
         ReductionThreads.ForChunks(2 * n, 4096, threads, (_, start, end) =>
         {
             for (int c = start; c < end; c++)
             {
-                double u = (y[c] - min) / boxWidth;
-                int b = Math.Min(boxes - 1, (int)u);
-                double t = u - b;
-                box[c] = b;
+                double u = (y[c] - origin) / h;
+                int f = Math.Clamp((int)Math.Floor(u - halfStencil), 0, m - p);
+                double t = u - f;
+                first[c] = f;
                 for (int j = 0; j < p; j++)
                 {
                     double w = 1;
-                    for (int k = 0; k < p; k++) if (k != j) w *= t - nodeArray[k];
-                    weights[c * p + j] = w / denominatorArray[j];
+                    for (int k = 0; k < p; k++) if (k != j) w *= t - k;
+                    weights[c * p + j] = w / denominators[j];
                 }
             }
         });
 
         long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
-        // Spread the four charges onto the m × m node grid; one channel per task, so no two threads write the same
-        // cell.
+        // Spread the unit charges onto SpreadParts partial grids (one per block of points, so no two threads write
+        // the same cell), then add them up.
         var grid = _grid;
-        Array.Clear(grid, 0, 4 * m * m);
-        Parallel.For(0, 4, ReductionThreads.Options(threads), channel =>
+        Array.Clear(grid, 0, (int)(SpreadParts * cells));
+        int perPart = (n + SpreadParts - 1) / SpreadParts;
+        Parallel.For(0, SpreadParts, ReductionThreads.Options(threads), part =>
         {
-            int offset = channel * m * m;
-            for (int i = 0; i < n; i++)
+            long offset = part * cells;
+            for (int i = part * perPart, end = Math.Min(n, (part + 1) * perPart); i < end; i++)
             {
-                double x0 = y[2 * i] - centre, x1 = y[2 * i + 1] - centre;
-                double charge = channel switch { 0 => 1, 1 => x0, 2 => x1, _ => x0 * x0 + x1 * x1 };
-                int row0 = box[2 * i] * p, col0 = box[2 * i + 1] * p;
+                int row0 = first[2 * i], col0 = first[2 * i + 1];
                 for (int a = 0; a < p; a++)
                 {
-                    double wa = weights[2 * i * p + a] * charge;
-                    int rowStart = offset + (row0 + a) * m + col0;
+                    double wa = weights[2 * i * p + a];
+                    long rowStart = offset + (long)(row0 + a) * m + col0;
                     for (int b = 0; b < p; b++) grid[rowStart + b] += (float)(wa * weights[(2 * i + 1) * p + b]);
                 }
             }
         });
+        for (int part = 1; part < SpreadParts; part++)
+        {
+            long offset = part * cells;
+            for (long cell = 0; cell < cells; cell++) grid[cell] += grid[offset + cell];
+        }
 
         long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (_kernelSpectrum is null || _kernelKey != (m, size, h)) ComputeKernelSpectrum(m, size, h);
+        if (_kernelSpectra is null || _kernelKey != (size, h)) ComputeKernelSpectra(size, h);
 
         long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
         using (var scope = torch.NewDisposeScope())
         {
-            // The charges fill the m × m corner of the L × L grid; rfft2 pads with zeros. (Separate 1-D passes that skip
-            // the zero rows were measured slower: the column pass over a strided complex tensor costs more than it saves.)
-            var charges = torch.from_array(grid).narrow(0, 0, 4L * m * m).view(4, m, m);
-            var spectrum = torch.fft.rfft2(charges, s: [size, size]).mul_(_kernelSpectrum!);
+            // The charges fill the m × m corner of the L × L grid; rfft2 pads with zeros.
+            var charges = torch.from_array(grid).narrow(0, 0, cells).view(1, m, m);
+            // (Separate 1-D passes that skip the zero rows, and the zero rows of the output, were measured no faster.)
+            var spectrum = torch.fft.rfft2(charges, s: [size, size]).mul(_kernelSpectra!);
             var potentials = torch.fft.irfft2(spectrum, s: [size, size]).narrow(1, 0, m).narrow(2, 0, m).contiguous();
             potentials.data<float>().CopyTo(_potential);
         }
 
         long t4 = System.Diagnostics.Stopwatch.GetTimestamp();
-        // Interpolate the node potentials back to the points; then forces and Z.
+        // Interpolate the node potentials back to the points: Σ_j w_ij (for Z) and the forces Σ_j w_ij² (y_i − y_j).
         var potential = _potential;
         const int chunk = 1024;
         var partial = new double[(n + chunk - 1) / chunk];
         ReductionThreads.ForChunks(n, chunk, threads, (c, start, end) =>
         {
             double z = 0;
-            Span<double> phi = stackalloc double[4];
             for (int i = start; i < end; i++)
             {
-                phi.Clear();
-                int row0 = box[2 * i] * p, col0 = box[2 * i + 1] * p;
+                double phi = 0, fx = 0, fy = 0;
+                int row0 = first[2 * i], col0 = first[2 * i + 1];
                 for (int a = 0; a < p; a++)
                 {
                     double wa = weights[2 * i * p + a];
                     for (int b = 0; b < p; b++)
                     {
                         double w = wa * weights[(2 * i + 1) * p + b];
-                        int cell = (row0 + a) * m + col0 + b;
-                        phi[0] += w * potential[cell];
-                        phi[1] += w * potential[m * m + cell];
-                        phi[2] += w * potential[2 * m * m + cell];
-                        phi[3] += w * potential[3 * m * m + cell];
+                        long cell = (long)(row0 + a) * m + col0 + b;
+                        phi += w * potential[cell];
+                        fx += w * potential[cells + cell];
+                        fy += w * potential[2 * cells + cell];
                     }
                 }
-                double x0 = y[2 * i] - centre, x1 = y[2 * i + 1] - centre;
-                z += (1 + x0 * x0 + x1 * x1) * phi[0] - 2 * (x0 * phi[1] + x1 * phi[2]) + phi[3];
-                forces[2 * i] = x0 * phi[0] - phi[1];
-                forces[2 * i + 1] = x1 * phi[0] - phi[2];
+                z += phi;
+                forces[2 * i] = fx;
+                forces[2 * i + 1] = fy;
             }
             partial[c] = z;
         });
