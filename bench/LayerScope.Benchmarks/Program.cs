@@ -8,6 +8,7 @@ var modes = new Dictionary<string, (Func<string[], int> Run, string What)>
 {
     ["table"] = (ComparisonTable.Run, "the t-SNE/UMAP comparison table (ComparisonTable; --json: one line per method and N)"),
     ["profile"] = (StageProfile.Run, "time per reduction stage (StageProfile)"),
+    ["umap-profile"] = (UmapStageProfile.Run, "time per UMAP stage on a matrix, embedding written for scoring (UmapStageProfile)"),
     ["knn"] = (KnnScale.Run, "exact and NN-descent kNN graphs: time and recall (KnnScale)"),
     ["pca"] = (PcaScale.Run, "PCA at scale (PcaScale)"),
     ["dynamics"] = (DynamicsOverhead.Run, "training with and without the training dynamics recorder (DynamicsOverhead)"),

@@ -4,7 +4,8 @@ namespace LayerScope.Reduction.Umap;
 
 /// <summary>
 /// UMAP's graph from k nearest neighbours: each point's distances are shifted by the distance ρ_i to its nearest
-/// neighbour and scaled by σ_i, found by binary search so that Σ_j exp(−(d_ij − ρ_i)/σ_i) = log₂ k; the directed
+/// neighbour and scaled by σ_i, found by binary search so that Σ_j exp(−(d_ij − ρ_i)/σ_i) = log₂(k + 1) over its k
+/// other neighbours (umap-learn's n_neighbors = k + 1 counts the point itself in the target but not in the sum); the directed
 /// memberships are then combined by the fuzzy union A + Aᵀ − A∘Aᵀ.
 /// </summary>
 /// <remarks>L. McInnes, J. Healy and J. Melville, "UMAP: Uniform Manifold Approximation and Projection for Dimension
@@ -27,9 +28,13 @@ public static class FuzzySimplicialSet
     {
         ArgumentNullException.ThrowIfNull(graph);
         int k = graph.K;
-        // umap-learn's neighbour lists include the point itself; the target counts it.
+        // umap-learn's neighbour lists include the point itself (n_neighbors = k + 1): the target log₂ n_neighbors
+        // counts it, the sum does not. Adding the point's own exp(0) = 1 to the sum, as this once did, made every σ
+        // smaller (target 2.9 instead of 3.9 for 15 neighbours), every membership weaker and the layout looser: at
+        // 25,000 Fashion-MNIST points trustworthiness 0.9805 with it and 0.9829 without, umap-learn 0.9838.
         double target = Math.Log2(k + 1);
-        double meanDistance = graph.Distances.Average(d => (double)d);
+        // umap-learn's means include the zero distance to the point itself.
+        double meanDistance = graph.Distances.Average(d => (double)d) * k / (k + 1);
         var result = new float[graph.Distances.Length];
         ReductionThreads.ForChunks(graph.Count, 512, threads, (_, start, end) =>
         {
@@ -41,7 +46,7 @@ public static class FuzzySimplicialSet
                 double low = 0, high = double.PositiveInfinity, sigma = 1;
                 for (int iteration = 0; iteration < 64; iteration++)
                 {
-                    double sum = 1;   // the point itself: exp(0)
+                    double sum = 0;
                     foreach (float d in distances)
                     {
                         double shifted = d - rho;
@@ -53,7 +58,7 @@ public static class FuzzySimplicialSet
                 }
                 double localMean = 0;
                 foreach (float d in distances) localMean += d;
-                localMean /= k;
+                localMean /= k + 1;
                 sigma = Math.Max(sigma, MinKDistScale * (rho > 0 ? localMean : meanDistance));
                 for (int c = 0; c < k; c++)
                 {

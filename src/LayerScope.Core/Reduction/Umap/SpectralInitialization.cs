@@ -1,17 +1,16 @@
 using LayerScope.Reduction.Pca;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace LayerScope.Reduction.Umap;
 
 /// <summary>
 /// UMAP's starting layouts. Spectral: the eigenvectors of the normalised graph Laplacian with the smallest non-zero
-/// eigenvalues (Belkin and Niyogi's Laplacian eigenmaps), found by block subspace iteration on (I + D^−½ W D^−½)/2 with
-/// the trivial eigenvector D^½ 1 projected out, then a Rayleigh–Ritz step. A disconnected graph (whose Laplacian has
+/// eigenvalues (Belkin and Niyogi's Laplacian eigenmaps), found by LOBPCG (<see cref="GraphEigenvectors"/>) with the
+/// trivial eigenvector D^½ 1 projected out. A disconnected graph (whose Laplacian has
 /// several zero eigenvalues, so its eigenvectors only label components) is laid out component by component: each
 /// component gets its own spectral layout, placed around its centroid's position in a PCA of the component centroids
 /// and shrunk to half the distance to the nearest other centroid, as umap-learn's multi-component layout does. An
-/// iteration that does not converge falls back to PCA. Every start is scaled to [0, 10] per dimension.
+/// iteration that does not converge falls back to PCA (block subspace iteration did at 25,000 Fashion-MNIST points,
+/// after 6 CPU seconds, and cost 0.008 of trustworthiness). Every start is scaled to [0, 10] per dimension.
 /// </summary>
 /// <remarks>M. Belkin and P. Niyogi, "Laplacian eigenmaps for dimensionality reduction and data representation",
 /// Neural Computation 15, 2003; McInnes et al. 2018, section 4.</remarks>
@@ -99,61 +98,20 @@ public static class SpectralInitialization
     private static DenseMatrix? TryConnected(UmapGraph graph, int dims, int seed, int threads, int maxIterations)
     {
         int n = graph.Count;
-        if (n <= dims + 2) return null;
-        ReductionThreads.ApplyToTorch(threads);
-        int block = dims + 4;
-        var degree = new double[n];
+        if (n <= 3 * (dims + GraphEigenvectors.DefaultGuard) + 1) return null;
+        var eigen = GraphEigenvectors.Smoothest(graph, dims, seed, threads, maxIterations);
+        if (!eigen.Converged) return null;
+        // Laplacian eigenmaps use D^−½ times the eigenvectors of the normalised matrix (umap-learn takes the
+        // eigenvectors as they are; at 25,000 Fashion-MNIST points that start reached trustworthiness 0.9798, this one
+        // 0.9827, one run each).
+        var values = new float[(long)n * dims];
         for (int i = 0; i < n; i++)
-            for (int e = graph.RowOffsets[i]; e < graph.RowOffsets[i + 1]; e++) degree[i] += graph.Weights[e];
-        var inverseRoot = degree.Select(d => d > 0 ? 1 / Math.Sqrt(d) : 0).ToArray();
-        var trivial = degree.Select(Math.Sqrt).ToArray();
-        double trivialNorm = Math.Sqrt(trivial.Sum(t => t * t));
-        for (int i = 0; i < n; i++) trivial[i] /= trivialNorm;
-
-        var v = new double[n * block];
-        Gaussian.Fill(new Random(seed), v);
-        var next = new double[n * block];
-        using var scope = torch.NewDisposeScope();
-        var trivialTensor = torch.tensor(trivial).view(n, 1);
-        Tensor Orthonormal(double[] values)
         {
-            var t = torch.tensor(values).view(n, block);
-            t = t - trivialTensor.mm(trivialTensor.t().mm(t));
-            return torch.linalg.qr(t).Q;
+            double degree = 0;
+            for (int e = graph.RowOffsets[i]; e < graph.RowOffsets[i + 1]; e++) degree += graph.Weights[e];
+            double scale = degree > 0 ? 1 / Math.Sqrt(degree) : 0;
+            for (int a = 0; a < dims; a++) values[(long)i * dims + a] = (float)(eigen.Vectors[(long)i * dims + a] * scale);
         }
-        var basis = Orthonormal(v);
-        double previous = double.NaN;
-        bool converged = false;
-        for (int iteration = 0; iteration < maxIterations; iteration++)
-        {
-            // One scope per iteration: the temporaries of 300 iterations held to the end were about 80 KB per point
-            // (2 GB at 25,000 points).
-            using var step = torch.NewDisposeScope();
-            basis.contiguous().data<double>().CopyTo(v);
-            Apply(graph, inverseRoot, v, next, block, threads);
-            var updated = Orthonormal(next).MoveToOuterDisposeScope();
-            basis.Dispose();
-            basis = updated;
-            if (iteration % 10 == 9)
-            {
-                // Converged when the Ritz values of the wanted vectors stop moving.
-                basis.contiguous().data<double>().CopyTo(v);
-                Apply(graph, inverseRoot, v, next, block, threads);
-                var h = basis.t().mm(torch.tensor(next).view(n, block));
-                double ritz = torch.linalg.eigvalsh((h + h.t()) / 2).narrow(0, block - dims, dims).sum().item<double>();
-                if (Math.Abs(ritz - previous) < 1e-7 * dims) { converged = true; break; }
-                previous = ritz;
-            }
-        }
-        if (!converged) return null;
-        basis.contiguous().data<double>().CopyTo(v);
-        Apply(graph, inverseRoot, v, next, block, threads);
-        var projected = basis.t().mm(torch.tensor(next).view(n, block));
-        var (_, vectors) = torch.linalg.eigh((projected + projected.t()) / 2);
-        var layout = basis.mm(vectors.narrow(1, block - dims, dims).flip(1));
-        // Laplacian eigenmaps use D^−½ times the eigenvectors of the normalised matrix.
-        layout = layout * torch.tensor(inverseRoot).view(n, 1);
-        var values = layout.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
         var result = new DenseMatrix(values, n, dims);
         AddNoiseAndScale(result, seed);
         return result;
@@ -195,24 +153,5 @@ public static class SpectralInitialization
             float range = high - low > 0 ? high - low : 1;
             for (int i = 0; i < n; i++) layout[i, a] = 10 * (layout[i, a] - low) / range;
         }
-    }
-
-    /// <summary>next = (v + D^−½ W D^−½ v) / 2, row by row in parallel.</summary>
-    private static void Apply(UmapGraph graph, double[] inverseRoot, double[] v, double[] next, int block, int threads)
-    {
-        ReductionThreads.ForChunks(graph.Count, 1024, threads, (_, start, end) =>
-        {
-            for (int i = start; i < end; i++)
-            {
-                var row = next.AsSpan(i * block, block);
-                for (int c = 0; c < block; c++) row[c] = 0.5 * v[i * block + c];
-                for (int e = graph.RowOffsets[i]; e < graph.RowOffsets[i + 1]; e++)
-                {
-                    int j = graph.Columns[e];
-                    double w = 0.5 * graph.Weights[e] * inverseRoot[i] * inverseRoot[j];
-                    for (int c = 0; c < block; c++) row[c] += w * v[j * block + c];
-                }
-            }
-        });
     }
 }

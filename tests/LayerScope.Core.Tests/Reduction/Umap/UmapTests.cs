@@ -9,9 +9,10 @@ namespace LayerScope.Tests.Reduction.Umap;
 
 public class UmapTests
 {
-    // Close enough that UMAP's spectral start alone does not separate them (10-NN accuracy 0.77), far enough that the
-    // layout does (1.0).
-    private static readonly (DenseMatrix X, int[] Labels) Clusters = SyntheticClusters.Gaussian(1000, 50, clusters: 10, separation: 1, seed: 7);
+    // Close enough that UMAP's spectral start alone does not separate them (10-NN accuracy 0.85; at separation 1 the
+    // converged LOBPCG start reached 0.999, 0.8 gave 0.975), far enough that the layout does (0.986 from the spectral,
+    // 0.988 from a random start).
+    private static readonly (DenseMatrix X, int[] Labels) Clusters = SyntheticClusters.Gaussian(1000, 50, clusters: 10, separation: 0.7, seed: 7);
 
     [Theory]
     [InlineData(UmapInitializationMethod.Spectral)]
@@ -26,13 +27,18 @@ public class UmapTests
         var quality = new QualityOptions { KlDivergence = false };
         var before = EmbeddingQuality.Evaluate(Clusters.X, start.Positions, Clusters.Labels, quality);
         var after = EmbeddingQuality.Evaluate(Clusters.X, embedding.Positions, Clusters.Labels, quality);
-        // The start must leave work to do (at separation 2 the spectral start alone reached accuracy 1), and the layout
+        // The start must leave work to do (at separation 1 the spectral start alone reached accuracy 0.999), and the layout
         // must do it: classes become regions and clusters contract.
         Assert.True(before.LabelAccuracy < 0.9, $"10-NN label accuracy {before.LabelAccuracy} of the {initialization} start");
-        Assert.True(after.LabelAccuracy >= 0.99, $"10-NN label accuracy {after.LabelAccuracy} after UMAP ({initialization} start)");
+        Assert.True(after.LabelAccuracy >= 0.98, $"10-NN label accuracy {after.LabelAccuracy} after UMAP ({initialization} start)");
         Assert.True(after.Trustworthiness > 0.9, $"trustworthiness {after.Trustworthiness}");
         double spreadBefore = Spread(start.Positions, Clusters.Labels), spreadAfter = Spread(embedding.Positions, Clusters.Labels);
-        Assert.True(spreadAfter < spreadBefore / 2, $"cluster spread {spreadBefore} at the start, {spreadAfter} after");
+        // A converged spectral start already draws the clusters tight (spread 0.076 against 0.063 after the layout);
+        // from a random start the layout must contract them.
+        if (initialization == UmapInitializationMethod.Random)
+            Assert.True(spreadAfter < spreadBefore / 2, $"cluster spread {spreadBefore} at the start, {spreadAfter} after");
+        else
+            Assert.True(spreadAfter < spreadBefore, $"cluster spread {spreadBefore} at the start, {spreadAfter} after");
     }
 
     /// <summary>Mean distance of points to their cluster's centre over the mean distance between cluster centres: small
@@ -122,7 +128,9 @@ public class UmapTests
         for (int i = 0; i < 200; i++)
         {
             Assert.Equal(1f, memberships[i * 14]);
-            double sum = 1 + memberships.AsSpan(i * 14, 14).ToArray().Sum();
+            // umap-learn's smooth_knn_dist: the 14 other neighbours' memberships sum to log₂ 15 (n_neighbors = 15
+            // counts the point itself in the target, not in the sum).
+            double sum = memberships.AsSpan(i * 14, 14).ToArray().Sum();
             Assert.InRange(sum, Math.Log2(15) - 1e-3, Math.Log2(15) + 1e-3);
         }
         var fuzzy = FuzzySimplicialSet.FromGraph(graph);
