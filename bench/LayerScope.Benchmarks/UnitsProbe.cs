@@ -38,19 +38,29 @@ public static class UnitsProbe
         {
             var train = FashionMnistLoader.Load(data, FashionMnistSplit.Train).Take(trainLimit);
             var clock = Stopwatch.StartNew();
+            double cpu = CpuClock.Process();
             var epochs = Trainer.Fit(model, Tensors(train), Tensors(test), new TrainingOptions
             {
                 Epochs = epochCount, BatchSize = 64, LearningRate = 1e-3, Seed = 42, Objective = ClassificationObjective.Multiclass,
             });
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained: test accuracy {epochs[^1].TestAccuracy:0.0000} in {clock.Elapsed.TotalSeconds:0} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained: test accuracy {epochs[^1].TestAccuracy:0.0000} in {clock.Elapsed.TotalSeconds:0} s, {CpuClock.Process() - cpu:0} CPU s"));
             if (weights is not null) model.save(weights);
         }
         model.eval();
         var differentiable = new ModuleDifferentiableModel(model);
         var inputs = new Float32Array("images", test.Pixels, [test.Count, 1, test.Height, test.Width]);
+        double scanCpu = CpuClock.Process();
         var scan = UnitScan.Run(differentiable, inputs, new UnitScanOptions { Layers = ["relu1", "relu2"] });
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unit scan: {scan.Examples} images in {scan.Elapsed.TotalSeconds:0.0} s, {scan.ExamplesPerSecond:0} images/s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"unit scan: {scan.Examples} images in {scan.Elapsed.TotalSeconds:0.0} s, {scan.ExamplesPerSecond:0} images/s; {CpuClock.Process() - scanCpu:0.0} CPU s"));
+        // LAYERSCOPE_UNITS_STEPS and LAYERSCOPE_UNITS_CHANNELS (the first N channels of each layer) shorten a run on a busy machine.
         var synthesis = new ActivationMaximizationOptions { InputShape = [1, test.Height, test.Width], Seed = 42 };
+        if (int.TryParse(Environment.GetEnvironmentVariable("LAYERSCOPE_UNITS_STEPS"), CultureInfo.InvariantCulture, out var steps)) synthesis = synthesis with { Steps = steps };
+        int? channelLimit = int.TryParse(Environment.GetEnvironmentVariable("LAYERSCOPE_UNITS_CHANNELS"), CultureInfo.InvariantCulture, out var limit) ? limit : null;
+        bool preActivation = Environment.GetEnvironmentVariable("LAYERSCOPE_UNITS_PRE_ACTIVATION") != "0";
+        var only = Environment.GetEnvironmentVariable("LAYERSCOPE_UNITS_ONLY"); // e.g. "relu1:Unit,fc2"
+        bool Wanted(string what) => only is not { Length: > 0 } || only.Split(',').Contains(what);
+        Console.WriteLine($"synthesis: {synthesis.Steps} steps, pre-activation {(preActivation ? "on" : "off")}, channels {(channelLimit?.ToString(CultureInfo.InvariantCulture) ?? "all")}");
         var objectives = new[] { SynthesisObjective.Unit, SynthesisObjective.ChannelMean };
         if (Environment.GetEnvironmentVariable("LAYERSCOPE_SWEEP_CHANNELS") is { Length: > 0 } sweep)
         {
@@ -80,13 +90,19 @@ public static class UnitsProbe
             var top = scan.Layers[layer];
             foreach (var objective in objectives)
             {
+                if (!Wanted($"{layer}:{objective}")) continue;
                 var clock = Stopwatch.StartNew();
-                var images = Enumerable.Range(0, top.Channels).Select(c => ActivationMaximization.Run(differentiable, layer, c, synthesis with { Objective = objective })).ToList();
+                double cpu = CpuClock.Process();
+                var settings = synthesis with { Objective = objective, PreActivationLayer = preActivation ? FashionCnn.PreActivationOf(layer) : null };
+                var images = Enumerable.Range(0, Math.Min(channelLimit ?? top.Channels, top.Channels)).Select(c => ActivationMaximization.Run(differentiable, layer, c, settings)).ToList();
+                cpu = CpuClock.Process() - cpu;
                 var ratios = images.Select(i => Ratio(top, i)).ToArray();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{layer} {objective} ({images[0].ObjectiveName}): {ratios.Count(r => r >= 10)}/{ratios.Length} channels reach 10x their mean; median ratio {Median(ratios):0.0}, "
                     + $"min {ratios.Min():0.0}, max {ratios.Max():0.0}; median after {Median([.. images.Select(i => i.ObjectiveAfter)]):0.00} vs mean {Median([.. images.Select(top.Mean)]):0.000}; "
-                    + $"{clock.Elapsed.TotalSeconds:0.0} s ({clock.Elapsed.TotalSeconds / images.Count:0.00} s/image)"));
+                    + $"{clock.Elapsed.TotalSeconds:0.0} s ({clock.Elapsed.TotalSeconds / images.Count:0.00} s/image), {cpu:0.0} CPU s ({cpu / images.Count:0.00} per image); "
+                    + $"{images.Count(i => i.ObjectiveAfter <= 0)} left at 0"));
+                if (layer != "relu1") Console.WriteLine("  ratios: " + string.Join(" ", ratios.Select(r => r.ToString("0.0", CultureInfo.InvariantCulture))));
                 if (layer == "relu1")
                 {
                     // A neuron of the first conv after ReLU is at most relu(b + Σ max(w, 0)) for inputs in [0, 1] (at an
@@ -102,9 +118,14 @@ public static class UnitsProbe
                 }
             }
         }
-        var first = ActivationMaximization.Run(differentiable, "relu2", 3, synthesis);
-        var again = ActivationMaximization.Run(differentiable, "relu2", 3, synthesis);
-        Console.WriteLine($"repeatable (relu2 c3, seed 42, twice): {first.Pixels.SequenceEqual(again.Pixels) && first.ObjectiveAfter == again.ObjectiveAfter}");
+        if (Wanted("repeat"))
+        {
+            var relu2 = synthesis with { PreActivationLayer = preActivation ? FashionCnn.PreActivationOf("relu2") : null };
+            var first = ActivationMaximization.Run(differentiable, "relu2", 3, relu2);
+            var again = ActivationMaximization.Run(differentiable, "relu2", 3, relu2);
+            Console.WriteLine($"repeatable (relu2 c3, seed 42, twice): {first.Pixels.SequenceEqual(again.Pixels) && first.ObjectiveAfter == again.ObjectiveAfter}");
+        }
+        if (!Wanted("fc2")) return 0;
         using (var batch = torch.tensor(test.Pixels, [test.Count, 1, test.Height, test.Width]))
         using (var logits = model.call(batch).detach())
         {
@@ -117,12 +138,16 @@ public static class UnitsProbe
                 using var index = torch.tensor(rows);
                 return logits.index_select(0, index)[.., k].mean().item<float>();
             }).ToArray();
+            double cpu = CpuClock.Process();
             var results = Enumerable.Range(0, 10).Select(k => ActivationMaximization.Run(differentiable, "fc2", k, synthesis)).ToList();
+            cpu = CpuClock.Process() - cpu;
             int overAll = results.Count(r => allMean[r.Channel] > 0 && r.ObjectiveAfter >= 10 * allMean[r.Channel]);
             int aboveAllByTen = results.Count(r => r.ObjectiveAfter - allMean[r.Channel] >= 10 * Math.Abs(allMean[r.Channel]));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"fc2 logits: {overAll}/10 reach 10x a positive mean over all test images; {aboveAllByTen}/10 exceed that mean by 10x its magnitude; "
-                + $"{results.Count(r => r.ObjectiveAfter >= classMean[r.Channel])}/10 beat the mean on the class's own images"));
+                + $"{results.Count(r => r.ObjectiveAfter >= classMean[r.Channel])}/10 beat the mean on the class's own images; "
+                + $"{results.Count(r => r.ObjectiveAfter >= 10 * classMean[r.Channel])}/10 reach 10x it; median after/class mean "
+                + $"{Median([.. results.Select(r => r.ObjectiveAfter / classMean[r.Channel])]):0.0}; {cpu:0.0} CPU s"));
             Console.WriteLine("  " + string.Join("; ", results.Select(r => string.Create(CultureInfo.InvariantCulture,
                 $"{r.Channel}: {r.ObjectiveBefore:0.0}->{r.ObjectiveAfter:0.0} (all {allMean[r.Channel]:0.0}, class {classMean[r.Channel]:0.0})"))));
         }

@@ -25,6 +25,9 @@ public class UnitsApiTests(ViewerServerFixture fixture)
              entry.GetProperty("height").GetInt32(), entry.GetProperty("width").GetInt32()));
         var images = answer.GetProperty("synthesis").GetProperty("images");
         Assert.Equal(ViewerFixtureRun.UnitSynthesis(2, 5), images[2][5].GetSingle());
+        var synthesis = answer.GetProperty("synthesis");
+        Assert.Equal(ViewerFixtureRun.UnitObjective, synthesis.GetProperty("objective").GetString());
+        Assert.Equal(ViewerFixtureRun.UnitScore(1), (synthesis.GetProperty("before")[1].GetSingle(), synthesis.GetProperty("after")[1].GetSingle(), synthesis.GetProperty("mean")[1].GetSingle()));
         Assert.Equal(10, answer.GetProperty("mapPoints").GetArrayLength());
     }
 

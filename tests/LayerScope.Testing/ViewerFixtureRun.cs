@@ -188,6 +188,12 @@ public sealed record ViewerFixtureRun
     /// <summary>Pixel j of channel c's synthesized image.</summary>
     public static float UnitSynthesis(int c, int j) => (j + c) % 12 / 11f;
 
+    /// <summary>The synthesis objective of <see cref="UnitsLayer"/>, in words.</summary>
+    public const string UnitObjective = "unit (1, 1)";
+
+    /// <summary>Channel c's synthesis objective before, after and over the data: 10× its mean, 15×, and a mean of 0 (no ratio).</summary>
+    public static (float Before, float After, float Mean) UnitScore(int c) => (0.25f * c, 2 + c, c == 2 ? 0 : 0.2f);
+
     private static void WriteUnits(RunManifestWriter writer, int points)
     {
         Arrays.Float32Array Top(int channels) => new("top", [.. Enumerable.Range(0, channels * UnitK).SelectMany(e =>
@@ -200,7 +206,9 @@ public sealed record ViewerFixtureRun
         var maps = mapPoints.SelectMany(p => Enumerable.Range(0, UnitChannels * per).Select(k => UnitMap(p, k / per, k % per))).ToArray();
         var synthesis = Enumerable.Range(0, UnitChannels * 12).Select(k => UnitSynthesis(k / 12, k % 12)).ToArray();
         writer.AddUnits(UnitsLayer, Top(UnitChannels), new Arrays.Float32Array("maps", maps, [mapPoints.Length, UnitChannels, UnitMapRows, UnitMapColumns]),
-            mapPoints, new Arrays.Float32Array("synthesis", synthesis, [UnitChannels, 3, 4]));
+            mapPoints, new Arrays.Float32Array("synthesis", synthesis, [UnitChannels, 3, 4]),
+            new Arrays.Float32Array("scores", [.. Enumerable.Range(0, UnitChannels).SelectMany(c => new[] { UnitScore(c).Before, UnitScore(c).After, UnitScore(c).Mean })],
+                [UnitChannels, RunUnits.ScoreFields]), UnitObjective);
         writer.AddUnits(MarkupUnitsLayer, Top(2));
     }
 

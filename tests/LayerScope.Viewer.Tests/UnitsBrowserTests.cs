@@ -50,6 +50,21 @@ public sealed class UnitsBrowserTests
         Assert.Equal((4, 3), (synthesis.GetProperty("width").GetInt32(), synthesis.GetProperty("height").GetInt32()));
         Assert.Equal(Enumerable.Range(0, 12).Select(j => (int)Math.Round(ViewerFixtureRun.UnitSynthesis(1, j) * 255)), Numbers(synthesis.GetProperty("levels")).Select(v => (int)v));
 
+        // Beside the synthesized image: the objective, its value before and after, and the ratio to its data mean.
+        var score = clicked.GetProperty("score");
+        var (before1, after1, mean1) = ViewerFixtureRun.UnitScore(1);
+        Assert.Equal(ViewerFixtureRun.UnitObjective, score.GetProperty("objective").GetString());
+        Assert.Equal((before1, after1, mean1), (float.Parse(score.GetProperty("before").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+            float.Parse(score.GetProperty("after").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+            float.Parse(score.GetProperty("mean").GetString()!, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(15, double.Parse(score.GetProperty("ratio").GetString()!, System.Globalization.CultureInfo.InvariantCulture), 1e-4);
+        Assert.Equal("unit (1, 1): 0.250 → 3, 15.0× its mean over the data (0.200)", score.GetProperty("text").GetString());
+        Assert.Equal("channel 0 · unit (1, 1): 10.0× its mean over the data", Strings(clicked.GetProperty("titles"))[0]);
+        var noRatio = result.GetProperty("noRatio").GetProperty("score");
+        Assert.Equal("NaN", noRatio.GetProperty("ratio").GetString());
+        Assert.Equal("unit (1, 1): 0.500 → 4, its mean over the data is 0, so no ratio", noRatio.GetProperty("text").GetString());
+        Assert.Equal("channel 2 · unit (1, 1): 4 (its mean over the data is 0)", Strings(clicked.GetProperty("titles"))[2]);
+
         // A click on a top image makes it the current input, as a scatter click does (its neighbours come too).
         var picked = result.GetProperty("picked").GetInt32();
         var afterTop = result.GetProperty("afterTop");
@@ -62,6 +77,7 @@ public sealed class UnitsBrowserTests
         Assert.Equal(["unit-blank", "unit-blank"], markup.GetProperty("tiles").EnumerateArray().Select(t => t.GetProperty("picture").GetString()));
         Assert.Contains(ViewerFixtureRun.MarkupUnitsLayer, markup.GetProperty("heading").GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, markup.GetProperty("synthesis").ValueKind);
+        Assert.Equal(JsonValueKind.Null, markup.GetProperty("score").ValueKind);
         Assert.Equal(ViewerFixtureRun.UnitK, markup.GetProperty("top").GetArrayLength());
         Assert.Equal(0, markup.GetProperty("injected").GetInt32());
         var log = result.GetProperty("log");

@@ -202,7 +202,10 @@ public static class RunManifestReader
             (long[] Shape, NpyArray? Values)? maps = entry.Maps is null ? null : UnitFile(entry.Maps, field + ".maps", read: false);
             (long[] Shape, NpyArray? Values)? mapPoints = entry.MapPoints is null ? null : UnitFile(entry.MapPoints, field + ".mapPoints", read: true);
             (long[] Shape, NpyArray? Values)? synthesis = entry.Synthesis is null ? null : UnitFile(entry.Synthesis, field + ".synthesis", read: false);
-            if (RunUnits.Mismatch(entry.Channels, manifest.Inputs, top.Shape, maps?.Shape, mapPoints?.Shape, synthesis?.Shape) is { } bad)
+            (long[] Shape, NpyArray? Values)? scores = entry.SynthesisScores is null ? null : UnitFile(entry.SynthesisScores, field + ".synthesisScores", read: false);
+            if (entry.SynthesisObjective is not null && (entry.Synthesis is null || string.IsNullOrWhiteSpace(entry.SynthesisObjective)))
+                Fail(field + ".synthesisObjective", "the objective in words, beside a synthesis file", Quote(entry.SynthesisObjective));
+            if (RunUnits.Mismatch(entry.Channels, manifest.Inputs, top.Shape, maps?.Shape, mapPoints?.Shape, synthesis?.Shape, scores?.Shape) is { } bad)
                 Fail($"{field}.{bad.Field}", bad.Expected, $"shape [{string.Join(", ", bad.Shape)}] with {Quote(manifest.Inputs?.Kind)} inputs");
             if (RunUnits.BadTopEntry(top.Values!.ToFloat32(), manifest.Points) is var entryIndex and >= 0)
                 Fail($"{field}.top (entry {entryIndex})", $"a point from 0 to {manifest.Points - 1} (or -1 for none) and a patch size of 0 or more", $"something else in '{entry.Top}'");

@@ -304,14 +304,17 @@ public sealed class RunManifestWriter
     /// height, width; <see cref="RunUnits"/>), optionally the feature maps <paramref name="maps"/> [M, C, h, w] of
     /// the run points <paramref name="mapPoints"/> (ascending) and the synthesized images <paramref name="synthesis"/>
     /// [C, H, W].</summary>
-    public RunManifestWriter AddUnits(string layer, Float32Array top, Float32Array? maps = null, IReadOnlyList<int>? mapPoints = null, Float32Array? synthesis = null)
+    public RunManifestWriter AddUnits(string layer, Float32Array top, Float32Array? maps = null, IReadOnlyList<int>? mapPoints = null, Float32Array? synthesis = null,
+        Float32Array? synthesisScores = null, string? synthesisObjective = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(layer);
         ArgumentNullException.ThrowIfNull(top);
         if (_units.Any(u => u.Layer == layer)) throw new ArgumentException($"The run already has units of layer '{layer}'.", nameof(layer));
         int channels = top.Shape.Length > 0 ? (int)top.Shape[0] : 0;
         long[]? pointsShape = mapPoints is null ? null : [mapPoints.Count];
-        if (RunUnits.Mismatch(channels, _inputs, top.Shape, maps?.Shape, pointsShape, synthesis?.Shape) is { } bad)
+        if (synthesisObjective is not null && (synthesis is null || string.IsNullOrWhiteSpace(synthesisObjective)))
+            throw new ArgumentException($"Units of layer '{layer}': a synthesis objective needs synthesized images and must not be blank.", nameof(synthesisObjective));
+        if (RunUnits.Mismatch(channels, _inputs, top.Shape, maps?.Shape, pointsShape, synthesis?.Shape, synthesisScores?.Shape) is { } bad)
             throw new ArgumentException($"Units of layer '{layer}': {bad.Field} has shape [{string.Join(", ", bad.Shape)}]; expected {bad.Expected}.");
         if (RunUnits.BadTopEntry(top.Values, Points) is var entry and >= 0)
             throw new ArgumentException($"Units of layer '{layer}': top entry {entry} names no point of the run's {Points} (or has a negative patch size).", nameof(top));
@@ -331,7 +334,7 @@ public sealed class RunManifestWriter
             NpyWriter.Write(ClaimFile(pointsFile), NpyArray.Create(mapPoints.Select(p => (long)p).ToArray(), mapPoints.Count));
         }
         _units.Add(new RunUnits(layer, channels, File("top", top), maps is null ? null : File("maps", maps), pointsFile,
-            synthesis is null ? null : File("synthesis", synthesis)));
+            synthesis is null ? null : File("synthesis", synthesis), synthesisScores is null ? null : File("synthesis-scores", synthesisScores), synthesisObjective));
         return this;
     }
 

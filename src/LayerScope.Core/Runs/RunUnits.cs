@@ -11,6 +11,10 @@ namespace LayerScope.Runs;
 /// in the [M] array <see cref="MapPoints"/> (ascending). M is the writer's choice: all points when the maps are small,
 /// else a subset, so a 10,000-image run does not carry gigabytes of maps.</item>
 /// <item><see cref="Synthesis"/>: [C, H, W], per channel an input synthesized to excite it, the size of the image inputs.</item>
+/// <item><see cref="SynthesisScores"/>: [C, 3], per channel the synthesis objective's value on the starting image, on the
+/// synthesized image, and its mean over the data (the same neuron, channel mean or logit over the scanned inputs), so
+/// the viewer can show how far the image drives the channel beyond what the data does; with
+/// <see cref="SynthesisObjective"/>, the objective in words ("unit (14, 14)", "channel mean", "class logit").</item>
 /// </list>
 /// Top and synthesis are drawn beside the run's image inputs, so units need image inputs.
 /// </summary>
@@ -20,15 +24,22 @@ namespace LayerScope.Runs;
 /// <param name="Maps">The feature maps file, or null.</param>
 /// <param name="MapPoints">The points of <see cref="Maps"/>, or null (both or neither).</param>
 /// <param name="Synthesis">The synthesized images file, or null.</param>
-public sealed record RunUnits(string Layer, int Channels, string Top, string? Maps = null, string? MapPoints = null, string? Synthesis = null)
+/// <param name="SynthesisScores">The objective's values per channel (before, after, data mean), or null; only with <see cref="Synthesis"/>.</param>
+/// <param name="SynthesisObjective">What the synthesis raised, in words, or null; only with <see cref="Synthesis"/>.</param>
+public sealed record RunUnits(string Layer, int Channels, string Top, string? Maps = null, string? MapPoints = null, string? Synthesis = null,
+    string? SynthesisScores = null, string? SynthesisObjective = null)
 {
     /// <summary>Values per entry of <see cref="Top"/>: point, activation, top, left, height, width.</summary>
     public const int TopFields = 6;
 
+    /// <summary>Values per channel of <see cref="SynthesisScores"/>: before, after, data mean.</summary>
+    public const int ScoreFields = 3;
+
     /// <summary>Which field of a units entry with these file shapes (null for a file it lacks) disagrees, with what
     /// was expected, or null when all fit. Writer and reader both ask here, so the writer cannot produce a run the
     /// reader refuses.</summary>
-    public static (string Field, string Expected, long[] Shape)? Mismatch(int channels, RunInputs? inputs, long[] top, long[]? maps, long[]? mapPoints, long[]? synthesis)
+    public static (string Field, string Expected, long[] Shape)? Mismatch(int channels, RunInputs? inputs, long[] top, long[]? maps, long[]? mapPoints, long[]? synthesis,
+        long[]? synthesisScores = null)
     {
         ArgumentNullException.ThrowIfNull(top);
         if (inputs is not { Kind: RunInputs.ImageKind, Width: { } width, Height: { } height })
@@ -42,6 +53,10 @@ public sealed record RunUnits(string Layer, int Channels, string Top, string? Ma
             return ("mapPoints", $"[{maps![0]}] (one point per map)", mapPoints);
         if (synthesis is not null && (synthesis.Length != 3 || synthesis[0] != channels || synthesis[1] != height || synthesis[2] != width))
             return ("synthesis", $"[{channels}, {height}, {width}] (one image per channel, the inputs' size)", synthesis);
+        if (synthesisScores is not null && synthesis is null)
+            return ("synthesisScores", "a synthesis file beside it (the scores belong to its images)", synthesisScores);
+        if (synthesisScores is not null && (synthesisScores.Length != 2 || synthesisScores[0] != channels || synthesisScores[1] != ScoreFields))
+            return ("synthesisScores", $"[{channels}, {ScoreFields}] (per channel the objective before, after and its data mean)", synthesisScores);
         return null;
     }
 

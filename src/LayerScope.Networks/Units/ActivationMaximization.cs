@@ -139,6 +139,12 @@ public sealed record ActivationMaximizationOptions
     /// has a gradient at the start: a unit that is off (ReLU) at the first start would never move.</summary>
     public int StartAttempts { get; init; } = 6;
 
+    /// <summary>The layer whose output the objective's layer rectifies, e.g. the convolution before a ReLU; null for
+    /// none. While the objective is 0 (the unit, or every unit of the channel, off: the ReLU passes no gradient, and a
+    /// plain ascent never moves) the same channel and position of this layer is raised instead, until the objective
+    /// turns positive; from then on the objective itself. It must have the objective layer's shape.</summary>
+    public string? PreActivationLayer { get; init; }
+
     /// <summary>The neutral value that decay and clipping pull towards (a blank input).</summary>
     public double Background { get; init; }
 
@@ -147,6 +153,12 @@ public sealed record ActivationMaximizationOptions
 
     /// <summary>Upper end of the valid range.</summary>
     public double Maximum { get; init; } = 1;
+
+    /// <summary>libtorch's threads during the ascent (its previous setting is restored after); 0 leaves the setting as
+    /// it is. Every pass is on one small image, where more threads add OpenMP's spin-waiting and little else: the
+    /// Fashion-MNIST CNN's relu1 unit took 0.72 CPU s per image with 1 thread and 13.5 with 2 on a shared 2-core
+    /// machine, for the same image (bench/RESULTS.md, session 6).</summary>
+    public int Threads { get; init; } = 1;
 
     /// <summary>Seeds the starting noise and the transformations: equal seeds give equal images.</summary>
     public int Seed { get; init; } = 1;
@@ -174,7 +186,10 @@ public sealed record ActivationMaximizationOptions
         if (!(FrequencyDecay >= 0)) problems.Add($"{name}.{nameof(FrequencyDecay)} is {FrequencyDecay}; it must be 0 or more.");
         if (Color is not null && InputShape is { Length: 2 or 3 } && Color.Channels != InputShape[0])
             problems.Add($"{name}.{nameof(Color)} is for {Color.Channels} channels; {nameof(InputShape)} has {InputShape[0]}.");
+        if (PreActivationLayer is not null && string.IsNullOrWhiteSpace(PreActivationLayer))
+            problems.Add($"{name}.{nameof(PreActivationLayer)} is blank; name a layer or leave it null.");
         if (!(StartNoise >= 0)) problems.Add($"{name}.{nameof(StartNoise)} is {StartNoise}; it must be 0 or more.");
+        if (Threads < 0) problems.Add($"{name}.{nameof(Threads)} is {Threads}; it must be 0 (leave libtorch's setting) or more.");
         if (StartAttempts < 1) problems.Add($"{name}.{nameof(StartAttempts)} is {StartAttempts}; it must be at least 1.");
         if (!(Minimum < Maximum)) problems.Add($"{name}.{nameof(Minimum)} ({Minimum}) must be below {nameof(Maximum)} ({Maximum}).");
         else if (!(Background >= Minimum && Background <= Maximum)) problems.Add($"{name}.{nameof(Background)} ({Background}) must lie in [{Minimum}, {Maximum}].");
@@ -238,6 +253,21 @@ public static class ActivationMaximization
         InvalidSettingsException.ThrowIfAny(options.Validate());
         var inputName = options.InputName ?? (model.InputNames.Count == 1 ? model.InputNames[0]
             : throw new InvalidSettingsException([$"{nameof(ActivationMaximizationOptions)}.{nameof(ActivationMaximizationOptions.InputName)} is not set and the model has {model.InputNames.Count} inputs."]));
+        int threadsBefore = torch.get_num_threads();
+        if (options.Threads > 0 && options.Threads != threadsBefore) torch.set_num_threads(options.Threads);
+        try
+        {
+            return Ascend(model, inputName, layer, channel, options, cancellationToken);
+        }
+        finally
+        {
+            if (torch.get_num_threads() != threadsBefore) torch.set_num_threads(threadsBefore);
+        }
+    }
+
+    private static MaximizedInput Ascend(IDifferentiableModel model, string inputName, string layer, long channel, ActivationMaximizationOptions options,
+        CancellationToken cancellationToken)
+    {
         var (selector, position) = Selector(model, inputName, layer, channel, options);
         // [C, H, W] throughout; 1-D inputs [C, L] are handled as H = 1.
         long[] shape = options.InputShape.Length == 3 ? options.InputShape : [options.InputShape[0], 1, options.InputShape[1]];
@@ -254,6 +284,13 @@ public static class ActivationMaximization
         var best = startImage.clone();
         double bestValue = before;
         int regularizedSteps = options.Steps - (int)Math.Round(options.FinalUnregularizedFraction * options.Steps);
+        // A unit that is off at the start has no gradient through its ReLU, whatever the noise (a unit whose bias needs
+        // most of its field bright is off on every random start). Its pre-activation, the rectified layer's input, has
+        // one everywhere, so that is raised until the unit turns on. Olah, Mordvintsev, Schubert 2017 ("Feature
+        // Visualization") optimize pre-ReLU tensors for this reason, and Lucid's redirected ReLU gradient lets the
+        // gradient through an off ReLU during the first steps; raising the pre-activation only while the unit is off
+        // is the same idea without changing the model's backward pass.
+        string ascended = options.PreActivationLayer is { } pre && before <= 0 ? pre : layer;
 
         for (int step = 1; step <= options.Steps; step++)
         {
@@ -263,8 +300,8 @@ public static class ActivationMaximization
             var image = parameterization.Decode(parameter);
             var transformed = options.Transformations.Apply(image, options.Background, random);
             Tensor gradient;
-            using (var forward = model.Forward(new Dictionary<string, Tensor> { [inputName] = transformed.detach().reshape([1, .. options.InputShape]) }, ForwardRequest.Of(layer)))
-                gradient = forward.Gradient(layer, selector).detach().reshape(shape).clone();
+            using (var forward = model.Forward(new Dictionary<string, Tensor> { [inputName] = transformed.detach().reshape([1, .. options.InputShape]) }, ForwardRequest.Of(ascended)))
+                gradient = forward.Gradient(ascended, selector).detach().reshape(shape).clone();
             // Projected ascent: a pixel already at a bound of the range, whose gradient points out of it, must not pull
             // the step. In the Fourier parameterization its push would otherwise spread to its neighbours (a 1/f blob)
             // and, once the clamp takes it back, leave only that spread: a saturated centre of a dot detector lifted
@@ -290,13 +327,15 @@ public static class ActivationMaximization
                     projected = Blur(projected, options.BlurSigma);
                     // The contribution uses the gradient at the untransformed image (one more backward pass, only on
                     // regularization steps), since the step's own gradient belongs to moved pixels.
-                    projected = ClipPixels(projected, InputGradient(model, inputName, layer, selector, projected, options.InputShape), options);
+                    projected = ClipPixels(projected, InputGradient(model, inputName, ascended, selector, projected, options.InputShape), options);
                 }
                 parameter.copy_(parameterization.Encode(projected));
                 // The best image after any step is the result: blur, clipping or a shift can turn a single ReLU unit
                 // off, and from there it has no gradient to come back (measured on a small random CNN: 0.03 → 0).
                 var current = parameterization.Decode(parameter).clamp(options.Minimum, options.Maximum);
                 double value = Objective(model, inputName, layer, selector, current, options.InputShape);
+                // Back to the pre-activation whenever the unit is off again (a blur or clip can turn it off).
+                if (options.PreActivationLayer is { } preActivation) ascended = value > 0 ? layer : preActivation;
                 if (value > bestValue)
                 {
                     bestValue = value;

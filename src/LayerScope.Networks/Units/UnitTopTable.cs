@@ -59,6 +59,19 @@ public static class UnitTopTable
         return new Float32Array("synthesis", values, [images.Count, height, width]);
     }
 
+    /// <summary>The run's <see cref="RunUnits.SynthesisScores"/> [C, 3] of <paramref name="images"/> (in channel order):
+    /// each objective before and after, and <paramref name="dataMeans"/>, the same objective's mean over the scanned data.</summary>
+    public static Float32Array Scores(IReadOnlyList<MaximizedInput> images, IReadOnlyList<double> dataMeans)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(dataMeans);
+        if (dataMeans.Count != images.Count) throw new ArgumentException($"{dataMeans.Count} data means for {images.Count} images.", nameof(dataMeans));
+        var values = new float[images.Count * RunUnits.ScoreFields];
+        for (int c = 0; c < images.Count; c++)
+            (values[c * 3], values[c * 3 + 1], values[c * 3 + 2]) = ((float)images[c].ObjectiveBefore, (float)images[c].ObjectiveAfter, (float)dataMeans[c]);
+        return new Float32Array("synthesis-scores", values, [images.Count, RunUnits.ScoreFields]);
+    }
+
     /// <summary>How many of a run's first points get their feature maps stored when a layer's maps of one point hold
     /// <paramref name="valuesPerPoint"/> values and at most <paramref name="budget"/> values are kept per layer.</summary>
     public static int MapPoints(int points, long valuesPerPoint, long budget = DefaultMapBudget) =>

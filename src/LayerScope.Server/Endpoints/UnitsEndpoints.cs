@@ -29,7 +29,10 @@ internal static class UnitsEndpoints
             {
                 var images = run.UnitFile(entry.Synthesis, $"units[{i}].synthesis");
                 int h = (int)images.Shape[1], w = (int)images.Shape[2];
-                synthesis = new SynthesisAnswer(h, w, [.. Enumerable.Range(0, entry.Channels).Select(c => images.Values.AsSpan(c * h * w, h * w).ToArray())]);
+                var scores = entry.SynthesisScores is null ? null : run.UnitFile(entry.SynthesisScores, $"units[{i}].synthesisScores").Values;
+                float[]? Field(int f) => scores is null ? null : [.. Enumerable.Range(0, entry.Channels).Select(c => scores[c * RunUnits.ScoreFields + f])];
+                synthesis = new SynthesisAnswer(h, w, [.. Enumerable.Range(0, entry.Channels).Select(c => images.Values.AsSpan(c * h * w, h * w).ToArray())],
+                    entry.SynthesisObjective, Field(0), Field(1), Field(2));
             }
             return Results.Json(new UnitsAnswer(entry.Layer, entry.Channels, k, maps is null ? 0 : (int)maps.Shape[2], maps is null ? 0 : (int)maps.Shape[3],
                 mapPoints, channels, synthesis));
@@ -63,7 +66,9 @@ internal static class UnitsEndpoints
     /// <summary>One of a channel's strongest points: its activation and its receptive-field patch in input pixels.</summary>
     private sealed record TopAnswer(int Point, float Activation, int Top, int Left, int Height, int Width);
 
-    private sealed record SynthesisAnswer(int Height, int Width, IReadOnlyList<float[]> Images);
+    /// <summary>The synthesized images with, when the run has them, what was raised and its value per channel on the
+    /// start, on the image, and averaged over the data.</summary>
+    private sealed record SynthesisAnswer(int Height, int Width, IReadOnlyList<float[]> Images, string? Objective, float[]? Before, float[]? After, float[]? Mean);
 
     private sealed record UnitsAnswer(string Layer, int Channels, int K, int MapRows, int MapColumns, IReadOnlyList<int> MapPoints,
         IReadOnlyList<TopAnswer[]> Top, SynthesisAnswer? Synthesis);

@@ -167,7 +167,7 @@ public static class UnitsWorkflow
         run.AddArray("inputs", "inputs.npy", pixels, n, display.Height, display.Width);
         run.SetImageInputs("inputs", display.Width, display.Height);
         bool ascending = examples.Count > 0 && examples.Zip(examples.Skip(1)).All(p => p.First < p.Second);
-        Float32Array? synthesis = null;
+        Float32Array? synthesis = null, scores = null;
         if (synthesized.Count == top.Channels)
         {
             // Several input channels are drawn as their mean, as the report draws them.
@@ -179,8 +179,10 @@ public static class UnitsWorkflow
                 return sum / channels;
             })], [display.Height, display.Width], m.ObjectiveBefore, m.ObjectiveAfter)).ToList();
             synthesis = UnitTopTable.Images(means, display.Height, display.Width);
+            scores = UnitTopTable.Scores(synthesized, [.. synthesized.Select(top.Mean)]);
         }
-        run.AddUnits(layer, UnitTopTable.From(top, rows, columns), ascending ? maps : null, ascending ? examples : null, synthesis);
+        run.AddUnits(layer, UnitTopTable.From(top, rows, columns), ascending ? maps : null, ascending ? examples : null, synthesis,
+            scores, synthesis is null ? null : synthesized[0].ObjectiveName);
         run.Write();
     }
 
@@ -199,6 +201,8 @@ public static class UnitsWorkflow
             Minimum = min, Maximum = max > min ? max : min + 1, Background = Math.Clamp(mean, min, max),
             LearningRate = 0.05 * Math.Max(max - min, 1e-6),
             Color = inputs.Shape[1] > 1 ? ColorDecorrelation.FromImages(inputs) : null,
+            // A Relu's output has no gradient where the unit is off; its input is raised until the unit turns on.
+            PreActivationLayer = model.Graph.Nodes.FirstOrDefault(n => n.OpType == "Relu" && n.Outputs.Contains(tensor))?.Inputs[0],
         };
         return Enumerable.Range(0, channels).Select(c =>
         {

@@ -61,8 +61,17 @@ public class CnnDemoTests(CnnDemoRun run) : IClassFixture<CnnDemoRun>
         Assert.Contains(manifest.Activations, a => a.Layer == "relu3");
         // The units view: every conv layer's channels with a synthesis each, and maps of only as many of the first
         // points as fit the budget (relu1's 32 × 28 × 28 maps: 4 M / 25,088 = 159 of the 200).
-        Assert.Equal(["relu1", "relu2"], manifest.Units.Select(u => u.Layer));
+        // The class logits come last, with each class's synthesized image.
+        Assert.Equal(["relu1", "relu2", "fc2"], manifest.Units.Select(u => u.Layer));
         Assert.All(manifest.Units, u => Assert.NotNull(u.Synthesis));
+        Assert.Equal(["unit (14, 14)", "unit (7, 7)", "class logit"], manifest.Units.Select(u => u.SynthesisObjective));
+        // Beside each image, its objective before and after: never below the start (the best image is kept).
+        foreach (var units in manifest.Units)
+        {
+            var scores = LayerScope.Storage.Npy.NpyReader.ReadFloat32(Path.Combine(run.Output, units.SynthesisScores!));
+            Assert.Equal([units.Channels, RunUnits.ScoreFields], scores.Shape);
+            for (int c = 0; c < units.Channels; c++) Assert.True(scores.Values[c * 3 + 1] >= scores.Values[c * 3], $"{units.Layer} channel {c}");
+        }
         var maps = LayerScope.Storage.Npy.NpyReader.Read(Path.Combine(run.Output, manifest.Units[0].Maps!));
         Assert.Equal(manifest.Units[0].Channels, maps.Shape[1]);
         Assert.Equal(LayerScope.Units.UnitTopTable.MapPoints(200, maps.Shape[1] * maps.Shape[2] * maps.Shape[3]), maps.Shape[0]);

@@ -19,8 +19,10 @@ public class RunUnitsTests
         var manifest = RunManifestReader.Read(folder.Path);
 
         Assert.Equal(2, manifest.Units.Count);
-        Assert.Equal(new RunUnits("conv1", 3, "units/conv1-top.npy", "units/conv1-maps.npy", "units/conv1-map-points.npy", "units/conv1-synthesis.npy"),
-            manifest.Units[0]);
+        Assert.Equal(new RunUnits("conv1", 3, "units/conv1-top.npy", "units/conv1-maps.npy", "units/conv1-map-points.npy", "units/conv1-synthesis.npy",
+            "units/conv1-synthesis-scores.npy", ViewerFixtureRun.UnitObjective), manifest.Units[0]);
+        var scores = LayerScope.Storage.Npy.NpyReader.ReadFloat32(Path.Combine(folder.Path, "units/conv1-synthesis-scores.npy"));
+        Assert.Equal([ViewerFixtureRun.UnitScore(2).Before, ViewerFixtureRun.UnitScore(2).After, ViewerFixtureRun.UnitScore(2).Mean], scores.Values[6..9]);
         Assert.Equal((ViewerFixtureRun.MarkupUnitsLayer, 2, null, null), (manifest.Units[1].Layer, manifest.Units[1].Channels, manifest.Units[1].Maps, manifest.Units[1].Synthesis));
     }
 
@@ -50,6 +52,30 @@ public class RunUnitsTests
 
         Assert.Equal("units[0].synthesis", error.Field);
         Assert.Contains("[3, 3, 4]", error.Expected, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("units/conv1-synthesis.npy", "[3, 3]")]
+    [InlineData(null, "a synthesis file beside it")]
+    public void Synthesis_scores_of_another_shape_or_without_images_are_refused_naming_the_field(string? synthesis, string expected)
+    {
+        using var folder = new TemporaryFolder();
+        ViewerFixtureRun.Write(folder.Path, points: 20, inputs: RunInputs.ImageKind, units: true);
+        ViewerFixtureRun.EditManifest(folder.Path, manifest =>
+        {
+            var entry = manifest["units"]![0]!.AsObject();
+            if (synthesis is null)
+            {
+                entry.Remove("synthesis");
+                entry.Remove("synthesisObjective");
+            }
+            else entry["synthesisScores"] = synthesis;
+        });
+
+        var error = Assert.Throws<DataFormatException>(() => RunManifestReader.Read(folder.Path));
+
+        Assert.Equal("units[0].synthesisScores", error.Field);
+        Assert.Contains(expected, error.Expected, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,4 +34,16 @@ public class UnitTopTableTests
         Assert.Equal(200, UnitTopTable.MapPoints(200, 10));
         Assert.Equal(1, UnitTopTable.MapPoints(200, 10_000_000));
     }
+
+    [Fact]
+    public void Scores_hold_each_channels_objective_before_and_after_and_its_data_mean_in_channel_order()
+    {
+        var images = new[] { new MaximizedInput("relu1", 0, [0f], [1, 1, 1], 0.5, 4), new MaximizedInput("relu1", 1, [0f], [1, 1, 1], 0, 9) };
+
+        var scores = UnitTopTable.Scores(images, [0.25, 3]);
+
+        Assert.Equal([2, RunUnits.ScoreFields], scores.Shape);
+        Assert.Equal([0.5f, 4, 0.25f, 0, 9, 3], scores.Values);
+        Assert.Throws<ArgumentException>(() => UnitTopTable.Scores(images, [1]));
+    }
 }

@@ -84,7 +84,7 @@ public static class CnnDemo
             test.ClassNames[test.Labels[i]], probabilities[i])).ToList();
 
         var reached = new Dictionary<string, double>(StringComparer.Ordinal);
-        var runUnits = new List<(string Layer, Float32Array Top, Float32Array Synthesis)>();
+        var runUnits = new List<(string Layer, Float32Array Top, Float32Array Synthesis, Float32Array Scores, string Objective)>();
         foreach (var layer in options.Layers)
         {
             report.AddHeading($"Layer '{layer}'");
@@ -92,7 +92,7 @@ public static class CnnDemo
             var top = scan.Layers[layer];
             var field = ReceptiveField.Of(FashionCnn.GeometryUpTo(layer));
             new TopActivationsSection(top, test, field).AddTo(report, output);
-            var synthesis = Synthesis(test, options);
+            var synthesis = Synthesis(test, options) with { PreActivationLayer = FashionCnn.PreActivationOf(layer) };
             var images = Enumerable.Range(0, top.Channels).Select(c =>
             {
                 progress?.Report(new StepProgress($"synthesize {layer}", c + 1, top.Channels, $"channel {c}"));
@@ -101,7 +101,8 @@ public static class CnnDemo
             var section = new SynthesizedImagesSection(layer, images, [.. images.Select(top.Mean)]);
             section.AddTo(report, output);
             reached[layer] = section.FractionReached;
-            runUnits.Add((layer, UnitTopTable.From(top, field), UnitTopTable.Images(images, test.Height, test.Width)));
+            runUnits.Add((layer, UnitTopTable.From(top, field), UnitTopTable.Images(images, test.Height, test.Width),
+                UnitTopTable.Scores(images, [.. images.Select(top.Mean)]), images[0].ObjectiveName));
         }
         // The viewer's units view draws the maps of the clicked image; a bounded number of the first test images keep theirs.
         int mapPoints = options.Layers.Min(l => UnitTopTable.MapPoints(test.Count, scan.FeatureMaps[l].FeaturesPerExample));
@@ -127,12 +128,13 @@ public static class CnnDemo
             Caption = $"t-SNE of the {penultimate.FeaturesPerExample}-unit layer '{options.PenultimateLayer}' for every test image, colored by true class",
         }).AddTo(report);
         var run = RunWriter(output, test, penultimate, tsne, predicted, options, dynamics);
-        foreach (var (layer, top, synthesis) in runUnits)
+        foreach (var (layer, top, synthesis, scores, objective) in runUnits)
         {
             var maps = runMaps[layer];
             run.AddUnits(layer, top, new Float32Array("maps", maps.Values, [mapPoints, .. scan.FeatureMaps[layer].Shape[1..]]),
-                [.. Enumerable.Range(0, mapPoints)], synthesis);
+                [.. Enumerable.Range(0, mapPoints)], synthesis, scores, objective);
         }
+        AddLogitUnits(run, test, captured["fc2"], classes, mapPoints);
         run.Write();
         new ClassificationSection(ClassificationReport.From(test.Labels, predicted, test.ClassNames)) { Heading = "Test set, per class" }.AddTo(report);
 
@@ -168,6 +170,20 @@ public static class CnnDemo
             var own = Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == k).Select(i => (double)logits.Example(i)[k]).DefaultIfEmpty(double.NaN).Average();
             return new SynthesizedClass(image, test.ClassNames[k], probability, own);
         }).ToList();
+
+    /// <summary>The class logits as a units entry as well, so the viewer shows each class's synthesized image beside
+    /// the test images that score the class highest and the objective's values. A logit sees the whole image, so
+    /// each top image's patch is all of it; its "map" is the single logit.</summary>
+    private static void AddLogitUnits(RunManifestWriter run, LabeledImages test, Float32Array logits, List<SynthesizedClass> classes, int mapPoints)
+    {
+        int count = classes.Count;
+        var top = new ChannelTopActivations("fc2", count);
+        top.Add(new Float32Array("fc2", logits.Values, [test.Count, count, 1]), 0);
+        var images = classes.Select(c => c.Image).ToList();
+        run.AddUnits("fc2", UnitTopTable.From(top, new ReceptiveField(test.Height, 1, 0), new ReceptiveField(test.Width, 1, 0)),
+            new Float32Array("maps", logits.Values[..(mapPoints * count)], [mapPoints, count, 1, 1]), [.. Enumerable.Range(0, mapPoints)],
+            UnitTopTable.Images(images, test.Height, test.Width), UnitTopTable.Scores(images, [.. images.Select(top.Mean)]), "class logit");
+    }
 
     private static LabeledTensors Tensors(LabeledImages images) => LabeledTensors.FromArrays(images.Pixels, [1, images.Height, images.Width], images.Labels);
 

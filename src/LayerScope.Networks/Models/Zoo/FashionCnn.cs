@@ -49,6 +49,13 @@ public sealed class FashionCnn : nn.Module<Tensor, Tensor>
         ("conv2", new WindowGeometry(3, 1, 1)), ("relu2", WindowGeometry.Identity), ("pool2", new WindowGeometry(2, 2, 0)),
     ];
 
+    /// <summary>The layer whose output <paramref name="layer"/> rectifies (relu1 → conv1, relu2 → conv2, relu3 → fc1), for
+    /// <see cref="ActivationMaximizationOptions.PreActivationLayer"/>; null for a layer that is no ReLU.</summary>
+    public static string? PreActivationOf(string layer) => layer switch
+    {
+        "relu1" => "conv1", "relu2" => "conv2", "relu3" => "fc1", _ => null,
+    };
+
     /// <summary>The receptive-field chain of <paramref name="layer"/> (one of <see cref="Geometry"/>'s layers).</summary>
     public static IReadOnlyList<WindowGeometry> GeometryUpTo(string layer)
     {

@@ -77,7 +77,20 @@ export interface UnitsLayer {
   mapColumns: number;
   mapPoints: number[];
   top: UnitTop[][];
-  synthesis: { height: number; width: number; images: number[][] } | null;
+  synthesis: UnitsSynthesis | null;
+}
+
+/** A layer's synthesized images; with newer runs also what was raised ("unit (14, 14)", "channel mean", "class logit")
+ * and its value per channel on the start, on the image and averaged over the data (a number the server cannot write as
+ * JSON, NaN, comes as the string "NaN"). */
+export interface UnitsSynthesis {
+  height: number;
+  width: number;
+  images: number[][];
+  objective?: string;
+  before?: (number | string)[];
+  after?: (number | string)[];
+  mean?: (number | string)[];
 }
 
 /** Every channel's feature map for one point; `maps` is null when the run did not store that point's. */

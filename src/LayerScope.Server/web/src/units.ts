@@ -63,3 +63,31 @@ export function tileColumns(count: number, maxColumns = 8): number {
   if (count <= 0) return 1;
   return Math.max(1, Math.min(maxColumns, Math.ceil(Math.sqrt(count))));
 }
+
+/** What a channel's synthesis raised and by how much (docs/viewer.md, "units": `synthesisScores`). */
+export interface SynthesisScore {
+  objective: string;
+  before: number;
+  after: number;
+  mean: number;
+  /** after / mean, or NaN when the data mean is not positive (a ratio to 0 or a negative mean says nothing). */
+  ratio: number;
+}
+
+/** Channel `channel`'s score from a units answer's synthesis, or null when the run stores none (older runs). Values
+ * the server wrote as the string "NaN" become NaN. */
+export function synthesisScore(
+  synthesis: { objective?: string; before?: (number | string)[]; after?: (number | string)[]; mean?: (number | string)[] } | null,
+  channel: number,
+): SynthesisScore | null {
+  if (!synthesis?.before || !synthesis.after || !synthesis.mean) return null;
+  const before = Number(synthesis.before[channel]);
+  const after = Number(synthesis.after[channel]);
+  const mean = Number(synthesis.mean[channel]);
+  return { objective: synthesis.objective ?? "objective", before, after, mean, ratio: mean > 0 && Number.isFinite(after) ? after / mean : NaN };
+}
+
+/** The ratio in words: "12.3×", "–" when there is none. */
+export function formatRatio(ratio: number): string {
+  return Number.isFinite(ratio) ? `${ratio >= 100 ? ratio.toFixed(0) : ratio.toFixed(1)}×` : "–";
+}

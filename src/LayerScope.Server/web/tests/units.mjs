@@ -40,6 +40,11 @@ await scenario(async ({ url, outdir }) => {
           caption: f.querySelector("figcaption").textContent,
         })),
         synthesis: grey(synthesis),
+        score: (() => {
+          const caption = detail.querySelector("figcaption.unit-synthesis-score");
+          return caption ? { ...caption.dataset, text: caption.textContent } : null;
+        })(),
+        titles: [...section.querySelectorAll(".unit-tile")].map((t) => t.title),
         // Markup in a layer name must stay text: no element of the view may come from it.
         injected: section.querySelectorAll("img").length,
       };
@@ -55,6 +60,12 @@ await scenario(async ({ url, outdir }) => {
   await page.hover("#units .unit-tile[data-channel='1']");
   await page.waitForFunction(() => document.getElementById("units-detail").dataset.channel === "1" && document.querySelector("#units-detail canvas.unit-map-large"), null, { timeout: 15_000 });
   const clicked = await read();
+  // Channel 2's data mean is 0: its caption must say there is no ratio.
+  await page.hover("#units .unit-tile[data-channel='2']");
+  await page.waitForFunction(() => document.getElementById("units-detail").dataset.channel === "2", null, { timeout: 15_000 });
+  const noRatio = await read();
+  await page.hover("#units .unit-tile[data-channel='1']");
+  await page.waitForFunction(() => document.getElementById("units-detail").dataset.channel === "1" && document.querySelector("#units-detail canvas.unit-map-large"), null, { timeout: 15_000 });
   await page.screenshot({ path: `${outdir}/units.png` });
 
   // A click on the first top image makes that image the current input.
@@ -70,5 +81,5 @@ await scenario(async ({ url, outdir }) => {
   await page.hover("#units .unit-tile[data-channel='0']");
   await page.waitForFunction(() => document.getElementById("units-detail").dataset.channel === "0" && document.querySelectorAll("#units-detail figure.unit-top").length > 0, null, { timeout: 15_000 });
   const markup = await read();
-  await finish(browser, outdir, { index, before, clicked, picked, afterTop, markup, log });
+  await finish(browser, outdir, { index, before, clicked, noRatio, picked, afterTop, markup, log });
 });

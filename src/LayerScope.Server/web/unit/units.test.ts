@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { finiteRange, greyLevels, patchRect, tileColumns } from "../src/units";
+import { finiteRange, formatRatio, greyLevels, patchRect, synthesisScore, tileColumns } from "../src/units";
 
 test("a patch inside the image is scaled to canvas pixels", () => {
   assert.deepEqual(patchRect({ top: 1, left: 2, height: 3, width: 4 }, 28, 28, 5), { x: 10, y: 5, width: 20, height: 15 });
@@ -29,4 +29,17 @@ test("tiles form a near-square grid no wider than asked", () => {
   assert.equal(tileColumns(3), 2);
   assert.equal(tileColumns(64, 6), 6);
   assert.equal(tileColumns(0), 1);
+});
+
+test("a synthesis score is the objective after over its data mean, and no ratio when that mean is not positive", () => {
+  const synthesis = { objective: "unit (1, 1)", before: [0, 0.25, "NaN"], after: [2, 3, 4], mean: [0.2, 0, -1] };
+  assert.deepEqual(synthesisScore(synthesis, 0), { objective: "unit (1, 1)", before: 0, after: 2, mean: 0.2, ratio: 10 });
+  assert.ok(Number.isNaN(synthesisScore(synthesis, 1)!.ratio));
+  assert.ok(Number.isNaN(synthesisScore(synthesis, 2)!.ratio));
+  assert.ok(Number.isNaN(synthesisScore(synthesis, 2)!.before));
+  assert.equal(synthesisScore({ objective: "x" }, 0), null);
+  assert.equal(synthesisScore(null, 0), null);
+  assert.equal(formatRatio(10), "10.0×");
+  assert.equal(formatRatio(1234.5), "1235×");
+  assert.equal(formatRatio(NaN), "–");
 });

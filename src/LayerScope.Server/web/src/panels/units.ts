@@ -8,7 +8,8 @@ import { byId, el, formatNumber, option, replaceChildren } from "../dom";
 import { LatestRequest } from "../latest";
 import type { Run } from "../run";
 import type { ViewerStore } from "../state";
-import { finiteRange, greyLevels, patchRect, tileColumns } from "../units";
+import { finiteRange, formatRatio, greyLevels, patchRect, synthesisScore, tileColumns } from "../units";
+import type { SynthesisScore } from "../units";
 import type { StatusPanel } from "./status";
 
 const TILE = 48;
@@ -29,6 +30,26 @@ function greyCanvas(values: ArrayLike<number>, rows: number, columns: number, si
   for (let i = 0; i < rows * columns; i++) image.data.set([levels[i], levels[i], levels[i], 255], i * 4);
   context.putImageData(image, 0, 0);
   return canvas;
+}
+
+/** Beside a synthesized image: what was raised, its value on the start and on the image, and the image's value over
+ * the objective's mean over the data (the run's test images in the cnn demo). */
+function scoreCaption(score: SynthesisScore): HTMLElement {
+  const ratio = Number.isFinite(score.ratio)
+    ? `${formatRatio(score.ratio)} its mean over the data (${formatNumber(score.mean)})`
+    : `its mean over the data is ${formatNumber(score.mean)}, so no ratio`;
+  return el(
+    "figcaption",
+    {
+      class: "unit-synthesis-score",
+      "data-objective": score.objective,
+      "data-before": String(score.before),
+      "data-after": String(score.after),
+      "data-mean": String(score.mean),
+      "data-ratio": String(score.ratio),
+    },
+    `${score.objective}: ${formatNumber(score.before)} → ${formatNumber(score.after)}, ${ratio}`,
+  );
 }
 
 export class UnitsPanel {
@@ -135,7 +156,13 @@ export class UnitsPanel {
         : layer.synthesis
           ? greyCanvas(layer.synthesis.images[c], layer.synthesis.height, layer.synthesis.width, TILE, finiteRange(layer.synthesis.images[c]), "unit-synthesis")
           : el("div", { class: "unit-blank" });
-      const tile = el("div", { class: "unit-tile", "data-channel": String(c), title: `channel ${c}` }, picture, el("span", { class: "unit-label" }, String(c)));
+      const score = synthesisScore(layer.synthesis, c);
+      const title = !score
+        ? `channel ${c}`
+        : Number.isFinite(score.ratio)
+          ? `channel ${c} · ${score.objective}: ${formatRatio(score.ratio)} its mean over the data`
+          : `channel ${c} · ${score.objective}: ${formatNumber(score.after)} (its mean over the data is ${formatNumber(score.mean)})`;
+      const tile = el("div", { class: "unit-tile", "data-channel": String(c), title }, picture, el("span", { class: "unit-label" }, String(c)));
       tile.addEventListener("mouseenter", () => void this.showChannel(c));
       return tile;
     });
@@ -183,7 +210,8 @@ export class UnitsPanel {
     if (layer.synthesis) {
       const images = layer.synthesis.images[channel];
       const canvas = greyCanvas(images, layer.synthesis.height, layer.synthesis.width, LARGE, finiteRange(images), "unit-synthesis-large");
-      parts.push(el("h4", {}, "Synthesized"), canvas);
+      const score = synthesisScore(layer.synthesis, channel);
+      parts.push(el("h4", {}, "Synthesized"), score ? el("figure", { class: "unit-synthesis-figure" }, canvas, scoreCaption(score)) : canvas);
     }
     if (this.hovered !== channel || this.layer !== layer) return;
     this.detail.dataset.channel = String(channel);
