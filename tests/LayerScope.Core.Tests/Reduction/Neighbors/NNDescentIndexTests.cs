@@ -100,4 +100,30 @@ public class NNDescentIndexTests
         Assert.Equal(a.Indices, c.Indices);
         Assert.NotEqual(a.Indices, Build(seed: 5, threads: 2).Indices);
     }
+
+    [Theory]
+    [InlineData(15)]
+    [InlineData(90)]
+    public void K_means_cells_alone_start_lists_above_095_whatever_the_thread_count(int k)
+    {
+        // 4,000 points in 10 clusters, cells of about 100: with no descent round and no refinement pass, every list
+        // comes from its cell's pool (its own and the nearest cells, 1,200 points). A pool of the own cell alone must
+        // miss neighbours, so the recall has to come from the nearest cells.
+        var x = SyntheticClusters.Gaussian(4000, 20, clusters: 10, separation: 2, seed: 8).X;
+        var exact = new ExactKnnIndex(x).QueryIndexed(k);
+        NNDescentIndex Index(int threads, int pool) =>
+            new(x, seed: 2, threads: threads, maxIterations: 0, refinements: 0, cellPool: pool, cellSize: 100);
+        var index = Index(1, 1200);
+        var one = index.QueryIndexed(k);
+        Assert.True(Recall(one, exact) >= 0.95, $"recall {Recall(one, exact):0.0000} of the cells' start (k = {k})");
+        Assert.Equal(0, index.Statistics!.JoinDistances);
+        Assert.Equal(0, index.Statistics.RefineDistances);
+        var two = Index(2, 1200).QueryIndexed(k);
+        Assert.Equal(one.Indices, two.Indices);
+        Assert.Equal(one.Distances, two.Distances);
+        Assert.Equal(one.Indices, Index(3, 1200).QueryIndexed(k).Indices);
+        var own = Index(1, 1).QueryIndexed(k);
+        Assert.True(Recall(own, exact) < 0.9, $"the own cell alone already reaches recall {Recall(own, exact):0.000}");
+        for (int i = 0; i < 4000; i++) Assert.DoesNotContain(-1, own.NeighborsOf(i).ToArray());
+    }
 }
