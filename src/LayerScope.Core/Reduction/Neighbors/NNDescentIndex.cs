@@ -41,6 +41,10 @@ public sealed class NNDescentIndex : IKnnIndex
     private readonly int? _refinements, _hop;
     private readonly double _delta;
     private readonly int? _cellPool;
+    private readonly double _targetRecall;
+    // Points whose exact neighbours size the cells' pools (a sample's recall estimate has a standard error near
+    // 0.005 at 512 points).
+    private const int CoverageSample = 512;
     private readonly int _cellSize;
     private List<RandomProjectionTree>? _forest;
     private KnnGraph? _graph;
@@ -70,14 +74,17 @@ public sealed class NNDescentIndex : IKnnIndex
     /// <param name="hop">Entries of each list that lead to neighbours of neighbours in a refinement pass; null: 30 when
     /// the pass grows the lists (on 50-D clusters at 50,000 points, 90-NN recall 0.944 with 20, 0.972 with 30, for
     /// 15 % more CPU), 10 when it only polishes them (15-NN recall 0.960 to 0.986 for about 1 CPU second).</param>
-    /// <param name="cellPool">Start the lists from k-means cells instead of the forest's leaves: each cell's points
-    /// are scored against the points of the cells nearest to it, up to this many (<see cref="KMeansCells"/>); null or 0:
-    /// the forest.</param>
+    /// <param name="cellPool">Start the lists from k-means cells (<see cref="KMeansCells"/>): each cell's points are
+    /// scored against the points of the cells nearest to it, whole cells until the pool holds this many; null: as many
+    /// as hold <paramref name="targetRecall"/> of a sample's true neighbours; 0: start from the random-projection
+    /// forest and run NN-descent's rounds instead.</param>
     /// <param name="cellSize">Points per k-means cell on average.</param>
+    /// <param name="targetRecall">Recall the automatic cell pool is sized for (on a fixed sample of points).</param>
     public NNDescentIndex(DenseMatrix data, DistanceMetric metric = DistanceMetric.Euclidean, int? trees = null, int maxIterations = 12,
         double delta = 0.001, int seed = 0, int threads = 0, int? leafSize = null, int? maxCandidates = null, int minimumListLength = 25,
-        int descentListLength = 30, int? refinements = null, int? hop = null, int? cellPool = null, int cellSize = 500)
+        int descentListLength = 30, int? refinements = null, int? hop = null, int? cellPool = null, int cellSize = 500, double targetRecall = 0.97)
     {
+        _targetRecall = Math.Clamp(targetRecall, 0, 1);
         _cellPool = cellPool;
         _cellSize = Math.Max(1, cellSize);
         _descentListLength = Math.Max(1, descentListLength);
@@ -121,17 +128,22 @@ public sealed class NNDescentIndex : IKnnIndex
         // Long lists are grown from a graph of fewer neighbours (Refine): NN-descent's join costs about
         // (2·cap)² scattered distances per point and round, the refinement's GEMM a pool per block of points.
         // Without a refinement pass the descent itself builds the lists at full length.
-        int descent = _refinements == 0 ? length : Math.Min(length, _descentListLength);
+        // The k-means cells' start scores each list's whole pool exactly, so it builds the lists at full length and
+        // needs no descent rounds.
+        bool cellStart = _cellPool != 0;
+        int descent = cellStart || _refinements == 0 ? length : Math.Min(length, _descentListLength);
         var heaps = new NeighborHeaps(n, descent);
         var phases = new double[5];
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        int cellPool = _cellPool ?? 0;
-        long leafDistances = cellPool > 0 ? InitializeFromCells(heaps, descent, cellPool) : Initialize(heaps, Forest(_leafSize ?? Math.Max(descent + 1, 96)), descent);
+        int cellPool = 0;
+        long leafDistances = cellStart
+            ? InitializeFromCells(heaps, descent, _cellPool, out cellPool)
+            : Initialize(heaps, Forest(_leafSize ?? Math.Max(descent + 1, 96)), descent);
         phases[0] = watch.Elapsed.TotalSeconds;
-        var (rounds, joinDistances, changes) = Descend(heaps, descent, phases, cancellationToken);
+        var (rounds, joinDistances, changes) = cellStart ? (0, 0L, Array.Empty<long>()) : Descend(heaps, descent, phases, cancellationToken);
         watch.Restart();
         long refineDistances = 0;
-        int passes = _refinements ?? 1;
+        int passes = _refinements ?? (cellStart ? 0 : 1);
         int hop = Math.Min(descent, _hop ?? (length > descent ? 30 : 10));
         for (int pass = 0; pass < passes; pass++)
         {
@@ -140,7 +152,7 @@ public sealed class NNDescentIndex : IKnnIndex
             refineDistances += Refine(heaps, hop, cancellationToken);
         }
         phases[4] = watch.Elapsed.TotalSeconds;
-        Statistics = new NNDescentStatistics(leafDistances, joinDistances, rounds, changes, phases, refineDistances);
+        Statistics = new NNDescentStatistics(leafDistances, joinDistances, rounds, changes, phases, refineDistances, cellPool);
         _graph = heaps.ToGraph(Metric, _local, _order, _threads);
         return _graph.Truncate(k);
     }
@@ -285,15 +297,21 @@ public sealed class NNDescentIndex : IKnnIndex
     /// pool holds <paramref name="poolSize"/> points, by GEMMs of up to 256 × pool. Cells write only their own points'
     /// lists, so they run in any order. Returns the GEMM entries scored.
     /// </summary>
-    private long InitializeFromCells(NeighborHeaps heaps, int k, int poolSize)
+    private long InitializeFromCells(NeighborHeaps heaps, int k, int? requestedPool, out int poolSize)
     {
         var cells = new KMeansCells(_local, _cellSize, iterations: 6, _seed * 7919 + 104729, _threads);
+        var nearest = new int[cells.Members.Length][];
+        ReductionThreads.ForChunks(nearest.Length, 16, _threads, (_, start, end) =>
+        {
+            for (int c = start; c < end; c++) nearest[c] = cells.NearestCells(c);
+        });
         // A pool smaller than the lists could not fill them.
-        poolSize = Math.Max(poolSize, 2 * (k + 9));
+        poolSize = Math.Max(requestedPool ?? PoolForRecall(cells, nearest, k), 2 * (k + 9));
         int count = cells.Members.Length;
         var evaluated = new long[count];
         var marks = new MembershipPool(_local.Rows);
         var scorers = new System.Collections.Concurrent.ConcurrentBag<GemmScorer>();
+        int pool0 = poolSize;
         torch.set_num_threads(1);
         try
         {
@@ -301,11 +319,11 @@ public sealed class NNDescentIndex : IKnnIndex
             {
                 var members = marks.Rent();
                 var scorer = scorers.TryTake(out var free) ? free : new GemmScorer(this);
-                var pool = new List<int>(poolSize + cells.Members[c].Length);
+                var pool = new List<int>(pool0 + cells.Members[c].Length);
                 pool.AddRange(cells.Members[c]);
-                foreach (int other in cells.NearestCells(c))
+                foreach (int other in nearest[c])
                 {
-                    if (pool.Count >= poolSize) break;
+                    if (pool.Count >= pool0) break;
                     if (other != c) pool.AddRange(cells.Members[other]);
                 }
                 if (pool.Count >= 2)
@@ -319,6 +337,44 @@ public sealed class NNDescentIndex : IKnnIndex
             ReductionThreads.ApplyToTorch(_threads);
         }
         return evaluated.Sum() + TopUp(heaps, k);
+    }
+
+    /// <summary>
+    /// The smallest pool size whose cells hold <see cref="_targetRecall"/> of the true neighbours of a fixed sample of
+    /// points: the sample's exact neighbours (one GEMM of sample × N) are looked up in the cells, and a neighbour is
+    /// found when the cells that come before its own in the probe order of the point's cell hold fewer points than
+    /// the pool. The start scores its pools exactly, so this coverage is the start's recall. It adapts the work to
+    /// the data: on 50-D Gaussian clusters the neighbours fill a whole cluster and the pool must cover most of one,
+    /// on Fashion-MNIST's principal components a few nearby cells hold them.
+    /// </summary>
+    private int PoolForRecall(KMeansCells cells, int[][] nearest, int k)
+    {
+        int n = _local.Rows;
+        var random = new Random(_seed * 7919 + 15485863);
+        var sample = Enumerable.Range(0, n).ToArray();
+        random.Shuffle(sample);
+        sample = sample[..Math.Min(n, CoverageSample)];
+        // Rows are unit vectors for cosine: Euclidean ranks them alike.
+        var truth = new ExactKnnIndex(_local, DistanceMetric.Euclidean, _threads)
+            .Query(_local.SelectRows(sample), Math.Min(n, k + 1));
+        var needed = new List<long>(sample.Length * k);
+        var before = new long[cells.Members.Length];
+        foreach (var (s, row) in sample.Select((s, row) => (s, row)))
+        {
+            // before[c]: points in the cells probed ahead of cell c from this point's cell.
+            long total = 0;
+            foreach (int c in nearest[cells.Assignment[s]]) { before[c] = total; total += cells.Members[c].Length; }
+            int found = 0;
+            foreach (int j in truth.NeighborsOf(row))
+            {
+                if (j == s || found == k) continue;
+                found++;
+                needed.Add(before[cells.Assignment[j]] + 1);
+            }
+        }
+        needed.Sort();
+        long pool = needed[Math.Clamp((int)Math.Ceiling(_targetRecall * needed.Count) - 1, 0, needed.Count - 1)];
+        return (int)Math.Min(pool, n);
     }
 
     /// <summary>
@@ -386,6 +442,7 @@ public sealed class NNDescentIndex : IKnnIndex
     /// </summary>
     private sealed class GemmScorer(NNDescentIndex index)
     {
+        // Queries scored by one GEMM at most; fewer for pools past 16,384 points, so the scores stay 16 MB a worker.
         private const int QueryChunk = 256;
         private float[] _rows = [], _scores = [], _norms = [], _best = [];
         private int[] _candidates = [];
@@ -396,7 +453,8 @@ public sealed class NNDescentIndex : IKnnIndex
             var data = index._local;
             int p = pool.Length, m = queries, d = data.Columns;
             // Queries are scored QueryChunk at a time against the pool, so the score buffer stays QueryChunk × pool.
-            int rowsHeld = Math.Min(m, QueryChunk);
+            int chunk = Math.Clamp(4_194_304 / Math.Max(1, p), 16, QueryChunk);
+            int rowsHeld = Math.Min(m, chunk);
             take = Math.Min(p, take);
             if (_rows.Length < p * d) _rows = new float[Math.Max(p * d, _rows.Length * 2)];
             if (_norms.Length < p) _norms = new float[Math.Max(p, _norms.Length * 2)];
@@ -411,9 +469,9 @@ public sealed class NNDescentIndex : IKnnIndex
             bool cosine = index.Metric == DistanceMetric.Cosine;
             var idx = _candidates.AsSpan(0, take);
             var dist = _best.AsSpan(0, take);
-            for (int first = 0; first < m; first += QueryChunk)
+            for (int first = 0; first < m; first += chunk)
             {
-                int rows = Math.Min(QueryChunk, m - first);
+                int rows = Math.Min(chunk, m - first);
                 using (var scope = torch.NewDisposeScope())
                 {
                     var u = torch.from_array(_rows).narrow(0, 0, p * d).view(p, d);
@@ -892,4 +950,5 @@ public sealed class NNDescentIndex : IKnnIndex
 /// updates, summed over rounds, and the refinement passes.</param>
 /// <param name="RefineDistances">GEMM entries scored by the neighbours-of-neighbours passes that grow and polish the
 /// lists after the descent.</param>
-public sealed record NNDescentStatistics(long LeafDistances, long JoinDistances, int Rounds, long[] ChangesPerRound, double[] PhaseSeconds, long RefineDistances = 0);
+/// <param name="CellPool">Points per cell pool of the k-means start (0: the forest's start).</param>
+public sealed record NNDescentStatistics(long LeafDistances, long JoinDistances, int Rounds, long[] ChangesPerRound, double[] PhaseSeconds, long RefineDistances = 0, int CellPool = 0);
