@@ -3,13 +3,17 @@ using TorchSharp;
 namespace LayerScope.Reduction.Neighbors;
 
 /// <summary>
-/// Approximate k nearest neighbours by NN-descent ("a neighbour of a neighbour is likely a neighbour"), started from
-/// the leaves of a random-projection forest. Each round samples, per point, at most <c>maxCandidates</c> "new"
-/// neighbours (entries that arrived since the last round) and as many "old" ones, forward and reverse, and joins
-/// new × new and new × old pairs only: pairs of old entries were joined in an earlier round, so the work per round
-/// falls as the graph converges. It stops when fewer than δ·N·k list entries changed in a round. Lists longer than
-/// 30 are grown from a 30-entry descent, and shorter ones polished, by a neighbours-of-neighbours pass scored by GEMM
-/// over blocks of nearby points (<see cref="Refine"/>).
+/// Approximate k nearest neighbours. By default from k-means cells (<see cref="KMeansCells"/>): each cell's points are
+/// scored by GEMM against the points of the cells nearest to it, a pool sized so that it holds a target share of the
+/// exact neighbours of a fixed sample of points (the constructor's targetRecall); the pools are scored exactly, so that
+/// share is the recall. On 50-D Gaussian clusters, where NN-descent's rounds converged on graphs of recall 0.79–0.92 at
+/// 250,000 points, this reached 0.97 for the same CPU time. With <c>cellPool: 0</c>, NN-descent instead ("a neighbour
+/// of a neighbour is likely a neighbour"), started from the leaves of a random-projection forest. Each round samples,
+/// per point, at most <c>maxCandidates</c> "new" neighbours (entries that arrived since the last round) and as many
+/// "old" ones, forward and reverse, and joins new × new and new × old pairs only: pairs of old entries were joined in
+/// an earlier round, so the work per round falls as the graph converges. It stops when fewer than δ·N·k list entries
+/// changed in a round. Lists longer than 30 are grown from a 30-entry descent, and shorter ones polished, by a
+/// neighbours-of-neighbours pass scored by GEMM over blocks of nearby points (<see cref="Refine"/>).
 /// </summary>
 /// <remarks>
 /// <para>W. Dong, M. Charikar and K. Li, "Efficient k-nearest neighbor graph construction for generic similarity

@@ -23,7 +23,7 @@ public class NeighborDistancesTests
     }
 
     // The buffered selection must keep exactly the take smallest (ties to the earlier position) whatever the order in
-    // which values arrive: rising rows never cut, falling rows cut at every buffer fill, and rows of few distinct values
+    // which values arrive: rising rows cut the buffer once, falling rows at every fill, and rows of few distinct values
     // put ties on the boundary.
     [Theory]
     [InlineData(8000, 99, 0)]
