@@ -7,7 +7,7 @@ namespace LayerScope.Benchmarks;
 
 /// <summary>
 /// Exact against approximate kNN graphs: <c>-- knn --sizes 25000,50000 --k 15,90 [--exact-max 100000] [--sample 2000]
-/// [--threads 2] [--data blobs|fashion|X.npy] [--save X.npy] [--descent-list 30] [--refine R] [--hop H] [--leaf L] [--candidates C] [--trees T] [--rounds R] [--min-list L] [--delta δ]</c>. One JSON line per (method, N, k): wall and CPU seconds,
+/// [--threads 2] [--data blobs|fashion|X.npy] [--save X.npy] [--descent-list 30] [--refine R] [--hop H] [--leaf L] [--candidates C] [--trees T] [--rounds R] [--min-list L] [--delta δ] [--cell-pool P (0: forest and descent)] [--cell-size S] [--target R]</c>. One JSON line per (method, N, k): wall and CPU seconds,
 /// distances evaluated (NN-descent), and recall against the exact neighbours of a fixed random sample of points (the
 /// exact search of the sample alone, so recall is known at sizes where the full exact graph is too slow).
 /// </summary>
@@ -27,12 +27,16 @@ public static class KnnScale
         int descentList = int.Parse(Option(args, "--descent-list", "30"), CultureInfo.InvariantCulture);
         int? refinements = OptionalInt(args, "--refine");
         int? hop = OptionalInt(args, "--hop");
+        int? cellPool = OptionalInt(args, "--cell-pool");
+        int cellSize = int.Parse(Option(args, "--cell-size", "500"), CultureInfo.InvariantCulture);
+        double target = double.Parse(Option(args, "--target", "0.97"), CultureInfo.InvariantCulture);
         string data = Option(args, "--data", "blobs");
         var fashion = data == "fashion" ? FashionPca50(threads) : data.EndsWith(".npy", StringComparison.Ordinal) ? NpyMatrix(data) : null;
         if (Option(args, "--save", "") is { Length: > 0 } save && fashion is not null)
             LayerScope.Storage.Npy.NpyWriter.Write(save, LayerScope.Storage.Npy.NpyArray.Create(fashion.Values, fashion.Rows, fashion.Columns));
-        foreach (int n in sizes)
+        foreach (int size in sizes)
         {
+            int n = fashion is null ? size : Math.Min(size, fashion.Rows);
             var x = fashion is null ? ClusterData.Create(n).X : Rows(fashion, Enumerable.Range(0, Math.Min(n, fashion.Rows)).ToArray());
             var sample = Enumerable.Range(0, n).OrderBy(i => (i * 2654435761u) % 1_000_003).Take(Math.Min(sampleSize, n)).ToArray();
             var queries = Rows(x, sample);
@@ -46,7 +50,7 @@ public static class KnnScale
                     Emit("exact", n, k, wall, cpu, Recall(exact, sample, truth, k), null);
                 }
                 var index = new NNDescentIndex(x, seed: 1, threads: threads, trees: trees, leafSize: leaf, maxCandidates: candidates, maxIterations: rounds, minimumListLength: minList, delta: delta,
-                    descentListLength: descentList, refinements: refinements, hop: hop);
+                    descentListLength: descentList, refinements: refinements, hop: hop, cellPool: cellPool, cellSize: cellSize, targetRecall: target);
                 var (graph, w, c) = Timed(() => index.QueryIndexed(k));
                 Emit("nn-descent", n, k, w, c, Recall(graph, sample, truth, k), index.Statistics);
             }
@@ -62,7 +66,7 @@ public static class KnnScale
             long perPoint = (stats.LeafDistances + stats.JoinDistances + stats.RefineDistances) / n;
             string changes = string.Join(",", stats.ChangesPerRound);
             string phases = string.Join(",", stats.PhaseSeconds.Select(p => p.ToString("0.000", CultureInfo.InvariantCulture)));
-            line += FormattableString.Invariant($",\"refine_distances\":{stats.RefineDistances},\"leaf_distances\":{stats.LeafDistances},\"join_distances\":{stats.JoinDistances},\"distances_per_point\":{perPoint},\"rounds\":{stats.Rounds},\"changes\":[{changes}],\"phases_s\":[{phases}]");
+            line += FormattableString.Invariant($",\"refine_distances\":{stats.RefineDistances},\"leaf_distances\":{stats.LeafDistances},\"join_distances\":{stats.JoinDistances},\"distances_per_point\":{perPoint},\"rounds\":{stats.Rounds},\"cell_pool\":{stats.CellPool},\"changes\":[{changes}],\"phases_s\":[{phases}]");
         }
         Console.WriteLine(line + "}");
     }
