@@ -85,7 +85,7 @@ public sealed class UnitsBrowserTests
         Assert.Empty(log.GetProperty("consoleErrors").EnumerateArray());
     }
 
-    private static string?[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString())];
+    private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString() ?? "")];
 
     private static double[] Numbers(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetDouble())];
 }

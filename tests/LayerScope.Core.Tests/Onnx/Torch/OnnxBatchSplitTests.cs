@@ -8,9 +8,18 @@ namespace LayerScope.Tests.Onnx.Torch;
 
 /// <summary>A batch cut into chunks that run on separate threads (<see cref="OnnxTorchOptions.BatchThreads"/>) gives
 /// what the whole batch gives, and a graph whose rows meet is never cut.</summary>
-public sealed class OnnxBatchSplitTests
+public sealed class OnnxBatchSplitTests : IDisposable
 {
     private const int Rows = 40; // two chunks of 21 and 19 rows
+
+    // Chunks run only when the calling thread has two libtorch threads. Other tests running at the same time set
+    // libtorch's thread count (to 1 for one-thread passes, restored after), and a thread's first call into libtorch
+    // takes whatever count is set at that moment, so each test here sets two on its own thread and puts back what it found.
+    private readonly int _threadsBefore = TorchSharp.torch.get_num_threads();
+
+    public OnnxBatchSplitTests() => TorchSharp.torch.set_num_threads(2);
+
+    public void Dispose() => TorchSharp.torch.set_num_threads(_threadsBefore);
 
     private static readonly OnnxTorchOptions Split = new() { BatchThreads = 2, OneThreadBelowSeconds = 0 };
     private static readonly OnnxTorchOptions Whole = new() { BatchThreads = 1 };
