@@ -28,7 +28,7 @@ public static class EmbedCommand
         var minDist = new Option<double>("--min-dist") { Description = "UMAP minimum distance.", DefaultValueFactory = _ => umap.MinDist };
         var iterations = new Option<int?>("--iterations") { Description = "t-SNE iterations (default 1000) or UMAP epochs (default 500 up to 10,000 points, else 200)." };
         var seed = new Option<int>("--seed") { Description = "Random seed; equal seeds give equal embeddings. t-SNE with its PCA start and exact neighbours "
-            + "(up to 200,000 points, up to 512 columns) has nothing random: every seed gives the same embedding.", DefaultValueFactory = _ => tsne.Seed };
+            + $"(up to {LayerScope.Reduction.Neighbors.KnnSearch.ExactLimit.ToString("N0", CultureInfo.InvariantCulture)} points, up to {PcaReducer.ExactColumnLimit} columns) has nothing random: every seed gives the same embedding.", DefaultValueFactory = _ => tsne.Seed };
         var threads = new Option<int>("--threads") { Description = "Threads (0: every core).", DefaultValueFactory = _ => tsne.Threads };
         var labels = new Option<string?>("--labels") { Description = "Integer labels (.npy, one per point): report 10-NN label accuracy of the embedding." };
         var output = new Option<string>("--out") { Description = "Where to write the embedding (.npy, points × dims float32).", Required = true };
