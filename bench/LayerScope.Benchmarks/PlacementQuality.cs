@@ -42,8 +42,8 @@ public static class PlacementQuality
         new Random(0).Shuffle(order);
         var fittedRows = order[..sampleSize].Order().ToArray();
         var placedRows = order[sampleSize..].Order().ToArray();
-        var fittedPoints = Rows(x, fittedRows);
-        var newPoints = Rows(x, placedRows);
+        var fittedPoints = x.SelectRows(fittedRows);
+        var newPoints = x.SelectRows(placedRows);
 
         foreach (var method in methods)
         {
@@ -64,7 +64,7 @@ public static class PlacementQuality
             for (int i = 0; i < placedRows.Length; i++) Array.Copy(placed.Values, i * d, combined, placedRows[i] * d, d);
             var layout = new DenseMatrix(combined, x.Rows, d);
             double combinedAccuracy = EmbeddingQuality.KnnLabelAccuracy(layout, labels, threads: threads, sampleSize: 5_000);
-            double placedAccuracy = PlacedAccuracy(layout, labels, placedRows, 5_000);
+            double placedAccuracy = PlacedAccuracy(layout, labels, placedRows, 5_000, threads);
 
             double? fullAccuracy = null, fullWall = null, fullCpu = null;
             if (full)
@@ -95,40 +95,15 @@ public static class PlacementQuality
         return 0;
     }
 
-    /// <summary>10-NN label accuracy of up to <paramref name="sample"/> placed points (fixed seed), each point's
-    /// neighbours searched among every point of the layout by brute force (the layout is 2- or 3-D: cheap).</summary>
-    private static double PlacedAccuracy(DenseMatrix layout, int[] labels, int[] placedRows, int sample)
+    /// <summary>10-NN label accuracy of up to <paramref name="sample"/> placed points (fixed seed), each against
+    /// every point of the layout.</summary>
+    private static double PlacedAccuracy(DenseMatrix layout, int[] labels, int[] placedRows, int sample, int threads)
     {
         var chosen = placedRows.ToArray();
         new Random(1).Shuffle(chosen);
         chosen = chosen[..Math.Min(sample, chosen.Length)];
-        int d = layout.Columns, n = layout.Rows, correct = 0;
-        var values = layout.Values;
-        Parallel.ForEach(chosen, () => 0, (i, _, local) =>
-        {
-            var best = new (float Distance, int Index)[10];
-            Array.Fill(best, (float.PositiveInfinity, -1));
-            for (int j = 0; j < n; j++)
-            {
-                if (j == i) continue;
-                float s = 0;
-                for (int c = 0; c < d; c++) { float t = values[i * d + c] - values[j * d + c]; s += t * t; }
-                if (s >= best[^1].Distance) continue;
-                int k = best.Length - 1;
-                while (k > 0 && best[k - 1].Distance > s) { best[k] = best[k - 1]; k--; }
-                best[k] = (s, j);
-            }
-            int vote = best.GroupBy(b => labels[b.Index]).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
-            return local + (vote == labels[i] ? 1 : 0);
-        }, local => Interlocked.Add(ref correct, local));
-        return (double)correct / chosen.Length;
-    }
-
-    private static DenseMatrix Rows(DenseMatrix x, int[] rows)
-    {
-        var values = new float[rows.Length * x.Columns];
-        for (int i = 0; i < rows.Length; i++) Array.Copy(x.Values, (long)rows[i] * x.Columns, values, (long)i * x.Columns, x.Columns);
-        return new DenseMatrix(values, rows.Length, x.Columns);
+        Array.Sort(chosen);
+        return EmbeddingQuality.KnnLabelAccuracyOf(layout, labels, chosen, threads: threads);
     }
 
     private static (T Result, double Wall, double Cpu) Timed<T>(Func<T> run)

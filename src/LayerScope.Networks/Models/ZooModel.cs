@@ -18,8 +18,16 @@ public sealed record ZooModel(string Name, string Description, long[] ExampleSha
 {
     /// <summary>A fresh model shaped for the weights at <paramref name="weightsPath"/> (<see cref="CreateSized"/>), or
     /// <see cref="Create"/>'s when its sizes are fixed; the weights themselves are not loaded.</summary>
-    public nn.Module<Tensor, Tensor> CreateFor(string weightsPath) =>
-        CreateSized is null ? Create() : CreateSized(SavedWeightShapes.Read(weightsPath), weightsPath);
+    public nn.Module<Tensor, Tensor> CreateFor(string weightsPath) => CreatorFor(weightsPath)();
+
+    /// <summary>What builds fresh models shaped for the weights at <paramref name="weightsPath"/>; the file's shapes
+    /// are read once, here, however many models are built.</summary>
+    public Func<nn.Module<Tensor, Tensor>> CreatorFor(string weightsPath)
+    {
+        if (CreateSized is null) return Create;
+        var shapes = SavedWeightShapes.Read(weightsPath);
+        return () => CreateSized(shapes, weightsPath);
+    }
 
     /// <summary>A batch of <paramref name="examples"/> all-zero inputs of the right shape and element type (a dry run).</summary>
     public Tensor SampleInput(long examples = 1) => torch.zeros([examples, .. ExampleShape], dtype: InputType);

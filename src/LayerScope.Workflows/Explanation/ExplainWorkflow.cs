@@ -150,13 +150,15 @@ public static class ExplainWorkflow
             {
                 var zoo = ModelZoo.Get(options.ZooName!);
                 manual_seed(options.Seed);
-                module = options.WeightsPath is null ? zoo.Create() : zoo.CreateFor(options.WeightsPath);
+                // The architecture at the sizes the weights hold, for the model and its sanity-check twin alike.
+                var create = options.WeightsPath is null ? zoo.Create : zoo.CreatorFor(options.WeightsPath);
+                module = create();
                 if (options.WeightsPath is not null) LoadWeights(module, options.WeightsPath, zoo.Name);
                 string? embedding = options.Embedding ?? (zoo.InputType == ScalarType.Int64 ? "embedding" : null);
                 explained = new ExplainedModel(new ModuleDifferentiableModel(module), ModuleDifferentiableModel.OutputName, embedding);
                 // The sanity check's reference: the same architecture from another seed (Adebayo et al. 2018).
                 manual_seed(options.Seed + 1);
-                var twin = options.WeightsPath is null ? zoo.Create() : zoo.CreateFor(options.WeightsPath);
+                var twin = create();
                 randomized = new AttributionSubject(new ExplainedModel(new ModuleDifferentiableModel(twin), ModuleDifferentiableModel.OutputName, embedding), twin);
             }
             long target = options.UnitChannel ?? options.Target ?? ClassGradients0(explained, inputs);

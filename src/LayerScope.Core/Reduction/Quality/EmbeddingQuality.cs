@@ -63,6 +63,22 @@ public static class EmbeddingQuality
         return new SampledLabelAccuracy(LabelAccuracy(neighbors, sample, labels, k), k, sample.Length, embedding.Rows);
     }
 
+    /// <summary><see cref="KnnLabelAccuracy"/> of the given <paramref name="points"/> (row indices, ascending), each
+    /// against every point of <paramref name="embedding"/>: e.g. only the points placed into an embedding fitted on others.</summary>
+    public static double KnnLabelAccuracyOf(DenseMatrix embedding, IReadOnlyList<int> labels, int[] points, int k = 10, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(embedding);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(points);
+        var problems = new List<string>();
+        if (labels.Count != embedding.Rows) problems.Add($"there are {labels.Count} labels for {embedding.Rows} points; give one label per point.");
+        if (k < 1 || k >= embedding.Rows) problems.Add($"k {k} must be between 1 and N − 1 = {embedding.Rows - 1}.");
+        if (points.Length == 0 || points.Any(i => i < 0 || i >= embedding.Rows)) problems.Add($"the points scored must be row indices below {embedding.Rows}, at least one.");
+        InvalidSettingsException.ThrowIfAny(problems);
+        var (neighbors, _) = NeighborSearch.Search(embedding, points, k, null, threads);
+        return LabelAccuracy(neighbors, points, labels, k);
+    }
+
     private static int[] Sample(int n, int size, int seed)
     {
         if (n <= size) return Enumerable.Range(0, n).ToArray();

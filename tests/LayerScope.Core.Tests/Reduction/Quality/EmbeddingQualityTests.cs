@@ -88,6 +88,28 @@ public class EmbeddingQualityTests
         Assert.Equal(sampled, EmbeddingQuality.ScoreKnnLabelAccuracy(embedding, labels, sampleSize: 2_000, seed: 5, threads: 1));
     }
 
+    [Fact]
+    public void Label_accuracy_of_chosen_points_scores_only_those_against_all_points()
+    {
+        // Two separated 1-D groups, labels by group; every tenth point carries the wrong label, so its neighbours outvote
+        // it. Scoring only those gives 0, only clean ones 1, and all points what the score of every point gives.
+        int n = 1_000;
+        var values = new float[n * 2];
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int group = i % 2;
+            values[2 * i] = group * 100 + i * 0.01f;
+            labels[i] = i % 10 == 0 ? 1 - group : group;
+        }
+        var embedding = new DenseMatrix(values, n, 2);
+
+        Assert.Equal(0, EmbeddingQuality.KnnLabelAccuracyOf(embedding, labels, Enumerable.Range(0, n / 10).Select(i => 10 * i).ToArray()));
+        Assert.Equal(1, EmbeddingQuality.KnnLabelAccuracyOf(embedding, labels, Enumerable.Range(0, n).Where(i => i % 10 != 0).ToArray()));
+        Assert.Equal(EmbeddingQuality.KnnLabelAccuracy(embedding, labels, sampleSize: n), EmbeddingQuality.KnnLabelAccuracyOf(embedding, labels, Enumerable.Range(0, n).ToArray()));
+        Assert.Throws<InvalidSettingsException>(() => EmbeddingQuality.KnnLabelAccuracyOf(embedding, labels, [n]));
+    }
+
     private static double Normal(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
