@@ -6,7 +6,7 @@ namespace LayerScope.Onnx.Torch;
 /// <summary>One node as an operator sees it while it runs: its input tensors, its attributes with ONNX's defaults,
 /// the opset that decides which version of the operator it is, and the executor's floating-point type.</summary>
 internal sealed class OnnxNodeContext(OnnxPlanStep step, long opset, ScalarType floatType, IReadOnlyList<Tensor?> inputs,
-    OnnxNodeCache cache, IReadOnlyList<bool>? overwritable = null)
+    OnnxNodeCache cache, IReadOnlyList<bool>? overwritable = null, int threads = 1)
 {
     private readonly IReadOnlyDictionary<string, AttributeProto> _attributes = step.Attributes;
 
@@ -26,6 +26,12 @@ internal sealed class OnnxNodeContext(OnnxPlanStep step, long opset, ScalarType 
     public ScalarType FloatType { get; } = floatType;
 
     public IReadOnlyList<Tensor?> Inputs { get; } = inputs;
+
+    /// <summary>How many threads this pass may put to work on independent parts of one node (the caller's libtorch
+    /// thread count; 1 inside a chunk of rows, which already has a thread of its own). A pass that runs on one
+    /// libtorch thread because it is short still gets the caller's count here: a node with parts that each take far
+    /// longer than waking a thread (the two directions of a bidirectional LSTM) runs them at once.</summary>
+    public int Threads { get; } = Math.Max(threads, 1);
 
     /// <summary>How many outputs the node names (left-out optional outputs at the end are not counted).</summary>
     public int OutputCount => Node.Outputs.Count;

@@ -64,7 +64,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                 _initializers[tensor.Name] = OnnxTensorDecoder.Decode(tensor, FloatType, folder, model.FileName).requires_grad_(false);
             }
             _caches = _plan.Steps.Select(step => new OnnxNodeCache(
-                Operators.RecurrentOperators.Prepare(step, name => _initializers.GetValueOrDefault(name), FloatType)
+                Operators.RecurrentOperators.Prepare(step, name => _initializers.GetValueOrDefault(name), FloatType, options.RecurrentDirections)
                 ?? Operators.ConvolutionOperators.Prepare(step, name => _initializers.GetValueOrDefault(name)))).ToArray();
             _split = new OnnxBatchSplit(_plan.Steps, Inputs, _initializers.Keys, _opset, ConstantLongs);
         }
@@ -112,6 +112,10 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     /// <see cref="OnnxNodeContext.MayOverwrite"/>); for tests.</summary>
     internal int LastPassOverwrites { get; private set; }
 
+    /// <summary>How many runs of bidirectional recurrent nodes so far had their directions at once
+    /// (<see cref="OnnxTorchOptions.RecurrentDirections"/>); for tests.</summary>
+    internal long RecurrentRunsWithDirectionsAtOnce => _caches.Sum(Operators.RecurrentOperators.RunsWithDirectionsAtOnce);
+
     /// <summary>How many chunks the last forward pass ran in (1: the whole batch at once).</summary>
     internal int LastPassChunks { get; private set; } = 1;
 
@@ -135,32 +139,35 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(request);
         LastPassChunks = 1;
-        if (torch.get_num_threads() < 2 || Rows(inputs) is not { } rows) return RunPass(inputs, request, null);
+        int threads = torch.get_num_threads();
+        if (threads < 2 || Rows(inputs) is not { } rows) return RunPass(inputs, request, null, threads);
         // A short pass gains nothing from a second thread (waking it costs about what it would save): one thread,
         // with autograd too (its backward pass runs later, on libtorch's threads). This holds with or without chunks.
         // The first passes, and one in every ReprobeEvery after them, run on one thread to (re)measure it: a single
         // first pass carries one-time costs (first allocations, kernel set-up) and on a busy machine any pass can be
         // preempted, so one slow measurement must not send a short model to two threads for good (measured: the
-        // BiLSTM fixture at batch 256 then took 27-700 ms instead of 2.3).
+        // BiLSTM fixture at batch 256 then took 27-700 ms instead of 2.3). Those measuring passes keep every node on
+        // the one thread (no directions at once, OnnxNodeContext.Threads = 1): they measure the work, and a part on a
+        // second thread that a loaded machine schedules late must not make a short pass look long.
         long pass = Interlocked.Increment(ref _passes);
-        if (_options.OneThreadBelowSeconds > 0 && (double.IsNaN(_secondsPerRow) || pass <= OneThreadProbes || pass % ReprobeEvery == 0
-            || _secondsPerRow * rows < _options.OneThreadBelowSeconds))
-            return OnOneThread(() => Timed(rows, () => RunPass(inputs, request, null)));
+        bool probe = double.IsNaN(_secondsPerRow) || pass <= OneThreadProbes || pass % ReprobeEvery == 0;
+        if (_options.OneThreadBelowSeconds > 0 && (probe || _secondsPerRow * rows < _options.OneThreadBelowSeconds))
+            return OnOneThread(() => Timed(rows, () => RunPass(inputs, request, null, probe ? 1 : threads)));
         int workers = _options.BatchThreads;
-        if (workers < 2) return RunPass(inputs, request, null);
+        if (workers < 2) return RunPass(inputs, request, null, threads);
         if (request.Gradients || request.GradientSources is { Count: > 0 } || request.Overrides is { Count: > 0 })
-            return RunPass(inputs, request, null);
+            return RunPass(inputs, request, null, threads);
         if (BatchSplitRefusal is null && OnnxBatchSplit.ChunkRows(rows, workers) is { } chunks
             && !request.Capture.Any(name => _split.FollowsBatchSize(Layers.Resolve(name).TensorName)))
         {
             var joined = RunInChunks(inputs, request, chunks, workers, out string? refusal);
             if (joined is not null) return joined;
-            var whole = RunPass(inputs, request, null);
+            var whole = RunPass(inputs, request, null, threads);
             // Only once the whole batch has run: a chunk that failed on bad input fails whole too, and refuses nothing.
             _splitRefusal ??= refusal;
             return whole;
         }
-        return RunPass(inputs, request, null);
+        return RunPass(inputs, request, null, threads);
     }
 
     /// <summary>The number of rows every input shares (axis 0), or null when they differ or one is missing.</summary>
@@ -219,7 +226,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                     shapes[c] = new Dictionary<string, long[]>(StringComparer.Ordinal);
                     try
                     {
-                        var result = Timed(rows[c], () => RunPass(chunk, request, shapes[c]));
+                        var result = Timed(rows[c], () => RunPass(chunk, request, shapes[c], threads: 1));
                         foreach (var t in result.Captured.Values) t.DetachFromDisposeScope();
                         results[c] = result;
                     }
@@ -262,8 +269,9 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         return OnnxNodeContext.Longs(decoded);
     }
 
-    /// <summary>One pass over the graph; with <paramref name="shapes"/>, records the shape of every tensor bound.</summary>
-    private DifferentiableForward RunPass(IReadOnlyDictionary<string, Tensor> inputs, ForwardRequest request, Dictionary<string, long[]>? shapes)
+    /// <summary>One pass over the graph; with <paramref name="shapes"/>, records the shape of every tensor bound.
+    /// <paramref name="threads"/> is what a node may use for independent parts (<see cref="OnnxNodeContext.Threads"/>).</summary>
+    private DifferentiableForward RunPass(IReadOnlyDictionary<string, Tensor> inputs, ForwardRequest request, Dictionary<string, long[]>? shapes, int threads)
     {
         var captureTensors = request.Capture.Select(name => (name, tensor: Layers.Resolve(name).TensorName)).ToList();
         var sourceNames = (request.GradientSources ?? []).Select(name => (name, tensor: Layers.Resolve(name).TensorName)).ToList();
@@ -308,7 +316,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                 var node = step.Node;
                 long started = StepTimer is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
                 var overwritable = inPlace ? Overwritable(step, wanted) : null;
-                var outputs = RunNode(index, step, values, overwritable);
+                var outputs = RunNode(index, step, values, overwritable, threads);
                 StepTimer?.Invoke(index, System.Diagnostics.Stopwatch.GetTimestamp() - started);
                 for (int i = 0; i < node.Outputs.Count; i++)
                 {
@@ -367,7 +375,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         return result;
     }
 
-    private Tensor?[] RunNode(int index, OnnxPlanStep step, Dictionary<string, Tensor> values, bool[]? overwritable)
+    private Tensor?[] RunNode(int index, OnnxPlanStep step, Dictionary<string, Tensor> values, bool[]? overwritable, int threads)
     {
         var node = step.Node;
         var args = new Tensor?[node.Inputs.Count];
@@ -375,7 +383,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
             args[i] = node.Inputs[i].Length == 0 ? null : values[node.Inputs[i]];
         try
         {
-            return step.Operator(new OnnxNodeContext(step, _opset, FloatType, args, _caches[index], overwritable));
+            return step.Operator(new OnnxNodeContext(step, _opset, FloatType, args, _caches[index], overwritable, threads));
         }
         catch (OnnxNodeException error)
         {

@@ -34,4 +34,22 @@ public sealed record OnnxTorchOptions
     /// an input that nobody reads after them (<see cref="OnnxNodeContext.MayOverwrite"/>); false allocates a new
     /// tensor for every node (bench comparisons).</summary>
     internal bool InPlace { get; init; } = true;
+
+    /// <summary>How a bidirectional LSTM or GRU on libtorch's kernel runs its two directions when the caller's libtorch
+    /// thread count is 2 or more (bench comparisons and tests).</summary>
+    internal RecurrentDirections RecurrentDirections { get; init; } = RecurrentDirections.Offered;
+}
+
+/// <summary>How the two directions of a bidirectional recurrent node share threads.</summary>
+internal enum RecurrentDirections
+{
+    /// <summary>Both in one libtorch module, on the calling thread.</summary>
+    OneModule,
+
+    /// <summary>The forward direction on the calling thread, the reverse one offered to a pool thread; the caller runs
+    /// it itself when the pool thread has not started by then.</summary>
+    Offered,
+
+    /// <summary>The reverse direction always on the pool thread (tests: this path runs whatever the machine's load).</summary>
+    PoolThread,
 }

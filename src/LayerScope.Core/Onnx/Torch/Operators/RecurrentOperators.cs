@@ -222,8 +222,11 @@ internal static class RecurrentOperators
 
     private static Func<Tensor, Tensor> Bind(float alpha, float beta, Func<Tensor, double, double, Tensor> f) => t => f(t, alpha, beta);
 
+    /// <summary>How many runs of a node's fused kernel had its two directions at once (tests).</summary>
+    public static long RunsWithDirectionsAtOnce(OnnxNodeCache cache) => cache.Get<Fused>()?.RunsAtOnce ?? 0;
+
     /// <summary>Builds the fused kernel for a node when its form allows (see the class remarks); null otherwise.</summary>
-    public static IDisposable? Prepare(OnnxPlanStep step, Func<string, Tensor?> weight, ScalarType floatType)
+    public static IDisposable? Prepare(OnnxPlanStep step, Func<string, Tensor?> weight, ScalarType floatType, RecurrentDirections directions)
     {
         var node = step.Node;
         var kind = node.OpType switch { "LSTM" => RecurrentKind.Lstm, "GRU" => RecurrentKind.Gru, _ => (RecurrentKind?)null };
@@ -241,44 +244,69 @@ internal static class RecurrentOperators
         if (weight(Input(1)) is not { } w || weight(Input(2)) is not { } r) return null;
         Tensor? b = Input(3).Length > 0 ? weight(Input(3)) : null;
         if (Input(3).Length > 0 && b is null) return null;
-        int directions = w.shape[0] == 2 ? 2 : 1;
+        int directionCount = w.shape[0] == 2 ? 2 : 1;
         string direction = attributes.TryGetValue("direction", out var d) ? d.S : "forward";
-        if (direction == "reverse" || (direction == "bidirectional") != (directions == 2)) return null;
+        if (direction == "reverse" || (direction == "bidirectional") != (directionCount == 2)) return null;
         long hidden = r.shape[^1];
         int gates = k == RecurrentKind.Lstm ? 4 : 3;
         if (w.dim() != 3 || r.dim() != 3 || w.shape[1] != gates * hidden || r.shape[1] != gates * hidden) return null;
         if (b is not null && (b.dim() != 2 || b.shape[1] != 2 * gates * hidden)) return null;
-        return new Fused(k, w, r, b, hidden, directions, floatType);
+        return new Fused(k, w, r, b, hidden, directionCount, floatType, directions);
     }
 
     /// <summary>
     /// A node on libtorch's LSTM or GRU module, holding the node's weights in PyTorch's layout: gates ifgo instead of
     /// ONNX's iofc (LSTM), rzn instead of zrh (GRU), and the input and recurrent biases as separate vectors.
     /// PyTorch's GRU is ONNX's with linear_before_reset = 1.
+    /// A bidirectional node also holds each direction as a one-direction module, so that with two threads to spare
+    /// (<see cref="OnnxNodeContext.Threads"/>) the directions run at once, one thread each: they share nothing but the
+    /// input, and a step of a small recurrent layer is a dozen tiny kernels that one thread runs no faster when libtorch
+    /// splits each of them (the text fixture's 2-layer BiLSTM, batch 256: see bench/RESULTS.md, session 7).
     /// </summary>
     private sealed class Fused : IDisposable
     {
         private readonly RecurrentKind _kind;
         private readonly TorchSharp.torch.nn.Module _module;
+        // Forward and reverse direction on their own, for running both at once; null for one-direction nodes.
+        private readonly TorchSharp.torch.nn.Module[]? _perDirection;
         private readonly int _directions;
         private readonly long _hidden;
+        private readonly RecurrentDirections _mode;
+        private long _runsAtOnce;
 
-        public Fused(RecurrentKind kind, Tensor w, Tensor r, Tensor? b, long hidden, int directions, ScalarType floatType)
+        /// <summary>How many runs had their reverse direction on a pool thread, at once with the forward one (tests).</summary>
+        public long RunsAtOnce => Interlocked.Read(ref _runsAtOnce);
+
+        public Fused(RecurrentKind kind, Tensor w, Tensor r, Tensor? b, long hidden, int directions, ScalarType floatType, RecurrentDirections mode)
         {
-            (_kind, _hidden, _directions) = (kind, hidden, directions);
+            (_kind, _hidden, _directions, _mode) = (kind, hidden, directions, mode);
             long input = w.shape[2];
+            TorchSharp.torch.nn.Module Create(bool bidirectional) => kind == RecurrentKind.Lstm
+                ? TorchSharp.torch.nn.LSTM(input, hidden, bidirectional: bidirectional, dtype: floatType)
+                : TorchSharp.torch.nn.GRU(input, hidden, bidirectional: bidirectional, dtype: floatType);
+            _module = Create(directions == 2);
+            Load(_module, kind, w, r, b, hidden, Enumerable.Range(0, directions).ToArray());
+            if (directions == 2 && mode != RecurrentDirections.OneModule)
+            {
+                _perDirection = [Create(false), Create(false)];
+                for (int d = 0; d < 2; d++) Load(_perDirection[d], kind, w, r, b, hidden, [d]);
+            }
+        }
+
+        /// <summary>Copies directions <paramref name="sources"/> of the ONNX weights into <paramref name="module"/>'s
+        /// layers (its first direction from sources[0], its reverse one from sources[1]), in PyTorch's gate order.</summary>
+        private static void Load(TorchSharp.torch.nn.Module module, RecurrentKind kind, Tensor w, Tensor r, Tensor? b, long hidden, int[] sources)
+        {
+            module.eval();
             long[] order = kind == RecurrentKind.Lstm ? [0, 2, 3, 1] : [1, 0, 2];
-            _module = kind == RecurrentKind.Lstm
-                ? TorchSharp.torch.nn.LSTM(input, hidden, bidirectional: directions == 2, dtype: floatType)
-                : TorchSharp.torch.nn.GRU(input, hidden, bidirectional: directions == 2, dtype: floatType);
-            _module.eval();
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var parameters = _module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
             Tensor Reorder(Tensor t) => cat(order.Select(g => t.narrow(0, g * hidden, hidden)).ToList(), 0);
-            for (int d = 0; d < directions; d++)
+            for (int slot = 0; slot < sources.Length; slot++)
             {
-                string suffix = d == 0 ? "_l0" : "_l0_reverse";
+                int d = sources[slot];
+                string suffix = slot == 0 ? "_l0" : "_l0_reverse";
                 parameters["weight_ih" + suffix].copy_(Reorder(w[d]));
                 parameters["weight_hh" + suffix].copy_(Reorder(r[d]));
                 long gates = order.Length * hidden;
@@ -311,35 +339,139 @@ internal static class RecurrentOperators
             long steps = x.shape[0], batch = x.shape[1];
             Tensor? State(int index) => n.OptionalInput(index) is { } s ? (batchFirst ? s.transpose(0, 1) : s).contiguous() : null;
             var h0 = State(5);
-            Tensor y, yh, yc;
+            var c0 = _kind == RecurrentKind.Lstm ? State(6) : null;
             // With nothing that requires a gradient, grad mode records nothing, and libtorch's CPU LSTM/GRU runs about
             // a fifth faster with it on than under no_grad (measured with bench onnx-torch); so a pass without
             // gradients turns it on around the kernel.
             bool records = n.Inputs.Any(t => t is not null && t.requires_grad);
-            using var mode = !records && !is_grad_enabled() ? enable_grad() : null;
-            if (_kind == RecurrentKind.Lstm)
+            bool gradMode = !records || is_grad_enabled();
+            Tensor y, yh, yc;
+            if (_perDirection is { } pair && n.Threads >= 2)
             {
-                var c0 = State(6);
-                (Tensor, Tensor)? state = h0 is null && c0 is null ? null
-                    : (h0 ?? zeros([_directions, batch, _hidden], x.dtype), c0 ?? zeros([_directions, batch, _hidden], x.dtype));
-                (y, yh, yc) = ((TorchSharp.Modules.LSTM)_module).forward(x, state);
+                (y, yh, yc) = RunDirectionsAtOnce(pair, x, h0, c0, gradMode, n.Threads);
             }
             else
             {
-                (y, yh) = ((TorchSharp.Modules.GRU)_module).forward(x, h0);
-                yc = yh;
+                using var mode = gradMode && !is_grad_enabled() ? enable_grad() : null;
+                (y, yh, yc) = Forward(_module, x, h0, c0, batch);
+                // libtorch's [time, batch, directions * hidden] is ONNX's [time, directions, batch, hidden].
+                y = y.view(steps, batch, _directions, _hidden).permute(0, 2, 1, 3);
             }
-            // libtorch's [time, batch, directions * hidden] is ONNX's [time, directions, batch, hidden].
-            y = y.view(steps, batch, _directions, _hidden);
-            y = batchFirst ? y.permute(1, 0, 2, 3) : y.permute(0, 2, 1, 3);
             if (batchFirst)
             {
+                y = y.permute(2, 0, 1, 3);  // [batch, time, directions, hidden]
                 yh = yh.transpose(0, 1);
                 yc = yc.transpose(0, 1);
             }
             return _kind == RecurrentKind.Lstm ? [y, yh, yc] : [y, yh];
         }
 
-        public void Dispose() => _module.Dispose();
+        /// <summary>One module's pass: y [time, batch, directions * hidden], the final h and c [directions, batch,
+        /// hidden] (for a GRU, c is h).</summary>
+        private (Tensor Y, Tensor H, Tensor C) Forward(TorchSharp.torch.nn.Module module, Tensor x, Tensor? h0, Tensor? c0, long batch)
+        {
+            if (_kind == RecurrentKind.Lstm)
+            {
+                long directions = h0?.shape[0] ?? c0?.shape[0] ?? 0;
+                (Tensor, Tensor)? state = h0 is null && c0 is null ? null
+                    : (h0 ?? zeros([directions, batch, _hidden], x.dtype), c0 ?? zeros([directions, batch, _hidden], x.dtype));
+                return ((TorchSharp.Modules.LSTM)module).forward(x, state);
+            }
+            var (y, h) = ((TorchSharp.Modules.GRU)module).forward(x, h0);
+            return (y, h, h);
+        }
+
+        /// <summary>
+        /// The forward direction on the calling thread and the reverse one (over the time-reversed input) offered to a
+        /// pool thread, each on half the libtorch threads; joined in ONNX's layout [time, directions, batch, hidden].
+        /// Whoever comes first runs the reverse direction: when the pool thread has not started by the time the
+        /// caller is done with its own direction (a loaded machine can take milliseconds to schedule it), the caller
+        /// runs it too, so a pass is never much slower than both directions on one thread.
+        /// Grad mode and dispose scopes belong to a thread: the pool thread sets the caller's mode and hands back
+        /// tensors outside any scope, which are disposed here once joined into tensors of the caller's scope.
+        /// </summary>
+        private (Tensor Y, Tensor H, Tensor C) RunDirectionsAtOnce(TorchSharp.torch.nn.Module[] pair, Tensor x, Tensor? h0, Tensor? c0,
+            bool gradMode, int threads)
+        {
+            long batch = x.shape[1];
+            int each = Math.Max(threads / 2, 1);
+            Tensor? Direction(Tensor? state, int d) => state?.narrow(0, d, 1);
+            (Tensor Y, Tensor H, Tensor C) RunReverse()
+            {
+                var (y, h, c) = Forward(pair[1], x.flip(0), Direction(h0, 1), Direction(c0, 1), batch);
+                return (y.flip(0), h, c);
+            }
+            int claimed = 0;
+            var offered = Task.Run(() =>
+            {
+                if (Interlocked.Exchange(ref claimed, 1) != 0) return ((Tensor Y, Tensor H, Tensor C)?)null;
+                Interlocked.Increment(ref _runsAtOnce);
+                int before = get_num_threads();
+                if (before != each) set_num_threads(each);
+                try
+                {
+                    using var mode = gradMode ? enable_grad() : no_grad();
+                    using var scope = NewDisposeScope();
+                    var result = RunReverse();
+                    result.Y.DetachFromDisposeScope();
+                    result.H.DetachFromDisposeScope();
+                    if (!ReferenceEquals(result.C, result.H)) result.C.DetachFromDisposeScope();
+                    return result;
+                }
+                finally
+                {
+                    if (before != each) set_num_threads(before);
+                }
+            });
+            (Tensor Y, Tensor H, Tensor C) forward;
+            int callerThreads = get_num_threads();
+            if (callerThreads != each) set_num_threads(each);
+            try
+            {
+                using var mode = gradMode && !is_grad_enabled() ? enable_grad() : null;
+                forward = Forward(pair[0], x, Direction(h0, 0), Direction(c0, 0), batch);
+            }
+            catch
+            {
+                // The forward direction's failure is the one reported; the pool thread is still waited for, so that
+                // no tensor of this node outlives the call.
+                Interlocked.Exchange(ref claimed, 1);
+                try { if (offered.GetAwaiter().GetResult() is { } done) Release(done); }
+                catch (Exception) { /* reported through the forward direction's failure */ }
+                throw;
+            }
+            finally
+            {
+                if (callerThreads != each) set_num_threads(callerThreads);
+            }
+            using var joinMode = gradMode && !is_grad_enabled() ? enable_grad() : null;
+            if (_mode != RecurrentDirections.PoolThread && Interlocked.Exchange(ref claimed, 1) == 0)
+            {
+                var reverse = RunReverse(); // in this call's scope
+                return (stack([forward.Y, reverse.Y], 1), cat([forward.H, reverse.H], 0), cat([forward.C, reverse.C], 0));
+            }
+            var back = offered.GetAwaiter().GetResult()!.Value;
+            try
+            {
+                return (stack([forward.Y, back.Y], 1), cat([forward.H, back.H], 0), cat([forward.C, back.C], 0));
+            }
+            finally
+            {
+                Release(back);
+            }
+        }
+
+        private static void Release((Tensor Y, Tensor H, Tensor C) tensors)
+        {
+            tensors.Y.Dispose();
+            tensors.H.Dispose();
+            if (!ReferenceEquals(tensors.C, tensors.H)) tensors.C.Dispose();
+        }
+
+        public void Dispose()
+        {
+            _module.Dispose();
+            foreach (var module in _perDirection ?? []) module.Dispose();
+        }
     }
 }
