@@ -28,6 +28,8 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     // Passes that run on one thread to measure it before any runs on more, and how often one is measured again after.
     private const int OneThreadProbes = 3, ReprobeEvery = 32;
     private OnnxNodeCache[] _caches = [];
+    // Tensors every pass shares and none disposes: initializers and decoded Constant values.
+    private HashSet<Tensor> _permanent = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Called after every step of a pass with the step's index and its Stopwatch ticks (bench per-node
     /// profiles); null in normal use.</summary>
@@ -65,7 +67,10 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
             }
             _caches = _plan.Steps.Select(step => new OnnxNodeCache(
                 Operators.RecurrentOperators.Prepare(step, name => _initializers.GetValueOrDefault(name), FloatType, options.RecurrentDirections)
-                ?? Operators.ConvolutionOperators.Prepare(step, name => _initializers.GetValueOrDefault(name)))).ToArray();
+                ?? Operators.ConvolutionOperators.Prepare(step, name => _initializers.GetValueOrDefault(name))
+                ?? Operators.ShapeOperators.Prepare(step, _opset, FloatType))).ToArray();
+            _permanent = new HashSet<Tensor>(_initializers.Values.Concat(_caches.Select(c => c.Get<Operators.ShapeOperators.DecodedConstant>()?.Value).OfType<Tensor>()),
+                ReferenceEqualityComparer.Instance);
             _split = new OnnxBatchSplit(_plan.Steps, Inputs, _initializers.Keys, _opset, ConstantLongs);
         }
         catch
@@ -282,7 +287,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         var captured = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         // Names the caller asked for outlive their last reader; every other intermediate is freed after it.
         var wanted = captureTensors.Select(c => c.tensor).Concat(sourceNames.Select(s => s.tensor)).ToHashSet(StringComparer.Ordinal);
-        var live = new LiveTensors(_initializers.Values);
+        var live = new LiveTensors(_permanent);
         // One dispose scope for the pass; what is returned moves to the caller's scope (if any) and is owned by the
         // result. No scope stays open after the call, so the caller's later tensors are never swept up with ours.
         using (var scope = NewDisposeScope())
@@ -345,8 +350,10 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
             }
 
             if (shapes is null) LastPassOverwrites = overwrites;
+            // What the caller gets it owns and disposes: a permanent tensor (an initializer, a Constant's value) goes
+            // out as a view of its own.
             foreach (var (requested, tensorName) in captureTensors)
-                captured[requested] = values[tensorName];
+                captured[requested] = _permanent.Contains(values[tensorName]) ? values[tensorName].alias() : values[tensorName];
             // Everything returned leaves the inner scope; intermediates die with it (autograd keeps what it needs).
             foreach (var t in captured.Values.Concat(sources.Values).Distinct()) t.MoveToOuterDisposeScope();
         }
@@ -454,11 +461,11 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     /// <summary>
     /// The tensors of one pass by name, counting the names each tensor object goes by (an operator may hand back its
     /// input, so two names can share one object). A tensor is disposed when its last name is released; the model's
-    /// initializers never are. Disposing a handle early is safe under autograd, which holds its own references.
+    /// permanent tensors (initializers, decoded constants) never are. Disposing a handle early is safe under autograd, which holds its own references.
     /// </summary>
-    private sealed class LiveTensors(IEnumerable<Tensor> permanent)
+    private sealed class LiveTensors(HashSet<Tensor> permanent)
     {
-        private readonly HashSet<Tensor> _permanent = new(permanent, ReferenceEqualityComparer.Instance);
+        private readonly HashSet<Tensor> _permanent = permanent;
         private readonly Dictionary<Tensor, int> _names = new(ReferenceEqualityComparer.Instance);
 
         public void Bind(Dictionary<string, Tensor> values, string name, Tensor value)

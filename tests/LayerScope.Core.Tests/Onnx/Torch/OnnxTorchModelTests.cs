@@ -124,6 +124,25 @@ public sealed class OnnxTorchModelTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TorchFixture.Names), MemberType = typeof(TorchFixture))]
+    public void Constants_decoded_once_stay_as_loaded_through_passes_and_captures(string model)
+    {
+        // Constant values are decoded at load and shared by every pass: a pass that wrote into one, or a caller who
+        // disposed a captured one, would change the next pass.
+        var fixture = TorchFixture.Find(model);
+        using var input = OrtReference.Rows(NpyReader.Read(TorchFixture.PathOf(fixture.Input)), 7);
+        using var loaded = OnnxTorchModel.Load(fixture.ModelPath);
+        var constants = loaded.Source.Graph.Nodes.Where(n => n.OpType == "Constant").Select(n => n.Outputs[0]).ToList();
+        using var first = loaded.Forward(input, new ForwardRequest(["output"], Gradients: false));
+        var values = new Dictionary<string, double[]>();
+        using (var captured = loaded.Forward(input, new ForwardRequest(constants, Gradients: false)))
+            foreach (var name in constants) values[name] = OrtReference.ToDoubles(captured[name]);
+        using var second = loaded.Forward(input, new ForwardRequest(["output", .. constants], Gradients: false));
+        Assert.True(first["output"].equal(second["output"]).all().item<bool>(), "a second pass differs from the first");
+        foreach (var name in constants) Assert.Equal(values[name], OrtReference.ToDoubles(second[name]));
+    }
+
     [OnnxFact("seq_lstm.onnx")]
     public void A_module_scope_names_the_same_tensor_as_in_capture()
     {

@@ -1,4 +1,5 @@
 using LayerScope.Arrays;
+using LayerScope.Errors;
 using LayerScope.Onnx.Proto;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -185,13 +186,42 @@ internal static class ShapeOperators
         return [torch.tensor(shape[(int)start..(int)end], ScalarType.Int64)];
     }
 
-    private static Tensor?[] Constant(OnnxNodeContext n)
+    private static Tensor?[] Constant(OnnxNodeContext n) => [n.Cache.Get<DecodedConstant>()?.Value ?? Decode(n)];
+
+    /// <summary>A Constant node's value, decoded once at load (<see cref="Prepare"/>): an exported graph has dozens of
+    /// them (shapes, axes, slice bounds), and decoding each on every pass costs more than the small nodes that read
+    /// them. The model keeps it with its initializers: no pass disposes it, and no node writes into it (a Constant's
+    /// output is not one an operator may overwrite, see <see cref="OnnxPlanStep.SoleReader"/>).</summary>
+    internal sealed class DecodedConstant(Tensor value) : IDisposable
     {
-        if (n.TensorAttribute("value") is { } value) return [OnnxTensorDecoder.Decode(value, n.FloatType, null, "")];
-        if (n.Has("value_float")) return [torch.tensor((double)n.Float("value_float", 0), n.FloatType)];
-        if (n.Floats("value_floats") is { } floats) return [torch.tensor(floats.Select(f => (double)f).ToArray(), n.FloatType)];
-        if (n.Has("value_int")) return [torch.tensor(n.Int("value_int", 0), ScalarType.Int64)];
-        if (n.Ints("value_ints") is { } ints) return [torch.tensor(ints, ScalarType.Int64)];
+        public Tensor Value { get; } = value;
+
+        public void Dispose() => Value.Dispose();
+    }
+
+    /// <summary>Decodes a Constant node's value at load; null for every other node, and for a value that does not
+    /// decode (the pass then reports it, naming the node).</summary>
+    public static IDisposable? Prepare(OnnxPlanStep step, long opset, ScalarType floatType)
+    {
+        if (step.Node.OpType != "Constant") return null;
+        using var empty = new OnnxNodeCache(null);
+        try
+        {
+            return new DecodedConstant(Decode(new OnnxNodeContext(step, opset, floatType, [], empty)).requires_grad_(false));
+        }
+        catch (Exception error) when (error is OnnxNodeException or LayerScopeException)
+        {
+            return null;
+        }
+    }
+
+    private static Tensor Decode(OnnxNodeContext n)
+    {
+        if (n.TensorAttribute("value") is { } value) return OnnxTensorDecoder.Decode(value, n.FloatType, null, "");
+        if (n.Has("value_float")) return torch.tensor((double)n.Float("value_float", 0), n.FloatType);
+        if (n.Floats("value_floats") is { } floats) return torch.tensor(floats.Select(f => (double)f).ToArray(), n.FloatType);
+        if (n.Has("value_int")) return torch.tensor(n.Int("value_int", 0), ScalarType.Int64);
+        if (n.Ints("value_ints") is { } ints) return torch.tensor(ints, ScalarType.Int64);
         throw new OnnxNodeException("Constant has no value, value_float(s) or value_int(s) attribute (sparse and string constants are not covered)");
     }
 
