@@ -20,7 +20,12 @@ internal sealed class HandMadeOnnx
     public HandMadeOnnx Weight(string name, params long[] shape)
     {
         long count = shape.Aggregate(1L, (a, b) => a * b);
-        var values = Enumerable.Range(0, (int)count).Select(i => (float)Math.Sin(i + 1)).ToArray();
+        return Weight(name, Enumerable.Range(0, (int)count).Select(i => (float)Math.Sin(i + 1)).ToArray(), shape);
+    }
+
+    /// <summary>A float32 initializer with the given values (row-major).</summary>
+    public HandMadeOnnx Weight(string name, float[] values, params long[] shape)
+    {
         var packed = new byte[values.Length * 4];
         Buffer.BlockCopy(values, 0, packed, 0, packed.Length);
         _initializers.Add(Message(w =>

@@ -57,6 +57,36 @@ public sealed class UnitsCommandTests
     }
 
     [Fact]
+    public void A_relu_unit_that_no_start_turns_on_is_synthesized_through_the_relus_input()
+    {
+        // One 3×3 filter of ones with bias -8.5 behind a Relu: on only where all nine pixels are near 1, so off on
+        // every random start and on the data (sparse 0/1 pixels). Gradient ascent on the Relu's output alone never
+        // moves; units finds the Relu's input and raises it until the unit turns on.
+        using var folder = new TemporaryFolder();
+        var model = folder.File("late_filter.onnx");
+        new HandMadeOnnx()
+            .Input("image", 1, "batch", 1, 8, 8).Output("act", 1, "batch", 1, 6, 6)
+            .Weight("W", Enumerable.Repeat(1f, 9).ToArray(), 1, 1, 3, 3).Weight("B", [-8.5f], 1)
+            .Node("Conv", "/conv/Conv", ["image", "W", "B"], ["pre"])
+            .Node("Relu", "/act/Relu", ["pre"], ["act"])
+            .Save(model);
+        var random = new Random(5);
+        var pixels = Enumerable.Range(0, 16 * 64).Select(_ => random.NextDouble() < 0.3 ? 1f : 0f).ToArray();
+        var input = folder.File("images.npy");
+        LayerScope.Storage.Npy.NpyWriter.Write(input, LayerScope.Storage.Npy.NpyArray.Create(pixels, 16, 1, 8, 8));
+        var output = folder.File("units");
+
+        var run = CliRun.Of("units", "--model", model, "--layer", "act", "--input", input, "--synthesis-steps", "64", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var units = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "units.json")));
+        var synthesis = units.RootElement.GetProperty("channels")[0].GetProperty("synthesis");
+        Assert.Equal(0, synthesis.GetProperty("before").GetDouble());
+        // The optimum is 0.5 (all nine pixels at the data's maximum 1).
+        Assert.InRange(synthesis.GetProperty("after").GetDouble(), 0.2, 0.5 + 1e-4);
+    }
+
+    [Fact]
     public void A_layer_without_channels_and_positions_is_refused_with_the_flag_and_nothing_is_written()
     {
         using var folder = new TemporaryFolder();

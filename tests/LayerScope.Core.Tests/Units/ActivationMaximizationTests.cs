@@ -230,6 +230,42 @@ public class ActivationMaximizationTests
         Assert.Equal(warmed.Pixels, ActivationMaximization.Run(model, "relu", 0, options with { PreActivationLayer = "conv" }).Pixels);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(0, 2)] // 0 leaves the caller's setting
+    public void The_ascent_runs_on_the_threads_it_is_given_and_puts_the_callers_count_back(int threads, int expected)
+    {
+        // On two threads a 28×28 ascent took 18× the CPU time of one (OpenMP's spin-waits), for the same images.
+        int before = get_num_threads();
+        set_num_threads(2);
+        try
+        {
+            using var scope = torch.NewDisposeScope();
+            var seen = new List<int>();
+            var model = new ThreadCountProbe(LateFilter(), seen);
+            ActivationMaximization.Run(model, "relu", 0, SingleFilterOptions with { Steps = 3, Threads = threads, PreActivationLayer = "conv" });
+            Assert.NotEmpty(seen);
+            Assert.All(seen, count => Assert.Equal(expected, count));
+            Assert.Equal(2, get_num_threads());
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
+    }
+
+    /// <summary>Records libtorch's thread count at every forward pass.</summary>
+    private sealed class ThreadCountProbe(LayerScope.Gradients.IDifferentiableModel inner, List<int> seen) : LayerScope.Gradients.IDifferentiableModel
+    {
+        public IReadOnlyList<string> InputNames => inner.InputNames;
+
+        public LayerScope.Gradients.DifferentiableForward Forward(IReadOnlyDictionary<string, Tensor> inputs, LayerScope.Gradients.ForwardRequest request)
+        {
+            seen.Add(get_num_threads());
+            return inner.Forward(inputs, request);
+        }
+    }
+
     [Fact]
     public void A_blank_pre_activation_layer_is_refused_naming_the_setting()
     {
