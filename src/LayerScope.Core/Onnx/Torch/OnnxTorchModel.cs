@@ -28,8 +28,14 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     // Passes that run on one thread to measure it before any runs on more, and how often one is measured again after.
     private const int OneThreadProbes = 3, ReprobeEvery = 32;
     private OnnxNodeCache[] _caches = [];
-    // Tensors every pass shares and none disposes: initializers and decoded Constant values.
-    private HashSet<Tensor> _permanent = new(ReferenceEqualityComparer.Instance);
+    // Tensors the model owns, which every pass shares and none disposes or writes into: initializers and the outputs
+    // kept from static steps (OnnxStaticValue).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Tensor, byte> _shared = new(ReferenceEqualityComparer.Instance);
+    // Per step: the outputs kept for each input-shape key ("" for values that are always the same); null for steps
+    // whose values depend on the inputs' values.
+    private System.Collections.Concurrent.ConcurrentDictionary<string, Tensor?[]>?[] _statics = [];
+    // Input shapes whose static values a step keeps (a few batch sizes: the batch, the last partial batch, chunks).
+    private const int StaticShapesKept = 4;
 
     /// <summary>Called after every step of a pass with the step's index and its Stopwatch ticks (bench per-node
     /// profiles); null in normal use.</summary>
@@ -67,10 +73,10 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
             }
             _caches = _plan.Steps.Select(step => new OnnxNodeCache(
                 Operators.RecurrentOperators.Prepare(step, name => _initializers.GetValueOrDefault(name), FloatType, options.RecurrentDirections)
-                ?? Operators.ConvolutionOperators.Prepare(step, name => _initializers.GetValueOrDefault(name))
-                ?? Operators.ShapeOperators.Prepare(step, _opset, FloatType))).ToArray();
-            _permanent = new HashSet<Tensor>(_initializers.Values.Concat(_caches.Select(c => c.Get<Operators.ShapeOperators.DecodedConstant>()?.Value).OfType<Tensor>()),
-                ReferenceEqualityComparer.Instance);
+                ?? Operators.ConvolutionOperators.Prepare(step, name => _initializers.GetValueOrDefault(name)))).ToArray();
+            foreach (var tensor in _initializers.Values) _shared.TryAdd(tensor, 0);
+            _statics = _plan.Steps.Select(step => step.Static == OnnxStaticValue.No ? null
+                : new System.Collections.Concurrent.ConcurrentDictionary<string, Tensor?[]>(StringComparer.Ordinal)).ToArray();
             _split = new OnnxBatchSplit(_plan.Steps, Inputs, _initializers.Keys, _opset, ConstantLongs);
         }
         catch
@@ -120,6 +126,9 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     /// <summary>How many runs of bidirectional recurrent nodes so far had their directions at once
     /// (<see cref="OnnxTorchOptions.RecurrentDirections"/>); for tests.</summary>
     internal long RecurrentRunsWithDirectionsAtOnce => _caches.Sum(Operators.RecurrentOperators.RunsWithDirectionsAtOnce);
+
+    /// <summary>How many steps' outputs the model keeps for reuse, counted per input shape (see <see cref="OnnxStaticValue"/>); for tests.</summary>
+    internal int KeptStaticOutputs => _statics.Sum(s => s?.Count ?? 0);
 
     /// <summary>How many chunks the last forward pass ran in (1: the whole batch at once).</summary>
     internal int LastPassChunks { get; private set; } = 1;
@@ -287,7 +296,7 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         var captured = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         // Names the caller asked for outlive their last reader; every other intermediate is freed after it.
         var wanted = captureTensors.Select(c => c.tensor).Concat(sourceNames.Select(s => s.tensor)).ToHashSet(StringComparer.Ordinal);
-        var live = new LiveTensors(_permanent);
+        var live = new LiveTensors(_shared);
         // One dispose scope for the pass; what is returned moves to the caller's scope (if any) and is owned by the
         // result. No scope stays open after the call, so the caller's later tensors are never swept up with ours.
         using (var scope = NewDisposeScope())
@@ -314,6 +323,9 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
             // Elementwise nodes may write into a dead input only when nothing can observe it: no autograd (which
             // keeps inputs for the backward pass), no caller tensor bound inside the graph, no tensor asked for.
             bool inPlace = _options.InPlace && !request.Gradients && overrides.Count == 0 && sourceNames.Count == 0;
+            // Static values are taken from earlier passes unless the caller replaces or differentiates a tensor (which
+            // may be one of them, and then what follows it must be computed from the replacement).
+            string? shapeKey = overrides.Count == 0 && sourceNames.Count == 0 ? ShapeKey(values) : null;
             int overwrites = 0;
             for (int index = 0; index < _plan.Steps.Count; index++)
             {
@@ -321,7 +333,9 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
                 var node = step.Node;
                 long started = StepTimer is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
                 var overwritable = inPlace ? Overwritable(step, wanted) : null;
-                var outputs = RunNode(index, step, values, overwritable, threads);
+                var outputs = shapeKey is not null && step.Static != OnnxStaticValue.No
+                    ? StaticOutputs(index, step, values, shapeKey, threads)
+                    : RunNode(index, step, values, overwritable, threads);
                 StepTimer?.Invoke(index, System.Diagnostics.Stopwatch.GetTimestamp() - started);
                 for (int i = 0; i < node.Outputs.Count; i++)
                 {
@@ -350,10 +364,10 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
             }
 
             if (shapes is null) LastPassOverwrites = overwrites;
-            // What the caller gets it owns and disposes: a permanent tensor (an initializer, a Constant's value) goes
-            // out as a view of its own.
+            // What the caller gets it owns and disposes: a tensor the model keeps (an initializer, a static value)
+            // goes out as a view of its own.
             foreach (var (requested, tensorName) in captureTensors)
-                captured[requested] = _permanent.Contains(values[tensorName]) ? values[tensorName].alias() : values[tensorName];
+                captured[requested] = _shared.ContainsKey(values[tensorName]) ? values[tensorName].alias() : values[tensorName];
             // Everything returned leaves the inner scope; intermediates die with it (autograd keeps what it needs).
             foreach (var t in captured.Values.Concat(sources.Values).Distinct()) t.MoveToOuterDisposeScope();
         }
@@ -368,6 +382,29 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
         using var forward = Forward(inputs, new ForwardRequest([target], wrt is null ? null : [wrt]));
         var gradient = forward.Gradient(target, selector, wrt);
         return gradient.detach().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The graph inputs' shapes, which decide the values of <see cref="OnnxStaticValue.PerInputShapes"/> steps.</summary>
+    private string ShapeKey(Dictionary<string, Tensor> values) =>
+        string.Join(";", Inputs.Select(i => values.TryGetValue(i.Name, out var t) ? string.Join(",", t.shape) : "-"));
+
+    /// <summary>A static step's outputs: kept from an earlier pass with the same input shapes, or computed now and
+    /// kept (owned by the model from then on) while fewer than <see cref="StaticShapesKept"/> shapes are.</summary>
+    private Tensor?[] StaticOutputs(int index, OnnxPlanStep step, Dictionary<string, Tensor> values, string shapeKey, int threads)
+    {
+        var kept = _statics[index]!;
+        string key = step.Static == OnnxStaticValue.Always ? "" : shapeKey;
+        if (kept.TryGetValue(key, out var outputs)) return outputs;
+        lock (kept)
+        {
+            if (kept.TryGetValue(key, out outputs)) return outputs;
+            outputs = RunNode(index, step, values, null, threads);
+            if (kept.Count >= StaticShapesKept) return outputs;
+            foreach (var t in outputs)
+                if (t is not null && _shared.TryAdd(t, 0)) t.DetachFromDisposeScope();
+            kept[key] = outputs;
+            return outputs;
+        }
     }
 
     private static Tensor MakeLeaf(Tensor value) => value.detach().clone().requires_grad_(true);
@@ -461,11 +498,11 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     /// <summary>
     /// The tensors of one pass by name, counting the names each tensor object goes by (an operator may hand back its
     /// input, so two names can share one object). A tensor is disposed when its last name is released; the model's
-    /// permanent tensors (initializers, decoded constants) never are. Disposing a handle early is safe under autograd, which holds its own references.
+    /// model's own tensors (initializers, static values) never are. Disposing a handle early is safe under autograd, which holds its own references.
     /// </summary>
-    private sealed class LiveTensors(HashSet<Tensor> permanent)
+    private sealed class LiveTensors(System.Collections.Concurrent.ConcurrentDictionary<Tensor, byte> permanent)
     {
-        private readonly HashSet<Tensor> _permanent = permanent;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<Tensor, byte> _permanent = permanent;
         private readonly Dictionary<Tensor, int> _names = new(ReferenceEqualityComparer.Instance);
 
         public void Bind(Dictionary<string, Tensor> values, string name, Tensor value)
@@ -481,14 +518,16 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
             if (!_names.TryGetValue(value, out int count)) return;
             if (count > 1) { _names[value] = count - 1; return; }
             _names.Remove(value);
-            if (!_permanent.Contains(value)) value.Dispose();
+            if (!_permanent.ContainsKey(value)) value.Dispose();
         }
     }
 
     public void Dispose()
     {
         foreach (var t in _initializers.Values) t.Dispose();
+        foreach (var t in _shared.Keys) t.Dispose();
         _initializers.Clear();
+        _shared.Clear();
         foreach (var cache in _caches) cache.Dispose();
     }
 }

@@ -143,6 +143,57 @@ public sealed class OnnxTorchModelTests
         foreach (var name in constants) Assert.Equal(values[name], OrtReference.ToDoubles(second[name]));
     }
 
+    [Fact]
+    public void Values_that_follow_from_the_input_shapes_are_kept_per_shape_and_equal_ONNX_Runtimes()
+    {
+        // The BiLSTM rebuilds its zero initial states from the batch size (Shape, Gather, Concat, ConstantOfShape,
+        // Slice): kept after the first pass of each batch size, and right for every size, in any order.
+        var fixture = TorchFixture.Find("text_bilstm.onnx");
+        var onnx = OnnxModel.Open(fixture.ModelPath);
+        var input = NpyReader.Read(TorchFixture.PathOf(fixture.Input));
+        using var model = OnnxTorchModel.Load(onnx);
+        var kept = new List<int>();
+        foreach (int rows in new[] { 7, 3, 7, 3 })
+        {
+            var expected = OrtReference.AllTensors(onnx, input, rows);
+            using var forward = model.Forward(OrtReference.Rows(input, rows), new ForwardRequest(expected.Keys.ToList(), Gradients: false));
+            foreach (var (name, (shape, _)) in expected)
+                Assert.True(shape.SequenceEqual(forward[name].shape), $"{rows} rows: {name} has shape [{string.Join(", ", forward[name].shape)}]");
+            var states = onnx.Graph.Nodes.Single(n => n.OpType == "ConstantOfShape").Outputs[0];
+            Assert.Equal(rows, forward[states].shape[1]);
+            var output = expected["output"].Data as float[];
+            Assert.True(OrtReference.RelativeDifference(OrtReference.ToDoubles(forward["output"]), output!.Select(v => (double)v).ToArray()) <= IntermediateTolerance);
+            kept.Add(model.KeptStaticOutputs);
+        }
+        // Constants once; the shape chain once per batch size, and nothing new on the repeated sizes.
+        Assert.True(kept[1] > kept[0], "the second batch size kept nothing of its own");
+        Assert.Equal(kept[1], kept[3]);
+    }
+
+    [Fact]
+    public void A_shape_that_depends_on_the_inputs_values_is_computed_on_every_pass()
+    {
+        // Range(0, max(x)) has as many entries as the data's largest value says; the Shape of it, and the zeros made
+        // from that shape, change with the values even when the input's shape does not.
+        using var folder = new TemporaryFolder();
+        var path = folder.File("value_shape.onnx");
+        new HandMadeOnnx()
+            .Input("x", 7, "batch", 3).Output("zeros", 1, "n")
+            .Integers("zero", [0]).Integers("one", [1])
+            .Node("ReduceMax", "/max/ReduceMax", ["x"], ["n"], ("keepdims", 0))
+            .Node("Range", "/range/Range", ["zero", "n", "one"], ["r"])
+            .Node("Shape", "/range/Shape", ["r"], ["s"])
+            .Node("ConstantOfShape", "/zeros/ConstantOfShape", ["s"], ["zeros"])
+            .Save(path);
+        using var model = OnnxTorchModel.Load(path);
+        foreach (long largest in new long[] { 3, 5, 2 })
+        {
+            using var x = tensor(new long[] { 1, largest, 0, 1, 1, 0 }, [2, 3]);
+            using var forward = model.Forward(x, new ForwardRequest(["zeros"], Gradients: false));
+            Assert.Equal([largest], forward["zeros"].shape);
+        }
+    }
+
     [OnnxFact("seq_lstm.onnx")]
     public void A_module_scope_names_the_same_tensor_as_in_capture()
     {

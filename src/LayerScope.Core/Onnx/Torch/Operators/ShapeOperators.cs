@@ -1,5 +1,4 @@
 using LayerScope.Arrays;
-using LayerScope.Errors;
 using LayerScope.Onnx.Proto;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -186,34 +185,8 @@ internal static class ShapeOperators
         return [torch.tensor(shape[(int)start..(int)end], ScalarType.Int64)];
     }
 
-    private static Tensor?[] Constant(OnnxNodeContext n) => [n.Cache.Get<DecodedConstant>()?.Value ?? Decode(n)];
-
-    /// <summary>A Constant node's value, decoded once at load (<see cref="Prepare"/>): an exported graph has dozens of
-    /// them (shapes, axes, slice bounds), and decoding each on every pass costs more than the small nodes that read
-    /// them. The model keeps it with its initializers: no pass disposes it, and no node writes into it (a Constant's
-    /// output is not one an operator may overwrite, see <see cref="OnnxPlanStep.SoleReader"/>).</summary>
-    internal sealed class DecodedConstant(Tensor value) : IDisposable
-    {
-        public Tensor Value { get; } = value;
-
-        public void Dispose() => Value.Dispose();
-    }
-
-    /// <summary>Decodes a Constant node's value at load; null for every other node, and for a value that does not
-    /// decode (the pass then reports it, naming the node).</summary>
-    public static IDisposable? Prepare(OnnxPlanStep step, long opset, ScalarType floatType)
-    {
-        if (step.Node.OpType != "Constant") return null;
-        using var empty = new OnnxNodeCache(null);
-        try
-        {
-            return new DecodedConstant(Decode(new OnnxNodeContext(step, opset, floatType, [], empty)).requires_grad_(false));
-        }
-        catch (Exception error) when (error is OnnxNodeException or LayerScopeException)
-        {
-            return null;
-        }
-    }
+    /// <summary>A Constant's value; the model keeps it after the first pass (OnnxStaticValue.Always).</summary>
+    private static Tensor?[] Constant(OnnxNodeContext n) => [Decode(n)];
 
     private static Tensor Decode(OnnxNodeContext n)
     {

@@ -1,13 +1,13 @@
 using System.Text;
 
-namespace LayerScope.Cli.Tests.Commands;
+namespace LayerScope.Testing;
 
 /// <summary>
-/// Writes small ONNX graphs for CLI tests that no exported fixture covers, in protobuf's wire format
-/// (onnx.proto3's field numbers): float initializers, inputs and outputs with a symbolic batch axis, nodes with integer
-/// attributes, opset 13.
+/// Writes small ONNX graphs for tests that no exported fixture covers, in protobuf's wire format
+/// (onnx.proto3's field numbers): float and int64 initializers, inputs and outputs with a symbolic batch axis, nodes
+/// with integer attributes, opset 13.
 /// </summary>
-internal sealed class HandMadeOnnx
+public sealed class HandMadeOnnx
 {
     private readonly List<byte[]> _nodes = [], _initializers = [], _inputs = [], _outputs = [];
 
@@ -34,6 +34,21 @@ internal sealed class HandMadeOnnx
             w.Varint(2, 1);
             w.Bytes(4, packed);
             w.Text(8, name);
+        }));
+        return this;
+    }
+
+    /// <summary>An int64 initializer with the given values (row-major); no shape makes it a scalar.</summary>
+    public HandMadeOnnx Integers(string name, long[] values, params long[] shape)
+    {
+        var packed = new byte[values.Length * 8];
+        Buffer.BlockCopy(values, 0, packed, 0, packed.Length);
+        _initializers.Add(Message(w =>
+        {
+            foreach (var d in shape) w.Varint(1, (ulong)d);
+            w.Varint(2, 7);
+            w.Text(8, name);
+            w.Bytes(9, packed); // raw_data, little-endian
         }));
         return this;
     }
