@@ -194,6 +194,21 @@ public sealed class OnnxTorchModelTests
         }
     }
 
+    [Fact]
+    public void A_negative_token_id_counts_from_the_end_of_the_vocabulary()
+    {
+        // ONNX's Gather reads index -1 as the last row, as ONNX Runtime does.
+        var fixture = TorchFixture.Find("text_bilstm.onnx");
+        using var model = OnnxTorchModel.Load(fixture.ModelPath);
+        var embedding = model.Source.Graph.Nodes.First(n => n.OpType == "Gather").Outputs[0];
+        using var negative = tensor(new long[] { -1, -40, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21 }, [1, 12]);
+        using var positive = tensor(new long[] { 39, 0, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21 }, [1, 12]);
+        using var fromNegative = model.Forward(negative, new ForwardRequest([embedding, "output"], Gradients: false));
+        using var fromPositive = model.Forward(positive, new ForwardRequest([embedding, "output"], Gradients: false));
+        Assert.True(fromNegative[embedding].equal(fromPositive[embedding]).all().item<bool>());
+        Assert.True(fromNegative["output"].equal(fromPositive["output"]).all().item<bool>());
+    }
+
     [OnnxFact("seq_lstm.onnx")]
     public void A_module_scope_names_the_same_tensor_as_in_capture()
     {

@@ -167,7 +167,9 @@ internal static class ShapeOperators
         var (data, indices) = (n.Input(0), n.Input(1).to_type(ScalarType.Int64));
         long axis = OnnxNodeContext.Axis(n.Int("axis", 0), data.dim());
         long size = data.shape[axis];
-        indices = torch.where(indices.lt(0), indices + size, indices);
+        // Negative indices count from the end. Token ids seldom are: one reduction tells, and saves the three
+        // batch-sized kernels (compare, add, select) that the shift costs.
+        if (indices.numel() > 0 && indices.min().item<long>() < 0) indices = torch.where(indices.lt(0), indices + size, indices);
         var picked = data.index_select(axis, indices.flatten());
         long[] shape = [.. data.shape[..(int)axis], .. indices.shape, .. data.shape[((int)axis + 1)..]];
         return [picked.reshape(shape)];
