@@ -24,31 +24,22 @@ public sealed class HandMadeOnnx
     }
 
     /// <summary>A float32 initializer with the given values (row-major).</summary>
-    public HandMadeOnnx Weight(string name, float[] values, params long[] shape)
-    {
-        var packed = new byte[values.Length * 4];
-        Buffer.BlockCopy(values, 0, packed, 0, packed.Length);
-        _initializers.Add(Message(w =>
-        {
-            foreach (var d in shape) w.Varint(1, (ulong)d);
-            w.Varint(2, 1);
-            w.Bytes(4, packed);
-            w.Text(8, name);
-        }));
-        return this;
-    }
+    public HandMadeOnnx Weight(string name, float[] values, params long[] shape) => Initializer(name, 1, values, shape);
 
     /// <summary>An int64 initializer with the given values (row-major); no shape makes it a scalar.</summary>
-    public HandMadeOnnx Integers(string name, long[] values, params long[] shape)
+    public HandMadeOnnx Integers(string name, long[] values, params long[] shape) => Initializer(name, 7, values, shape);
+
+    /// <summary>An initializer of element type <paramref name="elementType"/> whose values go in raw_data (little-endian).</summary>
+    private HandMadeOnnx Initializer(string name, int elementType, Array values, long[] shape)
     {
-        var packed = new byte[values.Length * 8];
+        var packed = new byte[Buffer.ByteLength(values)];
         Buffer.BlockCopy(values, 0, packed, 0, packed.Length);
         _initializers.Add(Message(w =>
         {
             foreach (var d in shape) w.Varint(1, (ulong)d);
-            w.Varint(2, 7);
+            w.Varint(2, (ulong)elementType);
             w.Text(8, name);
-            w.Bytes(9, packed); // raw_data, little-endian
+            w.Bytes(9, packed);
         }));
         return this;
     }
