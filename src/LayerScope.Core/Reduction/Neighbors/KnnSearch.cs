@@ -12,15 +12,26 @@ public static class KnnSearch
     /// the whole fit, quiet): the missing 4 % of neighbours cost more KL than the issue allows (0.5 %), so exact search
     /// stays the default up to 100,000 points, where it costs about 30 CPU seconds.
     /// UMAP has its own limit (<see cref="Umap.UmapOptions.ExactNeighborLimit"/>).</summary>
-    public const int ExactLimit = 100_000;
+    public const int ExactLimit = 50_000;
+
+    /// <summary>Recall the approximate index is sized for unless its caller asks otherwise (<see cref="NNDescentIndex"/>'s
+    /// targetRecall).</summary>
+    public const double ApproximateRecall = 0.995;
 
     /// <summary>An index over <paramref name="data"/>.</summary>
-    public static IKnnIndex CreateIndex(DenseMatrix data, KnnMethod method, DistanceMetric metric = DistanceMetric.Euclidean, int seed = 0, int threads = 0)
+    /// <param name="data">The points.</param>
+    /// <param name="method">Exact, approximate, or by <see cref="ExactLimit"/>.</param>
+    /// <param name="metric">The metric.</param>
+    /// <param name="seed">Seed of the approximate index.</param>
+    /// <param name="threads">Threads; 0 uses every core.</param>
+    /// <param name="targetRecall">Recall the approximate index is sized for.</param>
+    public static IKnnIndex CreateIndex(DenseMatrix data, KnnMethod method, DistanceMetric metric = DistanceMetric.Euclidean, int seed = 0, int threads = 0,
+        double targetRecall = ApproximateRecall)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (method == KnnMethod.Auto) method = data.Rows <= ExactLimit ? KnnMethod.Exact : KnnMethod.Approximate;
         return method == KnnMethod.Exact
             ? new ExactKnnIndex(data, metric, threads)
-            : new NNDescentIndex(data, metric, seed: seed, threads: threads);
+            : new NNDescentIndex(data, metric, seed: seed, threads: threads, targetRecall: targetRecall);
     }
 }
