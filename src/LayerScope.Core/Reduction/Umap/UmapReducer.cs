@@ -28,6 +28,10 @@ public sealed class UmapReducer(UmapOptions? options = null) : IReducer
             "UMAP");
     }
 
+    // Recall of UMAP's approximate 15-NN graph (above UmapOptions.ExactNeighborLimit): 0.97, where its speed against
+    // umap-learn was measured (bench/RESULTS.md, session 6); t-SNE's affinities ask for more (KnnSearch.ApproximateRecall).
+    private const double UmapNeighborRecall = 0.97;
+
     /// <summary>Embeds the rows of <paramref name="x"/>.</summary>
     /// <exception cref="InvalidSettingsException">Settings that do not fit the data; every problem is listed.</exception>
     /// <exception cref="DataFormatException">NaN or infinite values in <paramref name="x"/>.</exception>
@@ -42,7 +46,8 @@ public sealed class UmapReducer(UmapOptions? options = null) : IReducer
         var (pca, data) = PcaReducer.ReduceIfWider(x, options.PcaComponents, options.Seed, options.Threads, progress);
         int k = Math.Min(x.Rows - 1, options.Neighbors - 1);
         progress?.Report(new StepProgress("neighbours", 0, 1, $"k = {k}"));
-        var index = KnnSearch.CreateIndex(data, options.KnnMethodFor(x.Rows), options.Metric, options.Seed, options.Threads);
+        var index = KnnSearch.CreateIndex(data, options.KnnMethodFor(x.Rows), options.Metric, options.Seed, options.Threads,
+            targetRecall: UmapNeighborRecall);
         var knn = index.QueryIndexed(k, cancellationToken);
         progress?.Report(new StepProgress("neighbours", 1, 1, $"k = {k}"));
         var graph = FuzzySimplicialSet.FromGraph(knn, options.Threads);
