@@ -90,15 +90,16 @@ public class UmapLayoutTests
     [Fact]
     public void Trustworthiness_of_a_clustered_set_holds()
     {
-        // 4,200 points in 12 clusters, 100 epochs: two blocks of in-place updates. Trustworthiness measured 0.931
-        // when this test was written, from a spectral start of 0.865; a layout whose pulls or pushes broke would not
-        // rise above its start.
+        // 4,200 points in 12 clusters, 100 epochs: two blocks of in-place updates. Trustworthiness (on 2,000 sampled
+        // points) measured 0.930 when this test was written, from a spectral start of 0.864; without its pulls the
+        // layout fell to 0.564.
         var (x, labels) = SyntheticClusters.Gaussian(4200, 10, clusters: 12, separation: 1, seed: 5);
         var options = new UmapOptions { Seed = 1, Threads = 2, Epochs = 100 };
         var embedding = UmapReducer.Fit(x, options);
         var start = UmapReducer.Fit(x, options with { Epochs = 0 });
-        var quality = EmbeddingQuality.Evaluate(x, embedding.Positions, labels, new QualityOptions { KlDivergence = false });
-        var before = EmbeddingQuality.Evaluate(x, start.Positions, labels, new QualityOptions { KlDivergence = false });
+        var scoring = new QualityOptions { KlDivergence = false, SampleSize = 2000 };
+        var quality = EmbeddingQuality.Evaluate(x, embedding.Positions, labels, scoring);
+        var before = EmbeddingQuality.Evaluate(x, start.Positions, labels, scoring);
         Assert.True(before.Trustworthiness < 0.9, $"trustworthiness {before.Trustworthiness} of the start");
         Assert.True(quality.Trustworthiness >= 0.92, $"trustworthiness {quality.Trustworthiness}");
     }
