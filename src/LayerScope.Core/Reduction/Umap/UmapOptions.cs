@@ -53,7 +53,8 @@ public sealed record UmapOptions
     public KnnMethod KnnMethodFor(int n) => KnnMethod != KnnMethod.Auto ? KnnMethod : n <= ExactNeighborLimit ? KnnMethod.Exact : KnnMethod.Approximate;
 
     /// <summary>Seed of every random choice; equal seeds and settings give equal embeddings. The SGD does not depend on
-    /// the thread count; a PCA or spectral start goes through libtorch, whose rounding may.</summary>
+    /// the thread count; a PCA or spectral start goes through libtorch, whose rounding may. A 2-D layout takes its steps
+    /// in 256-bit vectors where the processor has them and one by one where not, so two such machines differ.</summary>
     public int Seed { get; init; }
 
     /// <summary>Threads; 0 uses every core.</summary>
