@@ -26,7 +26,7 @@ public static class EmbedCommand
         var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity (below N/3).", DefaultValueFactory = _ => tsne.Perplexity };
         var neighbors = new Option<int>("--neighbors") { Description = "UMAP neighbourhood size.", DefaultValueFactory = _ => umap.Neighbors };
         var minDist = new Option<double>("--min-dist") { Description = "UMAP minimum distance.", DefaultValueFactory = _ => umap.MinDist };
-        var iterations = new Option<int?>("--iterations") { Description = "t-SNE iterations (default 1000) or UMAP epochs (default 500 up to 10,000 points, else 200)." };
+        var iterations = new Option<int?>("--iterations") { Description = "t-SNE iterations (default 1000) or UMAP epochs (default 300)." };
         var seed = new Option<int>("--seed") { Description = "Random seed; equal seeds give equal embeddings. t-SNE with its PCA start and exact neighbours "
             + $"(up to {LayerScope.Reduction.Neighbors.KnnSearch.ExactLimit.ToString("N0", CultureInfo.InvariantCulture)} points, up to {PcaReducer.ExactColumnLimit} columns) has nothing random: every seed gives the same embedding.", DefaultValueFactory = _ => tsne.Seed };
         var threads = new Option<int>("--threads") { Description = "Threads (0: every core).", DefaultValueFactory = _ => tsne.Threads };

@@ -20,7 +20,7 @@ public static class FuzzySimplicialSet
     {
         ArgumentNullException.ThrowIfNull(graph);
         var memberships = Memberships(graph, threads);
-        return Union(graph, memberships);
+        return Union(graph, memberships, threads);
     }
 
     /// <summary>Directed memberships exp(−(d − ρ)/σ), Count × K.</summary>
@@ -70,43 +70,73 @@ public static class FuzzySimplicialSet
         return result;
     }
 
-    private static UmapGraph Union(KnnGraph graph, float[] memberships)
+    /// <summary>The fuzzy union w_ij + w_ji − w_ij·w_ji, row by row in parallel: each row merges its own neighbours
+    /// (sorted by column) with the points that have it as a neighbour (found by one transposing pass, in row order), so
+    /// both ends of an edge compute the same weight from the same two memberships. Rows come out sorted by column.</summary>
+    private static UmapGraph Union(KnnGraph graph, float[] memberships, int threads)
     {
         int n = graph.Count, k = graph.K;
-        var edges = new Dictionary<long, (float Forward, float Backward)>(n * k);
+        // Who has each point as a neighbour, in ascending order of that point.
+        var inOffsets = new int[n + 1];
+        foreach (int j in graph.Indices) inOffsets[j + 1]++;
+        for (int i = 0; i < n; i++) inOffsets[i + 1] += inOffsets[i];
+        var inSources = new int[inOffsets[n]];
+        var inWeights = new float[inOffsets[n]];
+        var fill = (int[])inOffsets.Clone();
         for (int i = 0; i < n; i++)
             for (int c = 0; c < k; c++)
             {
                 int j = graph.Indices[i * k + c];
-                if (j == i) continue;
-                float w = memberships[i * k + c];
-                long key = i < j ? (long)i * n + j : (long)j * n + i;
-                var value = edges.GetValueOrDefault(key);
-                edges[key] = i < j ? (Math.Max(value.Forward, w), value.Backward) : (value.Forward, Math.Max(value.Backward, w));
+                inSources[fill[j]] = i;
+                inWeights[fill[j]++] = memberships[i * k + c];
             }
+        // Each row's own neighbours sorted by column (a duplicate keeps its largest membership).
+        var outColumns = (int[])graph.Indices.Clone();
+        var outWeights = (float[])memberships.Clone();
         var degree = new int[n + 1];
-        var list = new List<(int A, int B, float W)>(edges.Count);
-        foreach (var (key, (forward, backward)) in edges)
+        ReductionThreads.ForChunks(n, 1024, threads, (_, start, end) =>
         {
-            float w = forward + backward - forward * backward;
-            if (w <= 0) continue;
-            int a = (int)(key / n), b = (int)(key % n);
-            list.Add((a, b, w));
-            degree[a + 1]++;
-            degree[b + 1]++;
-        }
+            for (int i = start; i < end; i++)
+            {
+                Array.Sort(outColumns, outWeights, i * k, k);
+                degree[i + 1] = Merge(i, outColumns.AsSpan(i * k, k), outWeights.AsSpan(i * k, k),
+                    inSources.AsSpan(inOffsets[i], inOffsets[i + 1] - inOffsets[i]), inWeights.AsSpan(inOffsets[i], inOffsets[i + 1] - inOffsets[i]), default, default);
+            }
+        });
         for (int i = 0; i < n; i++) degree[i + 1] += degree[i];
         var columns = new int[degree[n]];
         var weights = new float[degree[n]];
-        var fill = (int[])degree.Clone();
-        list.Sort((x, y) => x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
-        foreach (var (a, b, w) in list)
+        ReductionThreads.ForChunks(n, 1024, threads, (_, start, end) =>
         {
-            columns[fill[a]] = b; weights[fill[a]++] = w;
-            columns[fill[b]] = a; weights[fill[b]++] = w;
-        }
-        // Sort each row by column so the layout visits edges in a fixed order.
-        for (int i = 0; i < n; i++) Array.Sort(columns, weights, degree[i], degree[i + 1] - degree[i]);
+            for (int i = start; i < end; i++)
+                Merge(i, outColumns.AsSpan(i * k, k), outWeights.AsSpan(i * k, k),
+                    inSources.AsSpan(inOffsets[i], inOffsets[i + 1] - inOffsets[i]), inWeights.AsSpan(inOffsets[i], inOffsets[i + 1] - inOffsets[i]),
+                    columns.AsSpan(degree[i], degree[i + 1] - degree[i]), weights.AsSpan(degree[i], degree[i + 1] - degree[i]));
+        });
         return new UmapGraph(n, degree, columns, weights);
+    }
+
+    /// <summary>Merges row <paramref name="i"/>'s out-edges and in-edges (both sorted, self-edges dropped) into edges of
+    /// positive fuzzy-union weight, written to <paramref name="columns"/> and <paramref name="weights"/> unless they are
+    /// empty; returns how many there are.</summary>
+    private static int Merge(int i, ReadOnlySpan<int> outColumns, ReadOnlySpan<float> outWeights, ReadOnlySpan<int> inSources,
+        ReadOnlySpan<float> inWeights, Span<int> columns, Span<float> weights)
+    {
+        int o = 0, m = 0, count = 0;
+        bool write = !columns.IsEmpty;
+        while (o < outColumns.Length || m < inSources.Length)
+        {
+            int column = Math.Min(o < outColumns.Length ? outColumns[o] : int.MaxValue, m < inSources.Length ? inSources[m] : int.MaxValue);
+            float forward = 0, backward = 0;
+            for (; o < outColumns.Length && outColumns[o] == column; o++) forward = Math.Max(forward, outWeights[o]);
+            for (; m < inSources.Length && inSources[m] == column; m++) backward = Math.Max(backward, inWeights[m]);
+            if (column == i) continue;
+            // Written with the smaller vertex's membership first, so both rows of an edge compute the same float.
+            float w = column > i ? forward + backward - forward * backward : backward + forward - backward * forward;
+            if (w <= 0) continue;
+            if (write) { columns[count] = column; weights[count] = w; }
+            count++;
+        }
+        return count;
     }
 }

@@ -60,10 +60,8 @@ public sealed class UmapEmbedding
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         var positions = (float[])Positions.Values.Clone();
-        var perSample = UmapLayoutOptimizer.EpochsPerSample(Graph.Weights, epochs);
-        var optimizer = new UmapLayoutOptimizer(Graph.RowOffsets, Graph.Columns, perSample, A, B, Options.RepulsionStrength,
-            Options.NegativeSampleRate, Options.Dimensions, Options.Seed + Epochs, Options.Threads);
-        int done = optimizer.Run(positions, null, Graph.Count, 0, epochs, epochs, learningRate ?? Options.LearningRate / 10, progress, cancellationToken);
+        int done = UmapLayoutOptimizer.Fit(Graph, positions, A, B, Options, Options.Seed + Epochs, epochs,
+            learningRate ?? Options.LearningRate / 10, progress, cancellationToken);
         return new UmapEmbedding(Graph, positions, Options, A, B, Epochs + done, done < epochs, UsedSpectralInitialization, Pca, Index);
     }
 

@@ -17,7 +17,7 @@ public sealed record UmapOptions
     /// <summary>The scale of the low-dimensional similarity curve.</summary>
     public double Spread { get; init; } = 1.0;
 
-    /// <summary>SGD epochs; null: 500 up to 10,000 points, 200 above.</summary>
+    /// <summary>SGD epochs; null: <see cref="DefaultEpochs"/> at every size.</summary>
     public int? Epochs { get; init; }
 
     /// <summary>The initial SGD step, decaying linearly to 0.</summary>
@@ -53,14 +53,22 @@ public sealed record UmapOptions
     public KnnMethod KnnMethodFor(int n) => KnnMethod != KnnMethod.Auto ? KnnMethod : n <= ExactNeighborLimit ? KnnMethod.Exact : KnnMethod.Approximate;
 
     /// <summary>Seed of every random choice; equal seeds and settings give equal embeddings. The SGD does not depend on
-    /// the thread count; a PCA or spectral start goes through libtorch, whose rounding may.</summary>
+    /// the thread count; a PCA or spectral start goes through libtorch, whose rounding may. A 2-D layout takes its steps
+    /// in 256-bit vectors where the processor has them and one by one where not, so two such machines differ.</summary>
     public int Seed { get; init; }
 
     /// <summary>Threads; 0 uses every core.</summary>
     public int Threads { get; init; }
 
+    /// <summary>The epochs of a fit when <see cref="Epochs"/> is null. umap-learn runs 500 up to 10,000 points and 200
+    /// above; with this SGD's in-place blocks 300 matched its trustworthiness at every size measured (Fashion-MNIST,
+    /// 50 PCs, two seeds each, umap-learn's in brackets): 10,000 points 0.9861 and 0.9866 (0.9863; 500 epochs gave
+    /// 0.9866 and 0.9872), 25,000 0.9852 and 0.9834 (0.9836–0.9839), 70,000 0.9824 and 0.9828 (0.9826; 200 epochs gave
+    /// 0.9821 and 0.9813).</summary>
+    public const int DefaultEpochs = 300;
+
     /// <summary>The epochs used for <paramref name="n"/> points.</summary>
-    public int EpochsFor(int n) => Epochs ?? (n <= 10_000 ? 500 : 200);
+    public int EpochsFor(int n) => Epochs ?? DefaultEpochs;
 
     /// <summary>Every problem with these settings for <paramref name="n"/> points; empty when valid.</summary>
     public IReadOnlyList<string> Validate(int n)

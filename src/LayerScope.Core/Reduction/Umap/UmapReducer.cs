@@ -82,10 +82,7 @@ public sealed class UmapReducer(UmapOptions? options = null) : IReducer
         var (a, b) = UmapCurve.Fit(options.MinDist, options.Spread);
         int epochs = options.EpochsFor(graph.Count);
         var positions = (float[])start.Values.Clone();
-        var perSample = UmapLayoutOptimizer.EpochsPerSample(graph.Weights, epochs);
-        var optimizer = new UmapLayoutOptimizer(graph.RowOffsets, graph.Columns, perSample, a, b, options.RepulsionStrength,
-            options.NegativeSampleRate, options.Dimensions, options.Seed, options.Threads);
-        int done = optimizer.Run(positions, null, graph.Count, 0, epochs, epochs, options.LearningRate, progress, cancellationToken);
+        int done = UmapLayoutOptimizer.Fit(graph, positions, a, b, options, options.Seed, epochs, options.LearningRate, progress, cancellationToken);
         return new UmapEmbedding(graph, positions, options, a, b, done, done < epochs, spectral, pca, index);
     }
 }

@@ -145,6 +145,39 @@ public class UmapTests
     }
 
     [Fact]
+    public void Fuzzy_union_joins_both_directions_and_does_not_depend_on_the_thread_count()
+    {
+        var x = SyntheticClusters.Uniform(3000, 5, seed: 8);
+        var knn = new ExactKnnIndex(x).QueryIndexed(14);
+        var memberships = FuzzySimplicialSet.Memberships(knn);
+        var fuzzy = FuzzySimplicialSet.FromGraph(knn, threads: 2);
+        double Directed(int from, int to)
+        {
+            int c = knn.NeighborsOf(from).IndexOf(to);
+            return c < 0 ? 0 : memberships[from * 14 + c];
+        }
+        int edges = 0;
+        for (int i = 0; i < 3000; i++)
+        {
+            var row = fuzzy.Columns.AsSpan(fuzzy.RowOffsets[i], fuzzy.RowOffsets[i + 1] - fuzzy.RowOffsets[i]);
+            // Every neighbour of i is in its row, and nothing else: the union of out- and in-neighbours, sorted.
+            var expected = knn.NeighborsOf(i).ToArray().Concat(Enumerable.Range(0, 3000).Where(j => knn.NeighborsOf(j).Contains(i)))
+                .Where(j => Directed(i, j) + Directed(j, i) > 0).Distinct().Order();
+            Assert.Equal(expected, row.ToArray());
+            for (int e = fuzzy.RowOffsets[i]; e < fuzzy.RowOffsets[i + 1]; e++, edges++)
+            {
+                double f = Directed(i, fuzzy.Columns[e]), g = Directed(fuzzy.Columns[e], i);
+                Assert.Equal(f + g - f * g, fuzzy.Weights[e], 1e-6);
+            }
+        }
+        Assert.True(edges > 3000 * 14, $"{edges} directed edges");
+        var one = FuzzySimplicialSet.FromGraph(knn, threads: 1);
+        Assert.Equal(one.RowOffsets, fuzzy.RowOffsets);
+        Assert.Equal(one.Columns, fuzzy.Columns);
+        Assert.Equal(one.Weights, fuzzy.Weights);
+    }
+
+    [Fact]
     public void New_points_land_in_their_cluster_and_optimize_continues()
     {
         var data = SyntheticClusters.Gaussian(1100, 20, clusters: 5, separation: 3, seed: 9);
