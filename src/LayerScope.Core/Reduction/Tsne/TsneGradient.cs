@@ -23,7 +23,7 @@ internal static unsafe class TsneGradient
         {
             // At 70,000 points the attraction was half of an iteration's CPU time: one division and two dependent
             // additions per affinity (about 3 ns each). Four lanes at a time, with two sets of accumulators so the
-            // additions do not wait on each other.
+            // additions do not wait on each other; the rest of a row one at a time.
             ReductionThreads.ForChunks(p.Count, 512, threads, (_, start, end) => Attraction2dAvx2(p, y, attraction, start, end));
             return;
         }
@@ -38,15 +38,8 @@ internal static unsafe class TsneGradient
                     for (int i = start; i < end; i++)
                     {
                         int si = slots == null ? i : slots[i];
-                        double x0 = py[2 * si], x1 = py[2 * si + 1], f0 = 0, f1 = 0;
-                        for (int e = offsets[i], stop = offsets[i + 1]; e < stop; e++)
-                        {
-                            int j = columns[e];
-                            double d0 = x0 - py[2 * j], d1 = x1 - py[2 * j + 1];
-                            double w = values[e] / (1 + d0 * d0 + d1 * d1);
-                            f0 += w * d0;
-                            f1 += w * d1;
-                        }
+                        double f0 = 0, f1 = 0;
+                        AddTerms(py[2 * si], py[2 * si + 1], offsets[i], offsets[i + 1], py, columns, values, ref f0, ref f1);
                         pa[2 * si] = f0;
                         pa[2 * si + 1] = f1;
                     }
@@ -82,7 +75,6 @@ internal static unsafe class TsneGradient
         fixed (int* offsets = p.RowOffsets, columns = p.Columns, slots = p.RowSlots)
         fixed (float* values = p.Values)
         {
-            var one = Vector256.Create(1.0);
             for (int i = start; i < end; i++)
             {
                 int si = slots == null ? i : slots[i];
@@ -92,45 +84,44 @@ internal static unsafe class TsneGradient
                 Vector256<double> a0 = Vector256<double>.Zero, a1 = Vector256<double>.Zero;
                 Vector256<double> b0 = Vector256<double>.Zero, b1 = Vector256<double>.Zero;
                 int e = offsets[i], stop = offsets[i + 1];
+                // Two independent sets of accumulators, so consecutive FMAs do not wait on each other.
                 for (; e + 8 <= stop; e += 8)
                 {
-                    var j = Sse2.ShiftLeftLogical(Sse2.LoadVector128(columns + e), 1);
-                    var d0 = vx0 - Avx2.GatherVector256(py, j, 8);
-                    var d1 = vx1 - Avx2.GatherVector256(py + 1, j, 8);
-                    var w = Avx.ConvertToVector256Double(Sse.LoadVector128(values + e)) / Fma.MultiplyAdd(d1, d1, Fma.MultiplyAdd(d0, d0, one));
-                    a0 = Fma.MultiplyAdd(w, d0, a0);
-                    a1 = Fma.MultiplyAdd(w, d1, a1);
-                    var k = Sse2.ShiftLeftLogical(Sse2.LoadVector128(columns + e + 4), 1);
-                    var c0 = vx0 - Avx2.GatherVector256(py, k, 8);
-                    var c1 = vx1 - Avx2.GatherVector256(py + 1, k, 8);
-                    var v = Avx.ConvertToVector256Double(Sse.LoadVector128(values + e + 4)) / Fma.MultiplyAdd(c1, c1, Fma.MultiplyAdd(c0, c0, one));
-                    b0 = Fma.MultiplyAdd(v, c0, b0);
-                    b1 = Fma.MultiplyAdd(v, c1, b1);
+                    AddLanes(vx0, vx1, e, py, columns, values, ref a0, ref a1);
+                    AddLanes(vx0, vx1, e + 4, py, columns, values, ref b0, ref b1);
                 }
-                a0 += b0;
-                a1 += b1;
-                if (e + 4 <= stop)
-                {
-                    var j = Sse2.ShiftLeftLogical(Sse2.LoadVector128(columns + e), 1);
-                    var d0 = vx0 - Avx2.GatherVector256(py, j, 8);
-                    var d1 = vx1 - Avx2.GatherVector256(py + 1, j, 8);
-                    var w = Avx.ConvertToVector256Double(Sse.LoadVector128(values + e)) / Fma.MultiplyAdd(d1, d1, Fma.MultiplyAdd(d0, d0, one));
-                    a0 = Fma.MultiplyAdd(w, d0, a0);
-                    a1 = Fma.MultiplyAdd(w, d1, a1);
-                    e += 4;
-                }
-                double f0 = Vector256.Sum(a0), f1 = Vector256.Sum(a1);
-                for (; e < stop; e++)
-                {
-                    int j = columns[e];
-                    double d0 = x0 - py[2 * j], d1 = x1 - py[2 * j + 1];
-                    double w = values[e] / (1 + d0 * d0 + d1 * d1);
-                    f0 += w * d0;
-                    f1 += w * d1;
-                }
+                double f0 = Vector256.Sum(a0 + b0), f1 = Vector256.Sum(a1 + b1);
+                AddTerms(x0, x1, e, stop, py, columns, values, ref f0, ref f1);
                 pa[2 * si] = f0;
                 pa[2 * si + 1] = f1;
             }
+        }
+    }
+
+    /// <summary>Adds the terms of affinities <paramref name="e"/> … <paramref name="e"/> + 3 lane by lane.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void AddLanes(Vector256<double> x0, Vector256<double> x1, int e, double* py, int* columns, float* values,
+        ref Vector256<double> f0, ref Vector256<double> f1)
+    {
+        var j = Sse2.ShiftLeftLogical(Sse2.LoadVector128(columns + e), 1);
+        var d0 = x0 - Avx2.GatherVector256(py, j, 8);
+        var d1 = x1 - Avx2.GatherVector256(py + 1, j, 8);
+        var w = Avx.ConvertToVector256Double(Sse.LoadVector128(values + e)) / Fma.MultiplyAdd(d1, d1, Fma.MultiplyAdd(d0, d0, Vector256.Create(1.0)));
+        f0 = Fma.MultiplyAdd(w, d0, f0);
+        f1 = Fma.MultiplyAdd(w, d1, f1);
+    }
+
+    /// <summary>Adds the 2-D attraction terms of affinities <paramref name="from"/> … <paramref name="stop"/> − 1, one at a
+    /// time, for a point at (<paramref name="x0"/>, <paramref name="x1"/>).</summary>
+    private static void AddTerms(double x0, double x1, int from, int stop, double* py, int* columns, float* values, ref double f0, ref double f1)
+    {
+        for (int e = from; e < stop; e++)
+        {
+            int j = columns[e];
+            double d0 = x0 - py[2 * j], d1 = x1 - py[2 * j + 1];
+            double w = values[e] / (1 + d0 * d0 + d1 * d1);
+            f0 += w * d0;
+            f1 += w * d1;
         }
     }
 

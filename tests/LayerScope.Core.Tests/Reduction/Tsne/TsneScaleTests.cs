@@ -9,7 +9,7 @@ public class TsneScaleTests
     [Fact]
     public void Vector_attraction_equals_the_one_at_a_time_sums_up_to_rounding()
     {
-        // Rows of every length mod 8 occur (the vector loop takes 8, then 4, then single affinities).
+        // Rows of every length mod 8 occur (the vector loop takes 8 at a time, then single affinities).
         var (p, y) = TsneTestData.RandomProblem(700, 2, 5);
         var vector = new double[y.Length];
         var scalar = new double[y.Length];
