@@ -9,7 +9,7 @@ namespace LayerScope.Reduction.Tsne;
 /// (a sliding stencil: the point always lies between the middle two nodes of its stencil), the kernels are applied to
 /// the node grid as circulant convolutions (real FFTs on libtorch), and the node potentials are interpolated back with
 /// the same Lagrange weights (spreading is the transpose of interpolation). One charge and three kernels give the
-/// forces and the normalisation Z in O(N + M² log M).
+/// forces and the normalisation Z in O(N + M² log M); Z needs no inverse transform (Parseval, see GridZ).
 /// </summary>
 /// <remarks>
 /// Kernel interpolation on a uniform grid is FIt-SNE's scheme (G. C. Linderman, M. Rachh, J. G. Hoskins,
@@ -23,7 +23,7 @@ namespace LayerScope.Reduction.Tsne;
 /// error's size, kept the box scheme's optimisation short (10,000 Fashion-MNIST points: 3-node boxes, force error
 /// 3.1%, KL 1.652; the 4-node centred stencil at spacing 0.4, force error 2.8%, KL 1.559; FIt-SNE 1.574). The forces come from the kernels ∂/∂x and ∂/∂y of 1/(1 + d²) times
 /// −½, i.e. d_x/(1 + d²)² and d_y/(1 + d²)², and Z from 1/(1 + d²) itself, all applied to the one charge grid: one
-/// forward and three inverse transforms where the four moment charges (1, x, y, x² + y²) of FIt-SNE and openTSNE take
+/// forward and two inverse transforms (Z is a sum over the charge spectrum) where the four moment charges (1, x, y, x² + y²) of FIt-SNE and openTSNE take
 /// four of each.
 /// </remarks>
 internal sealed class FftRepulsion(int threads, int stencilNodes = FftRepulsion.StencilNodes, double nodeSpacing = FftRepulsion.NodeSpacing) : ITsneRepulsion
