@@ -21,6 +21,7 @@ var modes = new Dictionary<string, (Func<string[], int> Run, string What)>
     ["attribution"] = (AttributionCost.Run, "LRP and gradient × input against the forward on the Fashion-MNIST test set (AttributionCost)"),
     ["placement"] = (PlacementQuality.Run, "fit a sample, place the rest (embed --reference) against a full fit: time and label accuracy (PlacementQuality)"),
     ["lrp-steps"] = (LrpStepProfile.Run, "time per LRP step (LrpStepProfile)"),
+    ["tsne-scale"] = (TsneScale.Run, "t-SNE stages on a matrix at scale: wall, CPU and peak memory per stage, the repulsion grid (TsneScale)"),
     ["repulsion-error"] = (RepulsionAccuracy.Run, "the FFT t-SNE repulsion's force and Z error against the exact sum on a saved layout (RepulsionAccuracy)"),
 };
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode)) return mode.Run(args[1..]);

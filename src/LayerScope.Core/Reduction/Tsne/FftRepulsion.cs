@@ -9,7 +9,7 @@ namespace LayerScope.Reduction.Tsne;
 /// (a sliding stencil: the point always lies between the middle two nodes of its stencil), the kernels are applied to
 /// the node grid as circulant convolutions (real FFTs on libtorch), and the node potentials are interpolated back with
 /// the same Lagrange weights (spreading is the transpose of interpolation). One charge and three kernels give the
-/// forces and the normalisation Z in O(N + M² log M).
+/// forces and the normalisation Z in O(N + M² log M); Z needs no inverse transform (Parseval, see GridZ).
 /// </summary>
 /// <remarks>
 /// Kernel interpolation on a uniform grid is FIt-SNE's scheme (G. C. Linderman, M. Rachh, J. G. Hoskins,
@@ -23,7 +23,7 @@ namespace LayerScope.Reduction.Tsne;
 /// error's size, kept the box scheme's optimisation short (10,000 Fashion-MNIST points: 3-node boxes, force error
 /// 3.1%, KL 1.652; the 4-node centred stencil at spacing 0.4, force error 2.8%, KL 1.559; FIt-SNE 1.574). The forces come from the kernels ∂/∂x and ∂/∂y of 1/(1 + d²) times
 /// −½, i.e. d_x/(1 + d²)² and d_y/(1 + d²)², and Z from 1/(1 + d²) itself, all applied to the one charge grid: one
-/// forward and three inverse transforms where the four moment charges (1, x, y, x² + y²) of FIt-SNE and openTSNE take
+/// forward and two inverse transforms (Z is a sum over the charge spectrum) where the four moment charges (1, x, y, x² + y²) of FIt-SNE and openTSNE take
 /// four of each.
 /// </remarks>
 internal sealed class FftRepulsion(int threads, int stencilNodes = FftRepulsion.StencilNodes, double nodeSpacing = FftRepulsion.NodeSpacing) : ITsneRepulsion
@@ -54,46 +54,77 @@ internal sealed class FftRepulsion(int threads, int stencilNodes = FftRepulsion.
     private int[] _first = [];
     private double[] _weights = [];
     private float[] _grid = [];
-    private float[] _kernel = [];
     private float[] _potential = [];
-    private Tensor? _kernelSpectra;
+    private Tensor? _forceSpectra, _zWeights;
     private (int Size, double H) _kernelKey;
 
-    /// <summary>The smallest step of the ladder 2^(k/32) at or above <paramref name="width"/>: widths within 2.2% of
-    /// each other share a step.</summary>
-    internal static double QuantizedWidth(double width) => Math.Pow(2, Math.Ceiling(Math.Log2(width) * 32) / 32);
+    /// <summary>The smallest step of the ladder 2^(k/<paramref name="steps"/>) at or above <paramref name="width"/>: with
+    /// 32 steps per octave, widths within 2.2% of each other share a step.</summary>
+    internal static double QuantizedWidth(double width, int steps = 32) => Math.Pow(2, Math.Ceiling(Math.Log2(width) * steps) / steps);
 
-    /// <summary>The spectra (rfft2) of the kernels 1/(1 + d²), d_x/(1 + d²)² and d_y/(1 + d²)² on the circulant
-    /// embedding of the node-difference grid (size L ≥ 2m − 1): index r stands for r·h for r ≤ L/2 and for (r − L)·h
-    /// above. Only |r| &lt; m is ever used, so the spectra depend on L and h alone.</summary>
+    /// <summary>Steps per octave of the spacing while the layout is small (spacing below <see cref="NodeSpacing"/>).</summary>
+    internal const int SmallLayoutSteps = 8;
+
+    /// <summary>The spectra (rfft2) of the force kernels d_x/(1 + d²)² and d_y/(1 + d²)² on the circulant embedding of
+    /// the node-difference grid (size L ≥ 2m − 1): index r stands for r·h for r ≤ L/2 and for (r − L)·h above. Only
+    /// |r| &lt; m is ever used, so the spectra depend on L and h alone. Of the kernel 1/(1 + d²) only Z = Σ_i Σ_j w_ij is
+    /// needed, a scalar, so its spectrum is kept as the weights of <see cref="GridZ"/>'s Parseval sum.</summary>
     private void ComputeKernelSpectra(int size, double h)
     {
-        long cells = (long)size * size;
-        if (_kernel.Length < cells) _kernel = new float[cells];
-        var kernel = _kernel;
-        _kernelSpectra?.Dispose();
+        _forceSpectra?.Dispose();
+        _zWeights?.Dispose();
+        _forceSpectra = _zWeights = null;
         using var scope = torch.NewDisposeScope();
-        var spectra = new Tensor[3];
-        // One kernel at a time, so the float buffer is one L × L grid (at 5,120² nodes, 105 MB instead of 315 MB).
+        var spectra = new Tensor[2];
+        // One kernel at a time, filled in place in a libtorch tensor, so only one L × L float grid exists at a time
+        // (at 5,120² nodes, 105 MB instead of 315 MB) and none stays behind in managed memory.
         for (int which = 0; which < 3; which++)
         {
-            ReductionThreads.ForChunks(size, 64, threads, (_, start, end) =>
-            {
-                for (int a = start; a < end; a++)
-                {
-                    double da = (a <= size / 2 ? a : a - size) * h;
-                    for (int b = 0; b < size; b++)
-                    {
-                        double db = (b <= size / 2 ? b : b - size) * h;
-                        double w = 1 / (1 + da * da + db * db);
-                        kernel[(long)a * size + b] = (float)(which switch { 0 => w, 1 => da * w * w, _ => db * w * w });
-                    }
-                }
-            });
-            spectra[which] = torch.fft.rfft2(torch.from_array(kernel).narrow(0, 0, cells).view(size, size));
+            var kernel = torch.empty(size, size, dtype: ScalarType.Float32);
+            FillKernel(kernel, size, h, which);
+            var spectrum = torch.fft.rfft2(kernel);
+            kernel.Dispose();
+            if (which > 0) { spectra[which - 1] = spectrum; continue; }
+            // A real FFT keeps the columns 0 … L/2 of the Hermitian spectrum: every other column stands for two.
+            int columns = size / 2 + 1;
+            var twice = torch.full(columns, 2f, dtype: ScalarType.Float32);
+            twice[0] = 1f;
+            if (size % 2 == 0) twice[columns - 1] = 1f;
+            _zWeights = torch.real(spectrum).mul(twice).div_((double)size * size).MoveToOuterDisposeScope();
         }
-        _kernelSpectra = torch.stack(spectra).MoveToOuterDisposeScope();
+        _forceSpectra = torch.stack(spectra).MoveToOuterDisposeScope();
         _kernelKey = (size, h);
+    }
+
+    private unsafe void FillKernel(Tensor kernel, int size, double h, int which)
+    {
+        nint address;
+        // The tensor's memory is libtorch's (not moved by the GC): its address stays valid after the fixed block.
+        fixed (byte* bytes = kernel.bytes) address = (nint)bytes;
+        ReductionThreads.ForChunks(size, 64, threads, (_, start, end) =>
+        {
+            float* values = (float*)address;
+            for (int a = start; a < end; a++)
+            {
+                double da = (a <= size / 2 ? a : a - size) * h;
+                float* row = values + (long)a * size;
+                for (int b = 0; b < size; b++)
+                {
+                    double db = (b <= size / 2 ? b : b - size) * h;
+                    double w = 1 / (1 + da * da + db * db);
+                    row[b] = (float)(which switch { 0 => w, 1 => da * w * w, _ => db * w * w });
+                }
+            }
+        });
+    }
+
+    /// <summary>Σ_nodes C·(K ⊛ C) for the charge spectrum Ĉ: by Parseval (1/L²) Σ_ω |Ĉ(ω)|² K̂(ω), which is Σ_i of the
+    /// potential interpolated at every point (spreading is the transpose of interpolation), i.e. Z plus the points'
+    /// self-interactions, without the inverse transform of the potential.</summary>
+    private double GridZ(Tensor chargeSpectrum)
+    {
+        using var scope = torch.NewDisposeScope();
+        return torch.abs(chargeSpectrum).square().mul_(_zWeights!).sum(type: ScalarType.Float64).item<double>();
     }
 
     /// <summary>The smallest n ≥ <paramref name="minimum"/> whose prime factors are 2, 3 and 5 (fast FFT sizes).</summary>
@@ -112,7 +143,14 @@ internal sealed class FftRepulsion(int threads, int stencilNodes = FftRepulsion.
     internal (double Spacing, int Nodes) Grid(double range)
     {
         int p = stencilNodes;
-        double h = QuantizedWidth(Math.Max(range / (MaxNodes - p), Math.Min(nodeSpacing, range / (MinNodes - p))));
+        double wanted = Math.Max(range / (MaxNodes - p), Math.Min(nodeSpacing, range / (MinNodes - p)));
+        // While the layout spans fewer than MinNodes spacings (all of early exaggeration: the range grows 10,000-fold
+        // from the PCA start) the spacing follows the range, and each new spacing needs new kernel spectra. Steps of
+        // 2^(1/8) there instead of 2^(1/32) recompute them a quarter as often (70,000 points: ~350 times, 15% of the
+        // repulsion's wall time) for a grid of 117–128 nodes instead of 125–128, still far finer than NodeSpacing.
+        double h = wanted < nodeSpacing
+            ? Math.Min(QuantizedWidth(wanted, SmallLayoutSteps), QuantizedWidth(nodeSpacing))
+            : QuantizedWidth(wanted);
         // Nodes 0 … m − 1 at origin + k·h, origin = min − (p/2 − 1)·h: the lowest point's stencil starts at node 0 and
         // the highest point's ends at node ⌊range/h⌋ + p − 1.
         return (h, (int)(range / h) + p);
@@ -137,7 +175,7 @@ internal sealed class FftRepulsion(int threads, int stencilNodes = FftRepulsion.
 
         if (_first.Length < 2 * n) { _first = new int[2 * n]; _weights = new double[2 * n * p]; }
         if (_grid.Length < SpreadParts * cells) _grid = new float[SpreadParts * cells];
-        if (_potential.Length < 3 * cells) _potential = new float[3 * cells];
+        if (_potential.Length < 2 * cells) _potential = new float[2 * cells];
 
         // Lagrange weights of each coordinate for the p nodes first … first + p − 1 of its stencil, chosen so that the
         // coordinate lies between the stencil's nodes p/2 − 1 and p/2 (its middle node, for odd p): in node units
@@ -196,30 +234,35 @@ internal sealed class FftRepulsion(int threads, int stencilNodes = FftRepulsion.
         }
 
         long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (_kernelSpectra is null || _kernelKey != (size, h)) ComputeKernelSpectra(size, h);
+        if (_forceSpectra is null || _kernelKey != (size, h)) ComputeKernelSpectra(size, h);
 
         long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+        double gridZ;
         using (var scope = torch.NewDisposeScope())
         {
             // The charges fill the m × m corner of the L × L grid; rfft2 pads with zeros.
-            var charges = torch.from_array(grid).narrow(0, 0, cells).view(1, m, m);
+            var charges = torch.from_array(grid).narrow(0, 0, cells).view(m, m);
             // (Separate 1-D passes that skip the zero rows, and the zero rows of the output, were measured no faster.)
-            var spectrum = torch.fft.rfft2(charges, s: [size, size]).mul(_kernelSpectra!);
-            var potentials = torch.fft.irfft2(spectrum, s: [size, size]).narrow(1, 0, m).narrow(2, 0, m).contiguous();
-            potentials.data<float>().CopyTo(_potential);
+            var spectrum = torch.fft.rfft2(charges, s: [size, size]);
+            gridZ = GridZ(spectrum);
+            // One force kernel at a time, so a single L × L product and potential are alive at once.
+            for (int which = 0; which < 2; which++)
+            {
+                using var product = spectrum.mul(_forceSpectra![which]);
+                using var field = torch.fft.irfft2(product, s: [size, size]);
+                using var corner = field.narrow(0, 0, m).narrow(1, 0, m).contiguous();
+                corner.data<float>().CopyTo(_potential, checked((int)(which * cells)));
+            }
         }
 
         long t4 = System.Diagnostics.Stopwatch.GetTimestamp();
-        // Interpolate the node potentials back to the points: Σ_j w_ij (for Z) and the forces Σ_j w_ij² (y_i − y_j).
+        // Interpolate the node potentials back to the points: the forces Σ_j w_ij² (y_i − y_j).
         var potential = _potential;
-        const int chunk = 1024;
-        var partial = new double[(n + chunk - 1) / chunk];
-        ReductionThreads.ForChunks(n, chunk, threads, (c, start, end) =>
+        ReductionThreads.ForChunks(n, 1024, threads, (_, start, end) =>
         {
-            double z = 0;
             for (int i = start; i < end; i++)
             {
-                double phi = 0, fx = 0, fy = 0;
+                double fx = 0, fy = 0;
                 int row0 = first[2 * i], col0 = first[2 * i + 1];
                 for (int a = 0; a < p; a++)
                 {
@@ -228,16 +271,13 @@ internal sealed class FftRepulsion(int threads, int stencilNodes = FftRepulsion.
                     {
                         double w = wa * weights[(2 * i + 1) * p + b];
                         long cell = (long)(row0 + a) * m + col0 + b;
-                        phi += w * potential[cell];
-                        fx += w * potential[cells + cell];
-                        fy += w * potential[2 * cells + cell];
+                        fx += w * potential[cell];
+                        fy += w * potential[cells + cell];
                     }
                 }
-                z += phi;
                 forces[2 * i] = fx;
                 forces[2 * i + 1] = fy;
             }
-            partial[c] = z;
         });
         long t5 = System.Diagnostics.Stopwatch.GetTimestamp();
         PhaseMilliseconds[0] += (t1 - t0) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
@@ -245,8 +285,6 @@ internal sealed class FftRepulsion(int threads, int stencilNodes = FftRepulsion.
         PhaseMilliseconds[2] += (t3 - t2) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
         PhaseMilliseconds[3] += (t4 - t3) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
         PhaseMilliseconds[4] += (t5 - t4) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
-        double total = -n;   // each point's interaction with itself, w_ii = 1, is in the sums
-        foreach (double z in partial) total += z;
-        return total;
+        return gridZ - n;   // each point's interaction with itself, w_ii = 1, is in the grid sum
     }
 }

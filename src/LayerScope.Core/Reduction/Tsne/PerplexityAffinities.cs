@@ -105,50 +105,66 @@ public static class PerplexityAffinities
                 inValue[slot] = conditional[i * k + c];
             }
         }
-        // Upper bound per row: out-degree + in-degree; merged in place, then compacted.
-        var bound = new int[n + 1];
-        for (int i = 0; i < n; i++) bound[i + 1] = bound[i] + k + (inCount[i + 1] - inCount[i]);
-        var columns = new int[bound[n]];
-        var values = new float[bound[n]];
+        // Each row is the merge of its out-edges (sorted by neighbour here) and its in-edges (already in increasing
+        // source order). Two passes over the same merge: the first counts each row's distinct neighbours, the second
+        // writes them straight into the final arrays, so no upper-bound-sized copy of P is ever held (at 1,000,000
+        // points with k = 90 that copy was 1.4 GB on top of P's own 1 GB).
         var used = new int[n];
         double scale = 1.0 / (2.0 * n);
-        ReductionThreads.ForChunks(n, 512, threads, (_, start, end) =>
+        int[] offsets = new int[n + 1];
+        int[] finalColumns = [];
+        float[] finalValues = [];
+        for (int pass = 0; pass < 2; pass++)
         {
-            var keys = new int[bound.Length > 0 ? 2 * k + 64 : 0];
-            var vals = new double[keys.Length];
-            for (int i = start; i < end; i++)
+            bool write = pass == 1;
+            ReductionThreads.ForChunks(n, 512, threads, (_, start, end) =>
             {
-                int incoming = inCount[i + 1] - inCount[i];
-                int total = k + incoming;
-                if (keys.Length < total) { keys = new int[total * 2]; vals = new double[total * 2]; }
-                for (int c = 0; c < k; c++) { keys[c] = graph.Indices[i * k + c]; vals[c] = conditional[i * k + c]; }
-                for (int c = 0; c < incoming; c++) { keys[k + c] = inSource[inCount[i] + c]; vals[k + c] = inValue[inCount[i] + c]; }
-                Array.Sort(keys, vals, 0, total);
-                int written = 0, offset = bound[i];
-                for (int c = 0; c < total; c++)
+                var keys = new int[k];
+                var vals = new float[k];
+                for (int i = start; i < end; i++)
                 {
-                    if (keys[c] == i) continue;
-                    if (written > 0 && columns[offset + written - 1] == keys[c])
-                        values[offset + written - 1] += (float)(vals[c] * scale);
-                    else
-                    {
-                        columns[offset + written] = keys[c];
-                        values[offset + written] = (float)(vals[c] * scale);
-                        written++;
-                    }
+                    graph.NeighborsOf(i).CopyTo(keys);
+                    conditional.AsSpan(i * k, k).CopyTo(vals);
+                    Array.Sort(keys, vals);
+                    int from = inCount[i], incoming = inCount[i + 1] - from;
+                    int written = MergeRow(i, keys, vals, inSource.AsSpan(from, incoming), inValue.AsSpan(from, incoming), scale,
+                        write ? finalColumns.AsSpan(offsets[i], used[i]) : default, write ? finalValues.AsSpan(offsets[i], used[i]) : default, write);
+                    used[i] = written;
                 }
-                used[i] = written;
-            }
-        });
-        var offsets = new int[n + 1];
-        for (int i = 0; i < n; i++) offsets[i + 1] = offsets[i] + used[i];
-        var finalColumns = new int[offsets[n]];
-        var finalValues = new float[offsets[n]];
-        for (int i = 0; i < n; i++)
-        {
-            Array.Copy(columns, bound[i], finalColumns, offsets[i], used[i]);
-            Array.Copy(values, bound[i], finalValues, offsets[i], used[i]);
+            });
+            if (write) break;
+            for (int i = 0; i < n; i++) offsets[i + 1] = offsets[i] + used[i];
+            finalColumns = new int[offsets[n]];
+            finalValues = new float[offsets[n]];
         }
         return new TsneAffinities(n, offsets, finalColumns, finalValues);
+    }
+
+    /// <summary>Merges one row's out-edges and in-edges (each sorted by neighbour) into distinct columns, skipping the
+    /// diagonal and adding p(j | i) and p(i | j), each scaled by 1 / 2N, where both are present. Returns the number of
+    /// distinct columns; writes them only when <paramref name="write"/> is set.</summary>
+    private static int MergeRow(int i, ReadOnlySpan<int> outKeys, ReadOnlySpan<float> outValues, ReadOnlySpan<int> inKeys,
+        ReadOnlySpan<float> inValues, double scale, Span<int> columns, Span<float> values, bool write)
+    {
+        int a = 0, b = 0, written = 0, last = -1;
+        while (a < outKeys.Length || b < inKeys.Length)
+        {
+            int key;
+            float value;
+            if (b >= inKeys.Length || (a < outKeys.Length && outKeys[a] <= inKeys[b])) { key = outKeys[a]; value = outValues[a++]; }
+            else { key = inKeys[b]; value = inValues[b++]; }
+            if (key == i) continue;
+            if (written > 0 && last == key)
+            {
+                if (write) values[written - 1] += (float)(value * scale);
+            }
+            else
+            {
+                if (write) { columns[written] = key; values[written] = (float)(value * scale); }
+                written++;
+                last = key;
+            }
+        }
+        return written;
     }
 }

@@ -33,6 +33,25 @@ public sealed class TsneAffinities
     /// <summary>Value of each non-zero entry.</summary>
     public float[] Values { get; }
 
+    /// <summary>Where each row's point is stored in the positions the optimizer works on (<see cref="TsnePointOrder"/>);
+    /// <see cref="Columns"/> then name storage slots too. Null: row i is stored at i.</summary>
+    internal int[]? RowSlots { get; private init; }
+
+    /// <summary>This matrix with its points stored in the slots <paramref name="slotOf"/> (point → slot): the row
+    /// offsets and values are shared, only the columns are renamed, so each row's sum runs over the same values in the
+    /// same order. <paramref name="reuse"/>: a columns array of an earlier such copy, overwritten (so two orders in a
+    /// row do not hold two copies).</summary>
+    internal TsneAffinities StoredAt(int[] slotOf, int threads, int[]? reuse = null)
+    {
+        var columns = reuse is not null && reuse.Length == Columns.Length && reuse != Columns ? reuse : new int[Columns.Length];
+        var source = Columns;
+        ReductionThreads.ForChunks(columns.Length, 1 << 16, threads, (_, start, end) =>
+        {
+            for (int e = start; e < end; e++) columns[e] = slotOf[source[e]];
+        });
+        return new TsneAffinities(Count, RowOffsets, columns, Values) { RowSlots = slotOf };
+    }
+
     /// <summary>The number of non-zero entries.</summary>
     public int NonZeroCount => Columns.Length;
 

@@ -75,6 +75,11 @@ public sealed record TsneOptions
     /// <summary>Threads for libtorch and the parallel loops; 0 uses every core.</summary>
     public int Threads { get; init; }
 
+    /// <summary>From this many points the optimizer stores the points in a Z-order of the layout
+    /// (<see cref="TsnePointOrder"/>); below it the positions fit in cache anyway (50,000 points: 0.8 MB). Internal:
+    /// tests set it to compare both orders.</summary>
+    internal int ReorderMinPoints { get; init; } = 50_000;
+
     /// <summary>The KL divergence is computed and reported every this many iterations.</summary>
     public int ReportEvery { get; init; } = 50;
 

@@ -66,8 +66,14 @@ public sealed class TsneReducer(TsneOptions? options = null) : IReducer
         IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Optimize(affinities, initialization, options ?? new TsneOptions(), progress, null, null, cancellationToken);
 
+    /// <summary><see cref="Fit(TsneAffinities, DenseMatrix, TsneOptions?, IProgress{StepProgress}?, CancellationToken)"/>
+    /// with a given repulsion (benchmarks time it from outside).</summary>
+    internal static TsneEmbedding Fit(TsneAffinities affinities, DenseMatrix initialization, TsneOptions options, ITsneRepulsion repulsion) =>
+        Optimize(affinities, initialization, options, null, null, null, default, repulsion);
+
     private static TsneEmbedding Optimize(TsneAffinities affinities, DenseMatrix initialization, TsneOptions options,
-        IProgress<StepProgress>? progress, PcaResult? pca, IKnnIndex? index, CancellationToken cancellationToken)
+        IProgress<StepProgress>? progress, PcaResult? pca, IKnnIndex? index, CancellationToken cancellationToken,
+        ITsneRepulsion? givenRepulsion = null)
     {
         ArgumentNullException.ThrowIfNull(affinities);
         ArgumentNullException.ThrowIfNull(initialization);
@@ -77,17 +83,34 @@ public sealed class TsneReducer(TsneOptions? options = null) : IReducer
         InvalidSettingsException.ThrowIfAny(problems);
         ReductionThreads.ApplyToTorch(options.Threads);
 
-        int n = affinities.Count;
-        var optimizer = new TsneOptimizer(affinities, initialization.ToDoubles(), options.Dimensions, CreateRepulsion(options, n), options.Threads);
+        int n = affinities.Count, dims = options.Dimensions;
+        var repulsion = givenRepulsion ?? CreateRepulsion(options, n);
+        var positions = initialization.ToDoubles();
+        double[]? update = null, gains = null;
+        int[]? storedColumns = null;
         var reports = new List<TsneIterationReport>();
         double learningRate = options.LearningRateFor(n);
+        // Each phase stores the points in the Z-order of the layout it starts from (the PCA start, then the
+        // exaggerated map, where the clusters have formed) once there are enough points for the order to matter.
+        int Phase(int iterations, double exaggeration, double momentum, int first)
+        {
+            var order = n >= options.ReorderMinPoints ? TsnePointOrder.ZOrder(positions, n, dims) : null;
+            var stored = order is null ? affinities : affinities.StoredAt(order.SlotOf, options.Threads, storedColumns);
+            if (order is not null) storedColumns = stored.Columns;
+            var optimizer = new TsneOptimizer(stored, order?.ToSlots(positions) ?? positions, dims, repulsion, options.Threads,
+                update is null ? null : order?.ToSlots(update) ?? update, gains is null ? null : order?.ToSlots(gains) ?? gains);
+            int done = optimizer.Run(iterations, exaggeration, momentum, learningRate, first, options.Iterations,
+                options.ReportEvery, reports, progress, cancellationToken);
+            positions = order?.ToPoints(optimizer.Positions) ?? optimizer.Positions;
+            update = order?.ToPoints(optimizer.Update) ?? optimizer.Update;
+            gains = order?.ToPoints(optimizer.Gains) ?? optimizer.Gains;
+            return done;
+        }
         int early = Math.Min(options.EarlyExaggerationIterations, options.Iterations);
-        int done = optimizer.Run(early, options.EarlyExaggeration, options.InitialMomentum, learningRate, 0, options.Iterations,
-            options.ReportEvery, reports, progress, cancellationToken);
+        int done = Phase(early, options.EarlyExaggeration, options.InitialMomentum, 0);
         if (done == early)
-            done += optimizer.Run(options.Iterations - early, options.Exaggeration, options.FinalMomentum, learningRate, early,
-                options.Iterations, options.ReportEvery, reports, progress, cancellationToken);
-        return new TsneEmbedding(affinities, optimizer.Positions, optimizer.Update, optimizer.Gains, options, done, reports,
+            done += Phase(options.Iterations - early, options.Exaggeration, options.FinalMomentum, early);
+        return new TsneEmbedding(affinities, positions, update!, gains!, options, done, reports,
             done < options.Iterations, pca, index);
     }
 

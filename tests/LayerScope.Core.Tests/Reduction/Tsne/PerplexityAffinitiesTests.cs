@@ -50,4 +50,42 @@ public class PerplexityAffinitiesTests
             }
         Assert.InRange(total, 1 - 1e-5, 1 + 1e-5);
     }
+
+    [Fact]
+    public void Joint_probabilities_equal_the_halved_sum_of_both_conditional_directions()
+    {
+        // A graph with one-way edges, a repeated neighbour and a self edge (an approximate search may produce both):
+        // P must be (p(j | i) + p(i | j)) / 2N for every pair, computed here with a dictionary, and nothing else.
+        const int n = 60, k = 7;
+        var random = new Random(5);
+        var indices = new int[n * k];
+        var distances = new float[n * k];
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < k; c++)
+            {
+                indices[i * k + c] = c == 3 && i % 5 == 0 ? indices[i * k + 2] : c == 4 && i % 7 == 0 ? i : random.Next(n);
+                distances[i * k + c] = c + (float)random.NextDouble();
+            }
+        var graph = new KnnGraph(indices, distances, n, k);
+        var conditional = PerplexityAffinities.ConditionalRows(graph, 3);
+        var expected = new Dictionary<(int, int), double>();
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < k; c++)
+            {
+                int j = indices[i * k + c];
+                if (j == i) continue;
+                double v = conditional[i * k + c] / (2.0 * n);
+                expected[(i, j)] = expected.GetValueOrDefault((i, j)) + v;
+                expected[(j, i)] = expected.GetValueOrDefault((j, i)) + v;
+            }
+        var p = PerplexityAffinities.Symmetrize(graph, conditional, 2);
+        Assert.Equal(expected.Count, p.NonZeroCount);
+        for (int i = 0; i < n; i++)
+            for (int e = p.RowOffsets[i]; e < p.RowOffsets[i + 1]; e++)
+            {
+                if (e > p.RowOffsets[i]) Assert.True(p.Columns[e] > p.Columns[e - 1], "columns must increase within a row");
+                Assert.True(expected.TryGetValue((i, p.Columns[e]), out double v), $"P[{i},{p.Columns[e]}] should be absent");
+                Assert.InRange(p.Values[e], v * (1 - 1e-6), v * (1 + 1e-6));
+            }
+    }
 }
