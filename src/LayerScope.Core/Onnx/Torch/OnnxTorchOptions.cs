@@ -46,8 +46,9 @@ internal enum RecurrentDirections
     /// <summary>Both in one libtorch module, on the calling thread.</summary>
     OneModule,
 
-    /// <summary>The forward direction on the calling thread, the reverse one offered to a pool thread; the caller runs
-    /// it itself when the pool thread has not started by then.</summary>
+    /// <summary>For a direction with enough work to pay for a second thread (about 2 ms of one core's): the forward
+    /// direction on the calling thread, the reverse one offered to a pool thread, which the caller runs itself when the
+    /// pool thread has not started by then. A smaller layer runs in one module.</summary>
     Offered,
 
     /// <summary>The reverse direction always on the pool thread (tests: this path runs whatever the machine's load).</summary>

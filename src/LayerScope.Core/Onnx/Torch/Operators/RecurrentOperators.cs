@@ -259,9 +259,8 @@ internal static class RecurrentOperators
     /// ONNX's iofc (LSTM), rzn instead of zrh (GRU), and the input and recurrent biases as separate vectors.
     /// PyTorch's GRU is ONNX's with linear_before_reset = 1.
     /// A bidirectional node also holds each direction as a one-direction module, so that with two threads to spare
-    /// (<see cref="OnnxNodeContext.Threads"/>) the directions run at once, one thread each: they share nothing but the
-    /// input, and a step of a small recurrent layer is a dozen tiny kernels that one thread runs no faster when libtorch
-    /// splits each of them (the text fixture's 2-layer BiLSTM, batch 256: see bench/RESULTS.md, session 7).
+    /// (<see cref="OnnxNodeContext.Threads"/>) a large layer's directions run at once, one thread each: they share
+    /// nothing but the input, and a step is a dozen small kernels that libtorch gains little from splitting.
     /// </summary>
     private sealed class Fused : IDisposable
     {
@@ -272,6 +271,7 @@ internal static class RecurrentOperators
         private readonly int _directions;
         private readonly long _hidden;
         private readonly RecurrentDirections _mode;
+        private readonly long _inputSize;
         private long _runsAtOnce;
 
         /// <summary>How many runs had their reverse direction on a pool thread, at once with the forward one (tests).</summary>
@@ -281,6 +281,7 @@ internal static class RecurrentOperators
         {
             (_kind, _hidden, _directions, _mode) = (kind, hidden, directions, mode);
             long input = w.shape[2];
+            _inputSize = input;
             TorchSharp.torch.nn.Module Create(bool bidirectional) => kind == RecurrentKind.Lstm
                 ? TorchSharp.torch.nn.LSTM(input, hidden, bidirectional: bidirectional, dtype: floatType)
                 : TorchSharp.torch.nn.GRU(input, hidden, bidirectional: bidirectional, dtype: floatType);
@@ -346,7 +347,7 @@ internal static class RecurrentOperators
             bool records = n.Inputs.Any(t => t is not null && t.requires_grad);
             bool gradMode = !records || is_grad_enabled();
             Tensor y, yh, yc;
-            if (_perDirection is { } pair && n.Threads >= 2)
+            if (_perDirection is { } pair && n.Threads >= 2 && (_mode == RecurrentDirections.PoolThread || WorthASecondThread(steps, batch)))
             {
                 (y, yh, yc) = RunDirectionsAtOnce(pair, x, h0, c0, gradMode, n.Threads);
             }
@@ -365,6 +366,22 @@ internal static class RecurrentOperators
             }
             return _kind == RecurrentKind.Lstm ? [y, yh, yc] : [y, yh];
         }
+
+        /// <summary>
+        /// Whether one direction is enough work to gain from a second thread: at least <see cref="SecondThreadProducts"/>
+        /// multiply-adds in its gate products. Waking a pool thread and joining it cost about 0.1 ms here, and a small
+        /// layer's direction takes little more: the text fixture's 2-layer BiLSTM (hidden 8, 12 steps, batch 256, 1.8
+        /// million per direction) ran back to back in 1.43 ms with its directions in one module, 1.53 ms at once
+        /// (bench onnx-ab, quiet; bench/RESULTS.md, session 7).
+        /// </summary>
+        private bool WorthASecondThread(long steps, long batch)
+        {
+            long input = _inputSize, gates = _kind == RecurrentKind.Lstm ? 4 : 3;
+            return (double)steps * batch * gates * _hidden * (input + _hidden) >= SecondThreadProducts;
+        }
+
+        /// <summary>Multiply-adds per direction from which the directions run at once: about 2 ms of one core's work.</summary>
+        private const double SecondThreadProducts = 2e7;
 
         /// <summary>One module's pass: y [time, batch, directions * hidden], the final h and c [directions, batch,
         /// hidden] (for a GRU, c is h).</summary>
