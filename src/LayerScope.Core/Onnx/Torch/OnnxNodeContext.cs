@@ -30,7 +30,7 @@ internal sealed class OnnxNodeContext(OnnxPlanStep step, long opset, ScalarType 
     /// <summary>How many threads this pass may put to work on independent parts of one node (the caller's libtorch
     /// thread count; 1 inside a chunk of rows, which already has a thread of its own). A pass that runs on one
     /// libtorch thread because it is short still gets the caller's count here: a node with parts that each take far
-    /// longer than waking a thread (the two directions of a bidirectional LSTM) runs them at once.</summary>
+    /// longer than handing one to another thread (the two directions of a large bidirectional LSTM) runs them at once.</summary>
     public int Threads { get; } = Math.Max(threads, 1);
 
     /// <summary>How many outputs the node names (left-out optional outputs at the end are not counted).</summary>

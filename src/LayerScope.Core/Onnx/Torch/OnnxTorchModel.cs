@@ -498,11 +498,10 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
     /// <summary>
     /// The tensors of one pass by name, counting the names each tensor object goes by (an operator may hand back its
     /// input, so two names can share one object). A tensor is disposed when its last name is released; the model's
-    /// model's own tensors (initializers, static values) never are. Disposing a handle early is safe under autograd, which holds its own references.
+    /// own tensors (initializers, static values) never are. Disposing a handle early is safe under autograd, which holds its own references.
     /// </summary>
     private sealed class LiveTensors(System.Collections.Concurrent.ConcurrentDictionary<Tensor, byte> permanent)
     {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<Tensor, byte> _permanent = permanent;
         private readonly Dictionary<Tensor, int> _names = new(ReferenceEqualityComparer.Instance);
 
         public void Bind(Dictionary<string, Tensor> values, string name, Tensor value)
@@ -518,14 +517,13 @@ public sealed class OnnxTorchModel : IDifferentiableModel, IDisposable
             if (!_names.TryGetValue(value, out int count)) return;
             if (count > 1) { _names[value] = count - 1; return; }
             _names.Remove(value);
-            if (!_permanent.ContainsKey(value)) value.Dispose();
+            if (!permanent.ContainsKey(value)) value.Dispose();
         }
     }
 
     public void Dispose()
     {
-        foreach (var t in _initializers.Values) t.Dispose();
-        foreach (var t in _shared.Keys) t.Dispose();
+        foreach (var t in _shared.Keys) t.Dispose(); // the initializers and the static values
         _initializers.Clear();
         _shared.Clear();
         foreach (var cache in _caches) cache.Dispose();

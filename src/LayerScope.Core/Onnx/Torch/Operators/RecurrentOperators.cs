@@ -369,10 +369,10 @@ internal static class RecurrentOperators
 
         /// <summary>
         /// Whether one direction is enough work to gain from a second thread: at least <see cref="SecondThreadProducts"/>
-        /// multiply-adds in its gate products. Waking a pool thread and joining it cost about 0.1 ms here, and a small
-        /// layer's direction takes little more: the text fixture's 2-layer BiLSTM (hidden 8, 12 steps, batch 256, 1.8
+        /// multiply-adds in its gate products. Handing a direction to a pool thread and joining it costs more than a
+        /// small layer's direction saves: the text fixture's 2-layer BiLSTM (hidden 8, 12 steps, batch 256, 1.8
         /// million per direction) ran back to back in 1.43 ms with its directions in one module, 1.53 ms at once
-        /// (bench onnx-ab, quiet; bench/RESULTS.md, session 7).
+        /// (bench onnx-ab, quiet; bench/RESULTS.md, session 7). The threshold is an estimate: no layer that large was timed.
         /// </summary>
         private bool WorthASecondThread(long steps, long batch)
         {
@@ -462,15 +462,14 @@ internal static class RecurrentOperators
                 if (callerThreads != each) set_num_threads(callerThreads);
             }
             using var joinMode = gradMode && !is_grad_enabled() ? enable_grad() : null;
+            (Tensor Y, Tensor H, Tensor C) Join((Tensor Y, Tensor H, Tensor C) reverse) =>
+                (stack([forward.Y, reverse.Y], 1), cat([forward.H, reverse.H], 0), cat([forward.C, reverse.C], 0));
             if (_mode != RecurrentDirections.PoolThread && Interlocked.Exchange(ref claimed, 1) == 0)
-            {
-                var reverse = RunReverse(); // in this call's scope
-                return (stack([forward.Y, reverse.Y], 1), cat([forward.H, reverse.H], 0), cat([forward.C, reverse.C], 0));
-            }
+                return Join(RunReverse()); // in this call's scope
             var back = offered.GetAwaiter().GetResult()!.Value;
             try
             {
-                return (stack([forward.Y, back.Y], 1), cat([forward.H, back.H], 0), cat([forward.C, back.C], 0));
+                return Join(back);
             }
             finally
             {

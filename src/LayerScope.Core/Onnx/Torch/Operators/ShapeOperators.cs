@@ -188,15 +188,13 @@ internal static class ShapeOperators
     }
 
     /// <summary>A Constant's value; the model keeps it after the first pass (OnnxStaticValue.Always).</summary>
-    private static Tensor?[] Constant(OnnxNodeContext n) => [Decode(n)];
-
-    private static Tensor Decode(OnnxNodeContext n)
+    private static Tensor?[] Constant(OnnxNodeContext n)
     {
-        if (n.TensorAttribute("value") is { } value) return OnnxTensorDecoder.Decode(value, n.FloatType, null, "");
-        if (n.Has("value_float")) return torch.tensor((double)n.Float("value_float", 0), n.FloatType);
-        if (n.Floats("value_floats") is { } floats) return torch.tensor(floats.Select(f => (double)f).ToArray(), n.FloatType);
-        if (n.Has("value_int")) return torch.tensor(n.Int("value_int", 0), ScalarType.Int64);
-        if (n.Ints("value_ints") is { } ints) return torch.tensor(ints, ScalarType.Int64);
+        if (n.TensorAttribute("value") is { } value) return [OnnxTensorDecoder.Decode(value, n.FloatType, null, "")];
+        if (n.Has("value_float")) return [torch.tensor((double)n.Float("value_float", 0), n.FloatType)];
+        if (n.Floats("value_floats") is { } floats) return [torch.tensor(floats.Select(f => (double)f).ToArray(), n.FloatType)];
+        if (n.Has("value_int")) return [torch.tensor(n.Int("value_int", 0), ScalarType.Int64)];
+        if (n.Ints("value_ints") is { } ints) return [torch.tensor(ints, ScalarType.Int64)];
         throw new OnnxNodeException("Constant has no value, value_float(s) or value_int(s) attribute (sparse and string constants are not covered)");
     }
 
