@@ -55,12 +55,22 @@ public static class UmapStageProfile
         Lap($"kNN {knnMethod} k={k}");
         var graph = FuzzySimplicialSet.FromGraph(knn, threads);
         Lap($"fuzzy simplicial set ({graph.Columns.Length} directed edges)");
-        var start = SpectralInitialization.TrySpectral(graph, options.Dimensions, options.Seed, threads, spectralIterations, data: x);
+        double tolerance = args.FirstOrDefault(a => a.StartsWith("tol=", StringComparison.Ordinal)) is { } tl ? double.Parse(tl[4..], CultureInfo.InvariantCulture) : GraphEigenvectors.DefaultTolerance;
+        var start = SpectralInitialization.TrySpectral(graph, options.Dimensions, options.Seed, threads, spectralIterations, data: x, tolerance: tolerance);
         Lap(start is null ? "spectral start (did not converge)" : "spectral start");
-        if (graph.CountComponents() == 1)
+        if (graph.CountComponents() == 1 && args.Contains("--lobpcg"))
         {
             var eigen = GraphEigenvectors.Smoothest(graph, options.Dimensions, options.Seed, threads, spectralIterations);
             Lap(FormattableString.Invariant($"  again, untimed: {eigen.Iterations} LOBPCG iterations, residual {eigen.Residual:g3}"));
+            foreach (double tol in new[] { 1e-4, 3e-4, 1e-3 })
+            {
+                var pcs = SpectralInitialization.SmoothStart(graph, x, options.Dimensions + GraphEigenvectors.DefaultGuard, options.Seed, threads);
+                Lap("  PCA start for LOBPCG");
+                var warm = GraphEigenvectors.Smoothest(graph, options.Dimensions, options.Seed, threads, spectralIterations, tol, start: pcs);
+                Lap(FormattableString.Invariant($"  PCA start, tolerance {tol:g2}: {warm.Iterations} iterations, residual {warm.Residual:g3}"));
+                var cold = GraphEigenvectors.Smoothest(graph, options.Dimensions, options.Seed, threads, spectralIterations, tol);
+                Lap(FormattableString.Invariant($"  random start, tolerance {tol:g2}: {cold.Iterations} iterations, residual {cold.Residual:g3}"));
+            }
         }
         start ??= SpectralInitialization.Pca(x, options.Dimensions, options.Seed, threads);
         var embedding = UmapReducer.Fit(graph, start, options);

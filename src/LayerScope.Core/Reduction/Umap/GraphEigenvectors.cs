@@ -39,8 +39,18 @@ public static class GraphEigenvectors
     /// <summary>The <paramref name="wanted"/> smoothest non-trivial eigenvectors of <paramref name="graph"/>'s
     /// normalised adjacency (a connected graph). <paramref name="guard"/> extra vectors ride along in the block: the
     /// convergence rate depends on the gap between the last wanted and the first vector outside the block.</summary>
+    /// <param name="graph">A connected graph.</param>
+    /// <param name="wanted">Eigenvectors wanted.</param>
+    /// <param name="seed">Seed of the random start.</param>
+    /// <param name="threads">Threads; 0 uses every core.</param>
+    /// <param name="maxIterations">LOBPCG iterations at most.</param>
+    /// <param name="tolerance">Residual norm at which the wanted vectors count as converged.</param>
+    /// <param name="guard">Extra vectors in the block.</param>
+    /// <param name="start">Optional first columns of the starting block (Count × c, c ≤ wanted + guard), e.g. smooth
+    /// functions of the points (<see cref="SpectralInitialization.SmoothStart"/>); the other columns are random. Only
+    /// the iterations needed depend on it.</param>
     public static GraphEigenvectorsResult Smoothest(UmapGraph graph, int wanted, int seed = 0, int threads = 0, int maxIterations = 500,
-        double tolerance = DefaultTolerance, int guard = DefaultGuard)
+        double tolerance = DefaultTolerance, int guard = DefaultGuard, DenseMatrix? start = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         int n = graph.Count, m = wanted + guard;
@@ -60,21 +70,22 @@ public static class GraphEigenvectors
 
         using var scope = torch.NewDisposeScope();
         var t = torch.tensor(trivial).view(n, 1);
-        Tensor WithoutTrivial(Tensor v) => v - t.mm(t.t().mm(v));
         Tensor Multiply(Tensor v)
         {
             v.contiguous().data<double>().CopyTo(buffer);
             Apply(graph, inverseRoot, buffer, product, m, threads);
             return torch.tensor(product).view(n, m);
         }
-        // The part of v orthogonal to the trivial vector and to the orthonormal blocks given, with orthonormal columns.
-        // Twice, as classical Gram–Schmidt needs for orthogonality to working precision ("twice is enough").
-        Tensor Orthonormal(Tensor v, params Tensor[] against)
+        // The part of v orthogonal to the orthonormal columns of `against` (the trivial vector and the blocks X and P,
+        // which are orthogonal to it and to each other), with orthonormal columns. Twice, as classical Gram–Schmidt
+        // needs for orthogonality to working precision ("twice is enough"). One product with all of them at once: the
+        // block is narrow (wanted + guard columns), so each product is memory-bound and its cost is the pass over the
+        // N-long columns, not the arithmetic.
+        Tensor Orthonormal(Tensor v, Tensor against)
         {
             for (int pass = 0; pass < 2; pass++)
             {
-                v = WithoutTrivial(v);
-                foreach (var basis in against) v = v - basis.mm(basis.t().mm(v));
+                v = v - against.mm(against.t().mm(v));
                 v = torch.linalg.qr(v).Q;
             }
             return v;
@@ -82,7 +93,14 @@ public static class GraphEigenvectors
 
         var random = new double[(long)n * m];
         Gaussian.Fill(new Random(seed), random);
-        var x = Orthonormal(torch.tensor(random).view(n, m));
+        if (start is not null)
+        {
+            if (start.Rows != n || start.Columns > m)
+                throw new ArgumentException($"The start is {start.Rows} × {start.Columns}; it must be {n} × at most {m}.", nameof(start));
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < start.Columns; c++) random[(long)i * m + c] = start[i, c];
+        }
+        var x = Orthonormal(torch.tensor(random).view(n, m), t);
         var ax = Multiply(x);
         var (theta, rotation) = Descending(x.t().mm(ax));
         x = x.mm(rotation);
@@ -96,7 +114,7 @@ public static class GraphEigenvectors
             var r = ax - x * theta.view(1, m);
             residual = r.narrow(1, 0, wanted).norm(0).max().item<double>();
             if (residual < tolerance) break;
-            var w = p is null ? Orthonormal(r, x) : Orthonormal(r, x, p);
+            var w = Orthonormal(r, p is null ? torch.cat([t, x], 1) : torch.cat([t, x, p], 1));
             var aw = Multiply(w);
             var s = p is null ? torch.cat([x, w], 1) : torch.cat([x, w, p], 1);
             var aS = p is null ? torch.cat([ax, aw], 1) : torch.cat([ax, aw, ap!], 1);

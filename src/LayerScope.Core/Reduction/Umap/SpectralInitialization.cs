@@ -19,13 +19,14 @@ public static class SpectralInitialization
     /// <summary>The spectral layout of <paramref name="graph"/>, or null when the iteration did not converge (the
     /// caller falls back). A disconnected graph needs the points (<paramref name="data"/>) to place its components;
     /// without them it returns null.</summary>
-    public static DenseMatrix? TrySpectral(UmapGraph graph, int dims, int seed = 0, int threads = 0, int maxIterations = 300, DenseMatrix? data = null)
+    public static DenseMatrix? TrySpectral(UmapGraph graph, int dims, int seed = 0, int threads = 0, int maxIterations = 300, DenseMatrix? data = null,
+        double tolerance = GraphEigenvectors.DefaultTolerance)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var (components, count) = graph.ComponentLabels();
-        if (count == 1) return TryConnected(graph, dims, seed, threads, maxIterations);
+        if (count == 1) return TryConnected(graph, dims, seed, threads, maxIterations, data, tolerance);
         if (data is null || data.Rows != graph.Count) return null;
-        var layout = ByComponent(graph, data, components, count, dims, seed, threads, maxIterations);
+        var layout = ByComponent(graph, data, components, count, dims, seed, threads, maxIterations, tolerance);
         if (layout is null) return null;
         AddNoiseAndScale(layout, seed);
         return layout;
@@ -33,7 +34,8 @@ public static class SpectralInitialization
 
     /// <summary>Each component laid out by itself (spectral when it has enough vertices, else random), shrunk and moved
     /// to its centroid's place in a PCA of the centroids; null when a component's iteration did not converge.</summary>
-    private static DenseMatrix? ByComponent(UmapGraph graph, DenseMatrix data, int[] components, int count, int dims, int seed, int threads, int maxIterations)
+    private static DenseMatrix? ByComponent(UmapGraph graph, DenseMatrix data, int[] components, int count, int dims, int seed, int threads, int maxIterations,
+        double tolerance)
     {
         int n = graph.Count, d = data.Columns;
         var members = new List<int>[count];
@@ -79,7 +81,7 @@ public static class SpectralInitialization
             DenseMatrix? part = null;
             if (vertices.Count > 2 * dims + 2)
             {
-                part = TryConnected(graph.Subgraph(vertices), dims, seed + c, threads, maxIterations);
+                part = TryConnected(graph.Subgraph(vertices), dims, seed + c, threads, maxIterations, data.SelectRows(vertices), tolerance);
                 if (part is null) return null;
             }
             part ??= Random(vertices.Count, dims, seed + c);
@@ -95,11 +97,14 @@ public static class SpectralInitialization
         return layout;
     }
 
-    private static DenseMatrix? TryConnected(UmapGraph graph, int dims, int seed, int threads, int maxIterations)
+    private static DenseMatrix? TryConnected(UmapGraph graph, int dims, int seed, int threads, int maxIterations, DenseMatrix? data, double tolerance)
     {
         int n = graph.Count;
         if (n <= 3 * (dims + GraphEigenvectors.DefaultGuard) + 1) return null;
-        var eigen = GraphEigenvectors.Smoothest(graph, dims, seed, threads, maxIterations);
+        // From the points' principal components when they are given: at 25,000 Fashion-MNIST points LOBPCG then
+        // converged in 45 iterations instead of 60 from a random block.
+        var start = data is null ? null : SmoothStart(graph, data, dims + GraphEigenvectors.DefaultGuard, seed, threads);
+        var eigen = GraphEigenvectors.Smoothest(graph, dims, seed, threads, maxIterations, tolerance, start: start);
         if (!eigen.Converged) return null;
         // Laplacian eigenmaps use D^−½ times the eigenvectors of the normalised matrix (umap-learn takes the
         // eigenvectors as they are; at 25,000 Fashion-MNIST points that start reached trustworthiness 0.9798, this one
@@ -114,6 +119,25 @@ public static class SpectralInitialization
         }
         var result = new DenseMatrix(values, n, dims);
         AddNoiseAndScale(result, seed);
+        return result;
+    }
+
+    /// <summary>A smooth starting block for <see cref="GraphEigenvectors.Smoothest"/>: the first principal components
+    /// of the points, times D^½ (the eigenvectors of D^−½ W D^−½ are D^½ times those of the random walk D^−1 W, whose
+    /// smoothest ones vary slowly between neighbours, as linear functions of the points do).</summary>
+    internal static DenseMatrix? SmoothStart(UmapGraph graph, DenseMatrix x, int columns, int seed, int threads)
+    {
+        int c = Math.Min(columns, Math.Min(x.Columns, x.Rows - 1));
+        if (c < 1 || x.Rows != graph.Count) return null;
+        var pca = PcaReducer.Fit(x, new PcaOptions { Components = c, Seed = seed, Threads = threads });
+        var result = pca.Transform(x, threads);
+        for (int i = 0; i < graph.Count; i++)
+        {
+            double degree = 0;
+            for (int e = graph.RowOffsets[i]; e < graph.RowOffsets[i + 1]; e++) degree += graph.Weights[e];
+            float root = (float)Math.Sqrt(degree);
+            for (int a = 0; a < c; a++) result[i, a] *= root;
+        }
         return result;
     }
 
