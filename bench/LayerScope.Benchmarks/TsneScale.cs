@@ -64,31 +64,37 @@ public static class TsneScale
         GC.Collect();
         clock.Lap("PCA start");
 
-        var repulsion = new TimedRepulsion(new FftRepulsion(threads));
-        Array.Clear(FftRepulsion.PhaseMilliseconds);
-        var embedding = TsneReducer.Fit(affinities, start, options, repulsion);
-        var reports = embedding.Reports;
-        var positions = embedding.RawPositions;
-        clock.Lap($"{iterations} iterations (Z-order storage from {options.ReorderMinPoints} points)");
-        Console.WriteLine(FormattableString.Invariant(
-            $"  of which repulsion: wall {repulsion.Wall:0.0} s, cpu {repulsion.Cpu:0.0} s; phases (weights, spread, kernel, fft, interpolate) s: {string.Join(", ", FftRepulsion.PhaseMilliseconds.Select(v => (v / 1000).ToString("0.0", CultureInfo.InvariantCulture)))}"));
-        foreach (var (iteration, range, spacing, nodes) in repulsion.Grids)
-            Console.WriteLine(FormattableString.Invariant($"  iteration {iteration,4}: range {range,7:0.0}, spacing {spacing:0.000}, nodes {nodes}, transform {FftRepulsion.FftFriendlySize(2 * nodes - 1)}"));
-        foreach (var report in reports.Where(r => r.Iteration % 250 == 0 || r == reports[^1]))
-            Console.WriteLine(FormattableString.Invariant($"  KL at {report.Iteration}: {report.KlDivergence:0.0000}"));
+        double[] positions;
+        if (Option(args, "--layout", null) is { } layoutPath)
+        {
+            // A saved layout (from --out) instead of the iterations: the A/B calls below on a final layout in seconds.
+            var layout = NpyReader.Read(layoutPath);
+            if (layout.Shape[0] != n || layout.Shape[1] != 2) throw new InvalidOperationException($"{layoutPath} is not {n} x 2");
+            positions = layout.ToFloat32().Select(v => (double)v).ToArray();
+            clock.Lap($"layout read from {Path.GetFileName(layoutPath)} (no iterations)");
+        }
+        else
+        {
+            var repulsion = new TimedRepulsion(new FftRepulsion(threads));
+            Array.Clear(FftRepulsion.PhaseMilliseconds);
+            var embedding = TsneReducer.Fit(affinities, start, options, repulsion);
+            var reports = embedding.Reports;
+            positions = embedding.RawPositions;
+            clock.Lap($"{iterations} iterations (Z-order storage from {options.ReorderMinPoints} points)");
+            Console.WriteLine(FormattableString.Invariant(
+                $"  of which repulsion: wall {repulsion.Wall:0.0} s, cpu {repulsion.Cpu:0.0} s; phases (weights, spread, kernel, fft, interpolate) s: {string.Join(", ", FftRepulsion.PhaseMilliseconds.Select(v => (v / 1000).ToString("0.0", CultureInfo.InvariantCulture)))}"));
+            foreach (var (iteration, range, spacing, nodes) in repulsion.Grids)
+                Console.WriteLine(FormattableString.Invariant($"  iteration {iteration,4}: range {range,7:0.0}, spacing {spacing:0.000}, nodes {nodes}, transform {FftRepulsion.FftFriendlySize(2 * nodes - 1)}"));
+            foreach (var report in reports.Where(r => r.Iteration % 250 == 0 || r == reports[^1]))
+                Console.WriteLine(FormattableString.Invariant($"  KL at {report.Iteration}: {report.KlDivergence:0.0000}"));
+        }
 
-        // The attraction on the final layout: input order, one affinity at a time and vectorised; then Z-order storage.
-        var attraction = new double[2 * n];
-        for (int i = 0; i < 10; i++) TsneGradient.Attraction(affinities, positions, 2, attraction, threads, vector: false);
-        clock.Lap("10 x attraction, input order, one at a time");
-        for (int i = 0; i < 10; i++) TsneGradient.Attraction(affinities, positions, 2, attraction, threads, vector: true);
-        clock.Lap("10 x attraction, input order, vectorised");
         var order = TsnePointOrder.ZOrder(positions, n, 2);
-        var stored = affinities.StoredAt(order.SlotOf, threads);
+        var stored = affinities.StoredAt(order, threads);
         var slots = order.ToSlots(positions);
         clock.Lap("Z-order of the final layout and P stored in it");
-        for (int i = 0; i < 10; i++) TsneGradient.Attraction(stored, slots, 2, attraction, threads, vector: true);
-        clock.Lap("10 x attraction, Z-order storage, vectorised");
+        AttractionAb(affinities, positions, stored, slots, order, threads, int.Parse(Option(args, "--rounds", "3"), CultureInfo.InvariantCulture));
+        clock.Lap("attraction A/B");
         var forces = new double[2 * n];
         var fft = new FftRepulsion(threads);
         fft.Compute(positions, n, forces);
@@ -101,6 +107,55 @@ public static class TsneScale
             NpyWriter.Write(output, NpyArray.Create(positions.Select(v => (float)v).ToArray(), n, 2));
         Console.WriteLine(FormattableString.Invariant($"peak RSS of the process: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:0} MB (since the last stage's reset; see the stages)"));
         return 0;
+    }
+
+    /// <summary>Each attraction kernel on the final layout, in input order and in Z-order storage, in interleaved
+    /// rounds (3 calls per variant per round, so that a change in the machine's load hits all variants alike): CPU and
+    /// wall time per call, CPU ns per affinity, and the largest difference from the one-at-a-time double sums relative
+    /// to the row's Σ p (the scale of a row's attraction).</summary>
+    private static void AttractionAb(TsneAffinities plain, double[] positions, TsneAffinities stored, double[] slots,
+        TsnePointOrder order, int threads, int rounds)
+    {
+        int n = plain.Count;
+        var reference = new double[2 * n];
+        TsneGradient.Attraction(plain, positions, 2, reference, threads, TsneAttractionKernel.OneAtATime);
+        var rowMass = new double[n];
+        for (int i = 0; i < n; i++)
+            for (int e = plain.RowOffsets[i]; e < plain.RowOffsets[i + 1]; e++) rowMass[i] += plain.Values[e];
+        var variants = new List<(string Name, TsneAffinities P, double[] Y, TsneAttractionKernel Kernel)>
+        {
+            ("input order, one at a time", plain, positions, TsneAttractionKernel.OneAtATime),
+            ("input order, AVX2 double", plain, positions, TsneAttractionKernel.VectorDouble),
+            ("input order, packed float32", plain, positions, TsneAttractionKernel.PackedFloat),
+            ("Z-order, AVX2 double", stored, slots, TsneAttractionKernel.VectorDouble),
+            ("Z-order, packed float32", stored, slots, TsneAttractionKernel.PackedFloat),
+        };
+        var cpu = new double[variants.Count];
+        var wall = new double[variants.Count];
+        var error = new double[variants.Count];
+        var result = new double[2 * n];
+        var packed = new float[2 * n];
+        for (int round = 0; round < rounds; round++)
+            for (int v = 0; v < variants.Count; v++)
+            {
+                var (_, p, y, kernel) = variants[v];
+                TsneGradient.Attraction(p, y, 2, result, threads, kernel, packed); // warm (and the result checked)
+                long begin = Stopwatch.GetTimestamp();
+                double cpuBegin = CpuClock.Process();
+                for (int call = 0; call < 3; call++) TsneGradient.Attraction(p, y, 2, result, threads, kernel, packed);
+                cpu[v] += CpuClock.Process() - cpuBegin;
+                wall[v] += Stopwatch.GetElapsedTime(begin).TotalSeconds;
+                var byPoint = ReferenceEquals(p, stored) ? order.ToPoints(result) : result;
+                for (int c = 0; c < 2 * n; c++)
+                    error[v] = Math.Max(error[v], Math.Abs(byPoint[c] - reference[c]) / rowMass[c / 2]);
+            }
+        long nnz = plain.NonZeroCount;
+        foreach (var (v, (name, _, _, _)) in variants.Index())
+        {
+            int calls = 3 * rounds;
+            Console.WriteLine(FormattableString.Invariant(
+                $"  attraction {name,-48} cpu {1000 * cpu[v] / calls,8:0.0} ms/call  wall {1000 * wall[v] / calls,8:0.0} ms/call  cpu {1e9 * cpu[v] / calls / nnz,6:0.00} ns/affinity  max |diff| / row sum p {error[v]:0.0e+0}"));
+        }
     }
 
     private static string? Option(string[] args, string name, string? fallback)

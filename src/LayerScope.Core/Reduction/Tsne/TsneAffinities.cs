@@ -3,7 +3,8 @@ namespace LayerScope.Reduction.Tsne;
 /// <summary>
 /// The joint probabilities P of t-SNE as a sparse symmetric matrix in compressed-row form: row i's non-zero entries
 /// are <see cref="Columns"/>[<see cref="RowOffsets"/>[i] .. <see cref="RowOffsets"/>[i + 1]) with
-/// <see cref="Values"/> at the same positions, columns increasing. All values sum to 1.
+/// <see cref="Values"/> at the same positions, columns increasing (except in a copy renumbered for storage,
+/// <see cref="StoredAt"/>). All values sum to 1.
 /// </summary>
 public sealed class TsneAffinities
 {
@@ -33,23 +34,36 @@ public sealed class TsneAffinities
     /// <summary>Value of each non-zero entry.</summary>
     public float[] Values { get; }
 
-    /// <summary>Where each row's point is stored in the positions the optimizer works on (<see cref="TsnePointOrder"/>);
-    /// <see cref="Columns"/> then name storage slots too. Null: row i is stored at i.</summary>
-    internal int[]? RowSlots { get; private init; }
-
-    /// <summary>This matrix with its points stored in the slots <paramref name="slotOf"/> (point → slot): the row
-    /// offsets and values are shared, only the columns are renamed, so each row's sum runs over the same values in the
-    /// same order. <paramref name="reuse"/>: a columns array of an earlier such copy, overwritten (so two orders in a
-    /// row do not hold two copies).</summary>
-    internal TsneAffinities StoredAt(int[] slotOf, int threads, int[]? reuse = null)
+    /// <summary>This matrix with its points renumbered as <paramref name="order"/> stores them (point
+    /// <see cref="TsnePointOrder.PointAt"/>[s] becomes row and column s): each row holds the same values in the same
+    /// order, so every row's sum is the same. The rows are copied into storage order rather than visited through an
+    /// index, so that the attraction streams through P in the order of the map (visiting a shared P in storage order
+    /// made each row's cache lines a miss: 5.2 against 3.0 ns per affinity at 70,000 points). <paramref name="reuse"/>:
+    /// an earlier such copy of this matrix, overwritten (so two orders in a row do not hold two copies).</summary>
+    internal TsneAffinities StoredAt(TsnePointOrder order, int threads, TsneAffinities? reuse = null)
     {
-        var columns = reuse is not null && reuse.Length == Columns.Length && reuse != Columns ? reuse : new int[Columns.Length];
-        var source = Columns;
-        ReductionThreads.ForChunks(columns.Length, 1 << 16, threads, (_, start, end) =>
+        ArgumentNullException.ThrowIfNull(order);
+        bool reusable = reuse is not null && reuse != this && reuse.Count == Count && reuse.NonZeroCount == NonZeroCount;
+        var offsets = reusable ? reuse!.RowOffsets : new int[Count + 1];
+        var columns = reusable ? reuse!.Columns : new int[Columns.Length];
+        var values = reusable ? reuse!.Values : new float[Values.Length];
+        var pointAt = order.PointAt;
+        var slotOf = order.SlotOf;
+        offsets[0] = 0;
+        for (int s = 0; s < Count; s++) offsets[s + 1] = offsets[s] + RowOffsets[pointAt[s] + 1] - RowOffsets[pointAt[s]];
+        var sourceColumns = Columns;
+        var sourceValues = Values;
+        var sourceOffsets = RowOffsets;
+        ReductionThreads.ForChunks(Count, 4096, threads, (_, start, end) =>
         {
-            for (int e = start; e < end; e++) columns[e] = slotOf[source[e]];
+            for (int s = start; s < end; s++)
+            {
+                int from = sourceOffsets[pointAt[s]], to = offsets[s], length = offsets[s + 1] - to;
+                for (int e = 0; e < length; e++) columns[to + e] = slotOf[sourceColumns[from + e]];
+                Array.Copy(sourceValues, from, values, to, length);
+            }
         });
-        return new TsneAffinities(Count, RowOffsets, columns, Values) { RowSlots = slotOf };
+        return reusable ? reuse! : new TsneAffinities(Count, offsets, columns, values);
     }
 
     /// <summary>The number of non-zero entries.</summary>

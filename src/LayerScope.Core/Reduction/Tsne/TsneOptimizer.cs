@@ -12,6 +12,8 @@ internal sealed class TsneOptimizer
     private const double MinGain = 0.01;
     private readonly ITsneRepulsion _repulsion;
     private readonly double[] _gradient, _attraction, _repulsive;
+    // The attraction's float32 copy of the positions, kept so that no iteration allocates one.
+    private readonly float[] _packed;
 
     public TsneOptimizer(TsneAffinities affinities, double[] positions, int dims, ITsneRepulsion repulsion, int threads,
         double[]? update = null, double[]? gains = null)
@@ -26,6 +28,7 @@ internal sealed class TsneOptimizer
         _gradient = new double[positions.Length];
         _attraction = new double[positions.Length];
         _repulsive = new double[positions.Length];
+        _packed = new float[dims == 2 ? positions.Length : 0];
     }
 
     public TsneAffinities Affinities { get; }
@@ -56,7 +59,7 @@ internal sealed class TsneOptimizer
         for (int t = 0; t < iterations; t++)
         {
             if (cancellationToken.IsCancellationRequested) return t;
-            double z = TsneGradient.Compute(Affinities, y, Dims, exaggeration, _repulsion, _gradient, _attraction, _repulsive, Threads);
+            double z = TsneGradient.Compute(Affinities, y, Dims, exaggeration, _repulsion, _gradient, _attraction, _repulsive, Threads, _packed);
             int done = firstIteration + t + 1;
             if (done % reportEvery == 0 || t == iterations - 1)
             {

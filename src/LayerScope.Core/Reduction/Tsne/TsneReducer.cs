@@ -87,7 +87,7 @@ public sealed class TsneReducer(TsneOptions? options = null) : IReducer
         var repulsion = givenRepulsion ?? CreateRepulsion(options, n);
         var positions = initialization.ToDoubles();
         double[]? update = null, gains = null;
-        int[]? storedColumns = null;
+        TsneAffinities? storedCopy = null;
         var reports = new List<TsneIterationReport>();
         double learningRate = options.LearningRateFor(n);
         // Each phase stores the points in the Z-order of the layout it starts from (the PCA start, then the
@@ -95,8 +95,8 @@ public sealed class TsneReducer(TsneOptions? options = null) : IReducer
         int Phase(int iterations, double exaggeration, double momentum, int first)
         {
             var order = n >= options.ReorderMinPoints ? TsnePointOrder.ZOrder(positions, n, dims) : null;
-            var stored = order is null ? affinities : affinities.StoredAt(order.SlotOf, options.Threads, storedColumns);
-            if (order is not null) storedColumns = stored.Columns;
+            var stored = order is null ? affinities : affinities.StoredAt(order, options.Threads, storedCopy);
+            if (order is not null) storedCopy = stored;
             var optimizer = new TsneOptimizer(stored, order?.ToSlots(positions) ?? positions, dims, repulsion, options.Threads,
                 update is null ? null : order?.ToSlots(update) ?? update, gains is null ? null : order?.ToSlots(gains) ?? gains);
             int done = optimizer.Run(iterations, exaggeration, momentum, learningRate, first, options.Iterations,

@@ -13,12 +13,51 @@ public class TsneScaleTests
         var (p, y) = TsneTestData.RandomProblem(700, 2, 5);
         var vector = new double[y.Length];
         var scalar = new double[y.Length];
-        TsneGradient.Attraction(p, y, 2, vector, 2, vector: true);
-        TsneGradient.Attraction(p, y, 2, scalar, 2, vector: false);
+        TsneGradient.Attraction(p, y, 2, vector, 2, TsneAttractionKernel.VectorDouble);
+        TsneGradient.Attraction(p, y, 2, scalar, 2, TsneAttractionKernel.OneAtATime);
         var lengths = Enumerable.Range(0, p.Count).Select(i => (p.RowOffsets[i + 1] - p.RowOffsets[i]) % 8).Distinct().Count();
         Assert.True(lengths >= 6, $"only {lengths} row lengths mod 8");
         for (int c = 0; c < y.Length; c++)
             Assert.True(Math.Abs(vector[c] - scalar[c]) <= 1e-12 * (1e-9 + Math.Abs(scalar[c])) + 1e-18, $"coordinate {c}: {vector[c]} against {scalar[c]}");
+    }
+
+    [Fact]
+    public void Packed_float_attraction_is_within_float32_rounding_of_the_double_sums()
+    {
+        // The hard case for float32 positions: a layout far from the origin (|y| ≈ 40, ulp 4e-6) whose neighbours are
+        // about a unit apart, as in a final map. Each coordinate is rounded by at most 2^-24 max|y|, which moves a
+        // term p w (y_i − y_j) by at most a few p 2^-24 max|y| (|∂(w d)/∂d| ≤ 1); the float32 lanes add up about
+        // length / 8 terms of at most p / 2 each. Bound: 16 · 2^-24 · (1 + max|y|) · Σ_j p_ij per row.
+        var (p, y) = TsneTestData.RandomProblem(700, 2, 1, seed: 4);
+        for (int c = 0; c < y.Length; c++) y[c] += 40;
+        var packed = new double[y.Length];
+        var reference = new double[y.Length];
+        TsneGradient.Attraction(p, y, 2, packed, 2, TsneAttractionKernel.PackedFloat);
+        TsneGradient.Attraction(p, y, 2, reference, 2, TsneAttractionKernel.OneAtATime);
+        double maxAbs = y.Max(Math.Abs);
+        var lengths = Enumerable.Range(0, p.Count).Select(i => (p.RowOffsets[i + 1] - p.RowOffsets[i]) % 8).Distinct().Count();
+        Assert.True(lengths >= 6, $"only {lengths} row lengths mod 8");
+        double Bound(int i) => 16 * Math.Pow(2, -24) * (1 + maxAbs) * RowMass(p, i);
+        for (int c = 0; c < y.Length; c++)
+            Assert.True(Math.Abs(packed[c] - reference[c]) <= Bound(c / 2), $"coordinate {c}: {packed[c]} against {reference[c]}, bound {Bound(c / 2)}");
+        // The bound is tight enough to see a kernel that loses one affinity of a row: dropping each row's last term
+        // from the reference moves nearly every row outside it.
+        int flagged = 0;
+        for (int i = 0; i < p.Count; i++)
+        {
+            int e = p.RowOffsets[i + 1] - 1, j = p.Columns[e];
+            double d0 = y[2 * i] - y[2 * j], d1 = y[2 * i + 1] - y[2 * j + 1];
+            double w = p.Values[e] / (1 + d0 * d0 + d1 * d1);
+            if (Math.Abs(packed[2 * i] - (reference[2 * i] - w * d0)) > Bound(i) || Math.Abs(packed[2 * i + 1] - (reference[2 * i + 1] - w * d1)) > Bound(i)) flagged++;
+        }
+        Assert.True(flagged >= 0.99 * p.Count, $"only {flagged} of {p.Count} rows with a dropped term fall outside the bound");
+    }
+
+    private static double RowMass(TsneAffinities p, int i)
+    {
+        double mass = 0;
+        for (int e = p.RowOffsets[i]; e < p.RowOffsets[i + 1]; e++) mass += p.Values[e];
+        return mass;
     }
 
     [Theory]
@@ -67,18 +106,31 @@ public class TsnePointOrderTests
         var (p, y) = TsneTestData.RandomProblem(500, 2, 5, seed: 7);
         var order = TsnePointOrder.ZOrder(y, 500, 2);
         Assert.NotEqual(Enumerable.Range(0, 500), order.PointAt);
-        var stored = p.StoredAt(order.SlotOf, 2);
+        var stored = p.StoredAt(order, 2);
         var ySlots = order.ToSlots(y);
-        foreach (bool vector in new[] { true, false })
+        foreach (var kernel in Enum.GetValues<TsneAttractionKernel>())
         {
             var plain = new double[y.Length];
             var slotted = new double[y.Length];
-            TsneGradient.Attraction(p, y, 2, plain, 2, vector);
-            TsneGradient.Attraction(stored, ySlots, 2, slotted, 2, vector);
+            TsneGradient.Attraction(p, y, 2, plain, 2, kernel);
+            TsneGradient.Attraction(stored, ySlots, 2, slotted, 2, kernel);
             // Each row sums the same values in the same order: bit for bit the same forces.
             Assert.Equal(plain, order.ToPoints(slotted));
         }
-        Assert.Equal(TsneGradient.KlDivergence(p, y, 2, 123.0, 2), TsneGradient.KlDivergence(stored, ySlots, 2, 123.0, 2));
+        // The KL adds the rows in another order: equal to rounding.
+        Assert.Equal(TsneGradient.KlDivergence(p, y, 2, 123.0, 2), TsneGradient.KlDivergence(stored, ySlots, 2, 123.0, 2), 1e-12);
+        // Reused for a second order, the copy holds that order's matrix, not a mix.
+        var again = TsnePointOrder.ZOrder(y.Select(v => -v).ToArray(), 500, 2);
+        var restored = p.StoredAt(again, 2, reuse: stored);
+        Assert.Same(stored, restored);
+        for (int s = 0; s < 500; s++)
+        {
+            int i = again.PointAt[s];
+            Assert.Equal(p.Values.AsSpan(p.RowOffsets[i], p.RowOffsets[i + 1] - p.RowOffsets[i]).ToArray(),
+                restored.Values.AsSpan(restored.RowOffsets[s], restored.RowOffsets[s + 1] - restored.RowOffsets[s]).ToArray());
+            Assert.Equal(p.Columns.AsSpan(p.RowOffsets[i], p.RowOffsets[i + 1] - p.RowOffsets[i]).ToArray().Select(j => again.SlotOf[j]),
+                restored.Columns.AsSpan(restored.RowOffsets[s], restored.RowOffsets[s + 1] - restored.RowOffsets[s]).ToArray());
+        }
         Assert.Equal(y, order.ToPoints(ySlots));
     }
 
