@@ -38,39 +38,13 @@ internal sealed class SmallestPerRow
         var value = _value.AsSpan(row * _cap, _cap);
         int count = _count[row], j = 0, length = scores.Length;
         float threshold = _threshold[row];
-        if (Vector512.IsHardwareAccelerated)
+        Span<float> lanes = stackalloc float[16];
+        for (; j + 16 <= length; j += 16)
         {
-            for (; j + 16 <= length; j += 16)
-            {
-                var sum = Vector512.Create(scores.Slice(j, 16)) + Vector512.Create(addends.Slice(j, 16));
-                // Past the first tiles nearly every vector is above the threshold: one comparison skips it, and of
-                // the others only the lanes below it are visited.
-                ulong below = Vector512.LessThan(sum, Vector512.Create(threshold)).ExtractMostSignificantBits();
-                for (; below != 0; below &= below - 1)
-                {
-                    int c = System.Numerics.BitOperations.TrailingZeroCount(below);
-                    float v = sum[c];
-                    if (v >= threshold) continue; // a cut in this vector lowered the threshold
-                    index[count] = first + j + c; value[count] = v;
-                    if (++count == _cap) count = NeighborDistances.Cut(index, value, _scratch, count, _take, out threshold);
-                }
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; j + 8 <= length; j += 8)
-            {
-                var sum = Vector256.Create(scores.Slice(j, 8)) + Vector256.Create(addends.Slice(j, 8));
-                uint below = Vector256.LessThan(sum, Vector256.Create(threshold)).ExtractMostSignificantBits();
-                for (; below != 0; below &= below - 1)
-                {
-                    int c = System.Numerics.BitOperations.TrailingZeroCount(below);
-                    float v = sum[c];
-                    if (v >= threshold) continue;
-                    index[count] = first + j + c; value[count] = v;
-                    if (++count == _cap) count = NeighborDistances.Cut(index, value, _scratch, count, _take, out threshold);
-                }
-            }
+            // Past the first tiles nearly every vector is above the threshold: one comparison skips it, and of the
+            // others only the lanes below it are visited.
+            ulong below = Below(scores.Slice(j, 16), addends.Slice(j, 16), threshold, lanes);
+            if (below != 0) count = Enter(below, lanes, first + j, index, value, count, ref threshold);
         }
         for (; j < length; j++)
         {
@@ -81,6 +55,39 @@ internal sealed class SmallestPerRow
         }
         _count[row] = count;
         _threshold[row] = threshold;
+    }
+
+    /// <summary>Writes the 16 sums scores + addends into <paramref name="lanes"/> and returns the mask of those below
+    /// <paramref name="threshold"/> (bit c for lane c): one AVX-512 vector, or two of 256 bits.</summary>
+    private static ulong Below(ReadOnlySpan<float> scores, ReadOnlySpan<float> addends, float threshold, Span<float> lanes)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var sum = Vector512.Create(scores) + Vector512.Create(addends);
+            sum.CopyTo(lanes);
+            return Vector512.LessThan(sum, Vector512.Create(threshold)).ExtractMostSignificantBits();
+        }
+        var low = Vector256.Create(scores) + Vector256.Create(addends);
+        var high = Vector256.Create(scores[8..]) + Vector256.Create(addends[8..]);
+        low.CopyTo(lanes);
+        high.CopyTo(lanes[8..]);
+        var limit = Vector256.Create(threshold);
+        return Vector256.LessThan(low, limit).ExtractMostSignificantBits() | (ulong)Vector256.LessThan(high, limit).ExtractMostSignificantBits() << 8;
+    }
+
+    /// <summary>Buffers the lanes set in <paramref name="below"/> (position + lane) that are still below the threshold,
+    /// cutting the buffer when it fills; returns the new count.</summary>
+    private int Enter(ulong below, ReadOnlySpan<float> lanes, int position, Span<int> index, Span<float> value, int count, ref float threshold)
+    {
+        for (; below != 0; below &= below - 1)
+        {
+            int c = System.Numerics.BitOperations.TrailingZeroCount(below);
+            float v = lanes[c];
+            if (v >= threshold) continue; // a cut in this vector lowered the threshold
+            index[count] = position + c; value[count] = v;
+            if (++count == _cap) count = NeighborDistances.Cut(index, value, _scratch, count, _take, out threshold);
+        }
+        return count;
     }
 
     /// <summary>Writes row <paramref name="row"/>'s smallest values (at most take; fewer when fewer were offered) and
