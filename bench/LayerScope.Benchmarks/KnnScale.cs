@@ -7,7 +7,7 @@ namespace LayerScope.Benchmarks;
 
 /// <summary>
 /// Exact against approximate kNN graphs: <c>-- knn --sizes 25000,50000 --k 15,90 [--exact-max 100000] [--sample 2000]
-/// [--threads 2] [--data blobs|fashion|X.npy] [--save X.npy] [--descent-list 30] [--refine R] [--hop H] [--leaf L] [--candidates C] [--trees T] [--rounds R] [--min-list L] [--delta δ] [--cell-pool P (0: forest and descent)] [--cell-size S] [--target R]</c>. One JSON line per (method, N, k): wall and CPU seconds,
+/// [--threads 2] [--data blobs|fashion|X.npy] [--save X.npy] [--descent-list 30] [--refine R] [--hop H] [--leaf L] [--candidates C] [--trees T] [--rounds R] [--min-list L] [--delta δ] [--cell-pool P (0: forest and descent)] [--cell-size S] [--target R] [--tile T (pool points per GEMM tile)]</c>. One JSON line per (method, N, k): wall and CPU seconds,
 /// distances evaluated (NN-descent), and recall against the exact neighbours of a fixed random sample of points (the
 /// exact search of the sample alone, so recall is known at sizes where the full exact graph is too slow).
 /// </summary>
@@ -30,6 +30,7 @@ public static class KnnScale
         int? cellPool = OptionalInt(args, "--cell-pool");
         int cellSize = int.Parse(Option(args, "--cell-size", "500"), CultureInfo.InvariantCulture);
         double target = double.Parse(Option(args, "--target", "0.97"), CultureInfo.InvariantCulture);
+        int tile = OptionalInt(args, "--tile") ?? NNDescentIndex.DefaultPoolTile;
         string data = Option(args, "--data", "blobs");
         var fashion = data == "fashion" ? FashionPca50(threads) : data.EndsWith(".npy", StringComparison.Ordinal) ? NpyMatrix(data) : null;
         if (Option(args, "--save", "") is { Length: > 0 } save && fashion is not null)
@@ -50,7 +51,8 @@ public static class KnnScale
                     Emit("exact", n, k, wall, cpu, Recall(exact, sample, truth, k), null);
                 }
                 var index = new NNDescentIndex(x, seed: 1, threads: threads, trees: trees, leafSize: leaf, maxCandidates: candidates, maxIterations: rounds, minimumListLength: minList, delta: delta,
-                    descentListLength: descentList, refinements: refinements, hop: hop, cellPool: cellPool, cellSize: cellSize, targetRecall: target);
+                    descentListLength: descentList, refinements: refinements, hop: hop, cellPool: cellPool, cellSize: cellSize, targetRecall: target)
+                { PoolTile = tile };
                 var (graph, w, c) = Timed(() => index.QueryIndexed(k));
                 Emit("nn-descent", n, k, w, c, Recall(graph, sample, truth, k), index.Statistics);
             }

@@ -10,6 +10,7 @@ var modes = new Dictionary<string, (Func<string[], int> Run, string What)>
     ["profile"] = (StageProfile.Run, "time per reduction stage (StageProfile)"),
     ["umap-profile"] = (UmapStageProfile.Run, "time per UMAP stage on a matrix, embedding written for scoring (UmapStageProfile)"),
     ["knn"] = (KnnScale.Run, "exact and NN-descent kNN graphs: time and recall (KnnScale)"),
+    ["knn-gemm"] = (KnnGemmShapes.Run, "the kNN cell search's GEMM shapes on one libtorch thread, float32 and bfloat16 (KnnGemmShapes)"),
     ["pca"] = (PcaScale.Run, "PCA at scale (PcaScale)"),
     ["dynamics"] = (DynamicsOverhead.Run, "training with and without the training dynamics recorder (DynamicsOverhead)"),
     ["onnx-torch"] = (OnnxTorchSpeed.Run, "the ONNX-on-TorchSharp executor's forward time against ONNX Runtime's (OnnxTorchSpeed)"),

@@ -50,6 +50,9 @@ public sealed class NNDescentIndex : IKnnIndex
     // 0.005 at 512 points).
     private const int CoverageSample = 512;
     private readonly int _cellSize;
+    // Pool points per GEMM tile of the cell search (GemmScorer): 256 queries × 1,024 points of scores are 1 MB.
+    internal const int DefaultPoolTile = 1024;
+    private readonly int _poolTile = DefaultPoolTile;
     private List<RandomProjectionTree>? _forest;
     private KnnGraph? _graph;
 
@@ -110,6 +113,9 @@ public sealed class NNDescentIndex : IKnnIndex
 
     /// <inheritdoc/>
     public DenseMatrix Data { get; }
+
+    /// <summary>Pool points scored per GEMM tile (at least 1); tests set it to compare tilings of one search.</summary>
+    internal int PoolTile { get => _poolTile; init => _poolTile = Math.Max(1, value); }
 
     /// <inheritdoc/>
     public DistanceMetric Metric { get; }
@@ -441,17 +447,23 @@ public sealed class NNDescentIndex : IKnnIndex
     }
 
     /// <summary>
-    /// Scores the first <c>queries</c> points of a pool against the whole pool by one GEMM on libtorch
+    /// Scores the first <c>queries</c> points of a pool against the whole pool by GEMMs on libtorch
     /// (‖y‖² − 2 x·y ranks like ‖x − y‖² along a row; far cheaper per pair than single distances) and offers each
     /// query its best <c>take</c> of the pool, re-ranked by distances computed here (the GEMM rounds differently
     /// with the thread count and operand alignment). One per worker: it owns its buffers.
     /// </summary>
+    /// <remarks>The pool is scored in tiles of <see cref="PoolTile"/> points against blocks of <see cref="QueryBlock"/>
+    /// queries, and each tile's scores go through the queries' running selections (<see cref="SmallestPerRow"/>) while
+    /// they are still in L2. Before session 8 each GEMM scored 4,194,304 / pool queries (29 at a pool of 140,000) against
+    /// the whole pool: a 28 MB pool operand streamed from memory for every 29 queries and 16 MB of scores written twice
+    /// (the norms, then the GEMM) and read once, all past the caches.</remarks>
     private sealed class GemmScorer(NNDescentIndex index)
     {
-        // Queries scored by one GEMM at most; fewer for pools past 16,384 points, so the scores stay 16 MB a worker.
-        private const int QueryChunk = 256;
+        // Queries per block: each tile of the pool is reused by this many queries while it is in cache.
+        private const int QueryBlock = 256;
         private float[] _rows = [], _scores = [], _norms = [], _best = [];
         private int[] _candidates = [];
+        private readonly SmallestPerRow _selection = new();
 
         /// <summary>A pool list for the caller to fill and pass to <see cref="Offer"/>, reused across calls.</summary>
         public List<int> Pool { get; } = [];
@@ -461,13 +473,11 @@ public sealed class NNDescentIndex : IKnnIndex
         {
             var data = index._local;
             int p = pool.Length, m = queries, d = data.Columns;
-            // Queries are scored QueryChunk at a time against the pool, so the score buffer stays QueryChunk × pool.
-            int chunk = Math.Clamp(4_194_304 / Math.Max(1, p), 16, QueryChunk);
-            int rowsHeld = Math.Min(m, chunk);
+            int block = Math.Min(m, QueryBlock), tile = Math.Min(p, index._poolTile);
             take = Math.Min(p, take);
             if (_rows.Length < p * d) _rows = new float[Math.Max(p * d, _rows.Length * 2)];
             if (_norms.Length < p) _norms = new float[Math.Max(p, _norms.Length * 2)];
-            if (_scores.Length < rowsHeld * p) _scores = new float[Math.Max(rowsHeld * p, _scores.Length * 2)];
+            if (_scores.Length < block * tile) _scores = new float[block * tile];
             if (_candidates.Length < take) { _candidates = new int[take]; _best = new float[take]; }
             for (int a = 0; a < p; a++)
             {
@@ -476,21 +486,33 @@ public sealed class NNDescentIndex : IKnnIndex
                 _norms[a] = NeighborDistances.Dot(row, row);
             }
             bool cosine = index.Metric == DistanceMetric.Cosine;
-            var idx = _candidates.AsSpan(0, take);
-            var dist = _best.AsSpan(0, take);
-            for (int first = 0; first < m; first += chunk)
+            using var scope = torch.NewDisposeScope();
+            var u = torch.from_array(_rows).narrow(0, 0, (long)p * d).view(p, d);
+            var buffer = torch.from_array(_scores);
+            for (int first = 0; first < m; first += block)
             {
-                int rows = Math.Min(chunk, m - first);
-                using (var scope = torch.NewDisposeScope())
+                int rows = Math.Min(block, m - first);
+                _selection.Begin(rows, take);
+                using (var blockScope = torch.NewDisposeScope())
                 {
-                    var u = torch.from_array(_rows).narrow(0, 0, p * d).view(p, d);
-                    var s = torch.from_array(_scores).narrow(0, 0, rows * p).view(rows, p);
-                    s.copy_(torch.from_array(_norms).narrow(0, 0, p).view(1, p).expand(rows, p));
-                    s.addmm_(u.narrow(0, first, rows), u.t(), beta: 1, alpha: -2);
+                    var q = u.narrow(0, first, rows);
+                    for (int t0 = 0; t0 < p; t0 += tile)
+                    {
+                        int width = Math.Min(tile, p - t0);
+                        using (var tileScope = torch.NewDisposeScope())
+                        {
+                            // −2 x·y only (beta 0: the buffer's old contents are ignored); the norms are added as the
+                            // scores are filtered.
+                            var s = buffer.narrow(0, 0, (long)rows * width).view(rows, width);
+                            s.addmm_(q, u.narrow(0, t0, width).t(), beta: 0, alpha: -2);
+                        }
+                        var norms = _norms.AsSpan(t0, width);
+                        for (int r = 0; r < rows; r++) _selection.Offer(r, _scores.AsSpan(r * width, width), norms, t0);
+                    }
                 }
                 for (int a = first; a < first + rows; a++)
                 {
-                    NeighborDistances.SelectSmallestBuffered(_scores.AsSpan((a - first) * p, p), idx, dist);
+                    int found = _selection.Take(a - first, _candidates, _best);
                     int point = pool[a];
                     var ra = _rows.AsSpan(a * d, d);
                     members.Begin(heaps, point);
@@ -498,11 +520,11 @@ public sealed class NNDescentIndex : IKnnIndex
                     // neighbour by far more than that rounding could be cannot enter, so its distance is not computed
                     // (a decision the rounding cannot change).
                     float normA = _norms[a], worst = heaps.Worst(point);
-                    for (int c = 0; c < take; c++)
+                    for (int c = 0; c < found; c++)
                     {
-                        int b = idx[c];
+                        int b = _candidates[c];
                         if (b == a) continue;
-                        float estimate = dist[c] + normA, slack = 1e-4f * (normA + _norms[b]) + 1e-6f;
+                        float estimate = _best[c] + normA, slack = 1e-4f * (normA + _norms[b]) + 1e-6f;
                         if (cosine) { estimate /= 2; slack /= 2; }
                         if (estimate - slack > worst) continue;
                         // The pool's rows, copied for the GEMM, are still in cache: the same values as the data's rows.

@@ -187,7 +187,7 @@ internal static class NeighborDistances
     /// <summary>Keeps the <paramref name="take"/> smallest of the first <paramref name="count"/> buffered values (in
     /// buffer order, which is position order; ties at the boundary to the earlier) and returns take; the threshold is
     /// the largest kept value, which a later value must beat.</summary>
-    private static int Cut(Span<int> index, Span<float> value, Span<float> scratch, int count, int take, out float threshold)
+    internal static int Cut(Span<int> index, Span<float> value, Span<float> scratch, int count, int take, out float threshold)
     {
         value[..count].CopyTo(scratch);
         threshold = QuickSelect(scratch[..count], take - 1);

@@ -131,6 +131,27 @@ public class NNDescentIndexTests
         for (int i = 0; i < 4000; i++) Assert.DoesNotContain(-1, own.NeighborsOf(i).ToArray());
     }
 
+    [Theory]
+    [InlineData(15)]
+    [InlineData(90)]
+    public void Pools_scored_in_tiles_give_the_graph_of_one_whole_pool_GEMM_and_a_full_pool_finds_every_neighbour(int k)
+    {
+        // Tiles of 37 points: many per pool, none a whole number of SIMD vectors, so every tile ends in the scalar
+        // tail and the running selections carry their thresholds across tile boundaries. A tile no smaller than the
+        // pool is the search before tiling (one GEMM of the queries against the whole pool). A pool of all points
+        // leaves the selection alone to decide, so it must find every exact neighbour.
+        var x = SyntheticClusters.Gaussian(3000, 20, clusters: 10, separation: 2, seed: 8).X;
+        KnnGraph Graph(int tile, int pool) =>
+            new NNDescentIndex(x, seed: 2, threads: 2, cellPool: pool, cellSize: 100) { PoolTile = tile }.QueryIndexed(k);
+        var whole = Graph(int.MaxValue, 900);
+        var tiled = Graph(37, 900);
+        Assert.Equal(whole.Indices, tiled.Indices);
+        Assert.Equal(whole.Distances, tiled.Distances);
+        var exact = new ExactKnnIndex(x).QueryIndexed(k);
+        double recall = Recall(Graph(37, 3000), exact);
+        Assert.True(recall >= 0.9995, $"recall {recall:0.00000} with every point in every pool (k = {k})");
+    }
+
     [Fact]
     public void The_sampled_cell_pool_reaches_the_target_and_grows_with_the_intrinsic_dimension()
     {
