@@ -38,7 +38,7 @@ public sealed class TsneAffinities
     /// <see cref="TsnePointOrder.PointAt"/>[s] becomes row and column s): each row holds the same values in the same
     /// order, so every row's sum is the same. The rows are copied into storage order rather than visited through an
     /// index, so that the attraction streams through P in the order of the map (visiting a shared P in storage order
-    /// made each row's cache lines a miss: 5.2 against 3.0 ns per affinity at 70,000 points). <paramref name="reuse"/>:
+    /// made each row's cache lines a miss: 5.6–7.1 against 3.0 ns per affinity at 70,000 points). <paramref name="reuse"/>:
     /// an earlier such copy of this matrix, overwritten (so two orders in a row do not hold two copies).</summary>
     internal TsneAffinities StoredAt(TsnePointOrder order, int threads, TsneAffinities? reuse = null)
     {

@@ -10,7 +10,7 @@ internal enum TsneAttractionKernel
     /// <summary>Four affinities per AVX2 step in double, x and y gathered separately (session 7).</summary>
     VectorDouble,
 
-    /// <summary>Positions read from an interleaved float32 copy, four affinities per AVX2 step, terms in float32, each
-    /// row's sum in double.</summary>
+    /// <summary>Positions read from an interleaved float32 copy, four affinities per AVX2 step, terms summed in float32
+    /// lanes, the lanes and a row's tail added in double.</summary>
     PackedFloat,
 }

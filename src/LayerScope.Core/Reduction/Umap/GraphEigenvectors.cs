@@ -58,9 +58,7 @@ public static class GraphEigenvectors
         if (3 * m + 1 > n) throw new ArgumentException($"A graph of {n} vertices is too small for a block of {m} vectors.", nameof(graph));
         ReductionThreads.ApplyToTorch(threads);
 
-        var degree = new double[n];
-        for (int i = 0; i < n; i++)
-            for (int e = graph.RowOffsets[i]; e < graph.RowOffsets[i + 1]; e++) degree[i] += graph.Weights[e];
+        var degree = graph.Degrees();
         var inverseRoot = degree.Select(d => d > 0 ? 1 / Math.Sqrt(d) : 0).ToArray();
         var trivial = degree.Select(Math.Sqrt).ToArray();
         double trivialNorm = Math.Sqrt(trivial.Sum(t => t * t));

@@ -59,6 +59,15 @@ public sealed class UmapGraph
         return (labels, numbers.Count);
     }
 
+    /// <summary>Each vertex's degree: the sum of its row's weights (the diagonal of D in the normalised Laplacian).</summary>
+    public double[] Degrees()
+    {
+        var degree = new double[Count];
+        for (int i = 0; i < Count; i++)
+            for (int e = RowOffsets[i]; e < RowOffsets[i + 1]; e++) degree[i] += Weights[e];
+        return degree;
+    }
+
     /// <summary>The graph induced by <paramref name="vertices"/> (ascending), renumbered 0..m−1 in that order; edges
     /// to other vertices are dropped.</summary>
     public UmapGraph Subgraph(IReadOnlyList<int> vertices)
